@@ -1,0 +1,17 @@
+/** Showing results: HTML and text tables, the summary under them, and notebook output. */
+
+export { escapeHtml, revealInvisibles } from './escape';
+export {
+  cellText,
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatUsd,
+  isNumericKind,
+  plural,
+} from './format';
+export { renderHtmlTable, type HtmlTableOptions } from './html-table';
+export { loadTslab, showHtml, type ShowTarget, type TslabLike } from './notebook';
+export { SKIPPED_FILES_LISTED, summarize, type ResultSummary, type SkippedSummary } from './summary';
+export { renderTextTable, TEXT_NULL, type TextTableOptions } from './text-table';
+export { displayWidth, padToWidth, truncateToWidth } from './text-width';

@@ -1,0 +1,93 @@
+/**
+ * One error class per failure kind. Each carries the fields a person needs to act on it
+ * (the SQL, the file, the option name) so a notebook can show more than a message.
+ */
+
+/** Base class of every error irbook throws on purpose. */
+export class IrbookError extends Error {
+  override readonly name: string = 'IrbookError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** An option or argument is wrong: `option` names it, `value` is what was given. */
+export class OptionError extends IrbookError {
+  override readonly name: string = 'OptionError';
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A query could not be built (bad identifier, unknown parameter, wrong value type). */
+export class SqlBuildError extends IrbookError {
+  override readonly name: string = 'SqlBuildError';
+}
+
+/** The engine rejected or failed the query. `sql` is the text sent, with `?` placeholders. */
+export class QueryError extends IrbookError {
+  override readonly name: string = 'QueryError';
+  readonly sql: string;
+  readonly engine: string;
+  readonly queryExecutionId?: string;
+  readonly state?: string;
+  readonly stateChangeReason?: string;
+  readonly errorCategory?: string;
+
+  constructor(
+    message: string,
+    fields: {
+      sql: string;
+      engine: string;
+      queryExecutionId?: string;
+      state?: string;
+      stateChangeReason?: string;
+      errorCategory?: string;
+      cause?: unknown;
+    },
+  ) {
+    super(message, { cause: fields.cause });
+    this.sql = fields.sql;
+    this.engine = fields.engine;
+    this.queryExecutionId = fields.queryExecutionId;
+    this.state = fields.state;
+    this.stateChangeReason = fields.stateChangeReason;
+    this.errorCategory = fields.errorCategory;
+  }
+}
+
+/** The query was stopped by an AbortSignal (a kernel interrupt, a timeout). */
+export class QueryCancelledError extends QueryError {
+  override readonly name: string = 'QueryCancelledError';
+}
+
+/** A log source (folder or file) cannot be read. `file` is the path, `reason` what is wrong. */
+export class SourceError extends IrbookError {
+  override readonly name: string = 'SourceError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${reason}`, options);
+  }
+}
+
+/** Strict mode: some files could not be read, so the result would be incomplete. */
+export class SkippedFilesError extends IrbookError {
+  override readonly name: string = 'SkippedFilesError';
+  constructor(readonly skipped: readonly { file: string; reason: string }[]) {
+    super(
+      `${skipped.length} log file(s) could not be read and strict mode is on:\n` +
+        skipped
+          .slice(0, 20)
+          .map((s) => `  ${s.file}: ${s.reason}`)
+          .join('\n') +
+        (skipped.length > 20 ? `\n  … and ${skipped.length - 20} more` : ''),
+    );
+  }
+}

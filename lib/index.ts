@@ -1,0 +1,59 @@
+/**
+ * irbook: AWS security incident response in Jupyter notebooks, in TypeScript.
+ *
+ * @example
+ * import { configure, queryResults, sql } from 'irbook';
+ * await configure({ logs: '../sample' });
+ * const suspect = 'ci-deploy';
+ * (await queryResults(sql`SELECT eventname, count(*) AS n FROM cloudtrail
+ *   WHERE useridentity.username = ${suspect} GROUP BY 1 ORDER BY n DESC`)).display();
+ */
+
+// Queries: build them with values bound, run them on the configured engine.
+export { sql, SqlFragment, compileQuery, type CompiledQuery, type QueryInput, type SqlInterpolation, type SqlValue } from './sql';
+export {
+  configure,
+  configuredEngine,
+  queryResults,
+  type EngineSettings,
+  type QueryResultsOptions,
+} from './query-results';
+
+// Engines.
+export type { Engine, QueryOptions } from './engines/engine';
+export { LocalEngine, type LocalEngineOptions } from './engines/local/local-engine';
+export type { Inventory, LogFile } from './engines/local/log-inventory';
+export { SUPPORTED_TRINO_FUNCTIONS, UNSUPPORTED_TRINO_FEATURES } from './engines/local/trino-functions';
+
+// Results and how they are shown.
+export {
+  QueryResult,
+  type ArqueroTable,
+  type Column,
+  type ColumnKind,
+  type CsvOptions,
+  type JsonValue,
+  type QueryResultData,
+  type QueryStats,
+  type ResultRecord,
+  type SkippedFile,
+  type Value,
+} from './result';
+export { renderHtmlTable, renderTextTable, type HtmlTableOptions, type TextTableOptions } from './display';
+
+// Log sources.
+export { CLOUDTRAIL_FIELDS, CLOUDTRAIL_PARTITIONS, athenaType, type Field, type FieldType } from './sources/cloudtrail-schema';
+
+// Sample data.
+export { generateSample, SAMPLE_DEFAULTS, type SampleManifest, type SampleOptions } from './sample';
+
+// Errors: one class per failure kind.
+export {
+  IrbookError,
+  OptionError,
+  QueryCancelledError,
+  QueryError,
+  SkippedFilesError,
+  SourceError,
+  SqlBuildError,
+} from './errors';

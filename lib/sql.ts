@@ -1,0 +1,176 @@
+import { SqlBuildError } from './errors';
+
+/** A value that can be bound as a query parameter. `Date` binds as a UTC timestamp. */
+export type SqlValue = string | number | bigint | boolean | Date | null;
+
+/** What may appear inside `${…}` in a `sql` template. */
+export type SqlInterpolation = SqlValue | SqlFragment;
+
+/** A query ready for an engine: text with `?` placeholders and the values, in order. */
+export interface CompiledQuery {
+  readonly text: string;
+  readonly params: readonly SqlValue[];
+}
+
+const IDENTIFIER = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$/;
+
+/**
+ * An immutable piece of SQL with its bound values. Build it with the `sql` tag; fragments
+ * nest, and `compile()` flattens them into one text with `?` placeholders. Compiling needs no
+ * engine, so a notebook can show the query before running it.
+ */
+export class SqlFragment {
+  readonly #strings: readonly string[];
+  readonly #values: readonly SqlInterpolation[];
+
+  /** @internal use the `sql` tag, `sql.id`, `sql.raw` or `sql.join`. */
+  constructor(strings: readonly string[], values: readonly SqlInterpolation[]) {
+    if (strings.length !== values.length + 1) {
+      throw new SqlBuildError('a SQL fragment needs one more text part than values');
+    }
+    values.forEach(checkInterpolation);
+    this.#strings = Object.freeze([...strings]);
+    this.#values = Object.freeze([...values]);
+  }
+
+  /** The text with `?` placeholders and the parameters in placeholder order. */
+  compile(): CompiledQuery {
+    const text: string[] = [];
+    const params: SqlValue[] = [];
+    this.#appendTo(text, params);
+    return Object.freeze({ text: text.join(''), params: Object.freeze(params) });
+  }
+
+  #appendTo(text: string[], params: SqlValue[]): void {
+    this.#strings.forEach((part, i) => {
+      text.push(part);
+      if (i === this.#values.length) return;
+      const value = this.#values[i];
+      if (value instanceof SqlFragment) value.#appendTo(text, params);
+      else {
+        text.push('?');
+        params.push(value);
+      }
+    });
+  }
+
+  /** The query text with `?` placeholders (never with values pasted in). */
+  toString(): string {
+    return this.compile().text;
+  }
+}
+
+function checkInterpolation(value: unknown, index: number): void {
+  if (value instanceof SqlFragment || value === null || value instanceof Date) {
+    if (value instanceof Date && Number.isNaN(value.getTime())) {
+      throw new SqlBuildError(`sql value #${index + 1} is an invalid Date`);
+    }
+    return;
+  }
+  switch (typeof value) {
+    case 'string':
+    case 'bigint':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) {
+        throw new SqlBuildError(`sql value #${index + 1} is ${value}; only finite numbers can be bound`);
+      }
+      return;
+    case 'undefined':
+      throw new SqlBuildError(
+        `sql value #${index + 1} is undefined; pass null for SQL NULL, or check the variable`,
+      );
+    default:
+      if (Array.isArray(value)) {
+        throw new SqlBuildError(
+          `sql value #${index + 1} is an array; use sql.join(values) for an IN (…) list`,
+        );
+      }
+      throw new SqlBuildError(
+        `sql value #${index + 1} is a ${typeof value}; bind strings, numbers, bigints, booleans, Dates or null`,
+      );
+  }
+}
+
+/**
+ * Build a query whose `${values}` are bound as parameters, never pasted into the text.
+ *
+ * @example
+ * const suspect = "x' OR '1'='1";
+ * const q = sql`SELECT eventname FROM cloudtrail WHERE useridentity.username = ${suspect}`;
+ * q.compile(); // { text: 'SELECT … WHERE useridentity.username = ?', params: ["x' OR '1'='1"] }
+ */
+export function sql(strings: TemplateStringsArray, ...values: SqlInterpolation[]): SqlFragment {
+  return new SqlFragment(strings, values);
+}
+
+/**
+ * A checked, double-quoted identifier: a database, table or column name, or a dotted path
+ * given as separate parts. Only letters, digits, `_` and `-` are accepted.
+ *
+ * @example
+ * sql`SELECT count(*) FROM ${sql.id(db, 'cloudtrail')}`; // FROM "security_analysis"."cloudtrail"
+ */
+sql.id = function id(...parts: string[]): SqlFragment {
+  if (parts.length === 0) throw new SqlBuildError('sql.id needs at least one name');
+  for (const part of parts) {
+    if (typeof part !== 'string' || !IDENTIFIER.test(part)) {
+      throw new SqlBuildError(
+        `sql.id: ${JSON.stringify(part)} is not a valid identifier (letters, digits, _ and - only)`,
+      );
+    }
+  }
+  return new SqlFragment([parts.map((p) => `"${p}"`).join('.')], []);
+};
+
+/**
+ * Unchecked SQL text, pasted as it is. Only for text you wrote yourself (a saved query
+ * from a catalog, an ORDER BY direction you chose), never for values from logs or findings.
+ *
+ * @example
+ * sql`SELECT * FROM cloudtrail ORDER BY eventtime ${sql.raw(newestFirst ? 'DESC' : 'ASC')}`;
+ */
+sql.raw = function raw(text: string): SqlFragment {
+  if (typeof text !== 'string') throw new SqlBuildError('sql.raw needs a string');
+  return new SqlFragment([text], []);
+};
+
+/**
+ * Values (or fragments) joined by a separator, each bound as its own parameter.
+ *
+ * @example
+ * sql`WHERE errorcode IN (${sql.join(['AccessDenied', 'Client.UnauthorizedOperation'])})`;
+ */
+sql.join = function join(
+  values: readonly SqlInterpolation[],
+  separator: SqlFragment = new SqlFragment([', '], []),
+): SqlFragment {
+  if (!Array.isArray(values) || values.length === 0) {
+    throw new SqlBuildError('sql.join needs a non-empty array (IN () is not valid SQL)');
+  }
+  const strings = [''];
+  const interpolations: SqlInterpolation[] = [];
+  values.forEach((value, i) => {
+    if (i > 0) {
+      interpolations.push(separator);
+      strings.push('');
+    }
+    interpolations.push(value);
+    strings.push('');
+  });
+  return new SqlFragment(strings, interpolations);
+};
+
+/** A query given as a fragment or as plain text (text binds nothing). */
+export type QueryInput = SqlFragment | string;
+
+/** Turn a fragment or plain text into a compiled query. */
+export function compileQuery(query: QueryInput): CompiledQuery {
+  if (query instanceof SqlFragment) return query.compile();
+  if (typeof query === 'string') {
+    if (query.trim() === '') throw new SqlBuildError('the query is empty');
+    return Object.freeze({ text: query, params: Object.freeze([]) });
+  }
+  throw new SqlBuildError(`a query must be a sql\`…\` fragment or a string, not ${typeof query}`);
+}

@@ -1,0 +1,96 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalEngine } from '../../../lib/engines/local/local-engine';
+import { SkippedFilesError, SourceError } from '../../../lib/errors';
+import { deliveryFile, deliveryPath, makeEvent, tempDir, writeFile } from '../../support/cloudtrail-fixtures';
+
+const dir = tempDir();
+const GOOD = 25;
+const bad: Record<string, string> = {};
+
+beforeAll(() => {
+  writeFile(deliveryPath(dir.path, '111122223333', 'us-east-1', '2024-03-12', 1),
+    deliveryFile(Array.from({ length: GOOD }, (_, i) => makeEvent(i))));
+  const big = deliveryFile(Array.from({ length: 400 }, (_, i) => makeEvent(1000 + i, { userAgent: 'x'.repeat(500 + i) })));
+  const put = (name: string, content: string | Buffer) => (bad[name] = writeFile(join(dir.path, 'bad', name), content));
+  put('cut-in-the-middle.json.gz', big.subarray(0, Math.floor(big.length * 0.6)));
+  put('corrupt-header.json.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03, 0xff, 0xff, 0xff, 0xff, 0x00]));
+  put('not-gzip.json.gz', '{"Records":[]}');
+  put('truncated.json', JSON.stringify({ Records: [makeEvent(2000), makeEvent(2001)] }).slice(0, 300));
+  put('not-cloudtrail.json', JSON.stringify({ users: [{ name: 'x' }] }));
+  put('array-of-other.json', JSON.stringify([{ id: 1 }]));
+  put('empty.json', '');
+  put('binary.json', Buffer.from([0x00, 0x01, 0x02]));
+  bad['dangling-link.json'] = join(dir.path, 'bad', 'dangling-link.json');
+  symlinkSync(join(dir.path, 'nowhere.json'), bad['dangling-link.json']);
+});
+
+afterAll(() => dir.cleanup());
+
+describe('LocalEngine on bad input', () => {
+  it('answers from the readable files and names every skipped file with its reason', async () => {
+    const engine = await LocalEngine.open({ logs: dir.path });
+    try {
+      const result = await engine.query('SELECT count(*) AS n FROM cloudtrail');
+      expect(Number(result.rows[0]![0])).toBe(GOOD);
+      const skipped = new Map(result.stats.filesSkipped.map((s) => [s.file, s.reason]));
+      expect([...skipped.keys()].sort()).toEqual(Object.values(bad).sort());
+      expect(skipped.get(bad['cut-in-the-middle.json.gz']!)).toMatch(/JSON|gzip|end/i);
+      expect(skipped.get(bad['corrupt-header.json.gz']!)).toMatch(/gzip/i);
+      expect(skipped.get(bad['not-gzip.json.gz']!)).toMatch(/not gzip/);
+      expect(skipped.get(bad['truncated.json']!)).toMatch(/JSON/);
+      expect(skipped.get(bad['not-cloudtrail.json']!)).toMatch(/not CloudTrail/);
+      expect(skipped.get(bad['array-of-other.json']!)).toMatch(/not CloudTrail/);
+      expect(skipped.get(bad['empty.json']!)).toMatch(/empty/);
+      expect(skipped.get(bad['binary.json']!)).toMatch(/not JSON/);
+      expect(skipped.get(bad['dangling-link.json']!)).toMatch(/cannot be read/);
+      expect(result.stats.filesRead).toBe(1);
+
+      // The verdict is remembered: the next query neither fails nor forgets the skipped files.
+      const again = await engine.query('SELECT count(*) AS n FROM cloudtrail');
+      expect(again.stats.filesSkipped.length).toBe(Object.keys(bad).length);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('refuses to answer in strict mode, listing the files', async () => {
+    const engine = await LocalEngine.open({ logs: dir.path, strict: true });
+    try {
+      const error = await engine.query('SELECT count(*) FROM cloudtrail').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SkippedFilesError);
+      expect((error as SkippedFilesError).skipped.map((s) => s.file)).toContain(bad['not-cloudtrail.json']);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('names a missing folder', async () => {
+    const missing = join(dir.path, 'no-such-folder');
+    const error = await LocalEngine.open({ logs: missing }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).file).toBe(missing);
+    expect((error as SourceError).reason).toMatch(/does not exist/);
+  });
+
+  it('names an empty folder', async () => {
+    const empty = join(dir.path, 'empty-folder');
+    mkdirSync(empty);
+    const error = await LocalEngine.open({ logs: empty }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).file).toBe(empty);
+    expect((error as SourceError).reason).toMatch(/no log files/);
+  });
+
+  it('says so when no file at all can be read', async () => {
+    const engine = await LocalEngine.open({ logs: join(dir.path, 'bad') });
+    try {
+      const error = await engine.query('SELECT count(*) FROM cloudtrail').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SourceError);
+      expect((error as SourceError).reason).toMatch(/none of the log files can be read/);
+    } finally {
+      await engine.close();
+    }
+  });
+});
