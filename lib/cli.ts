@@ -100,9 +100,12 @@ async function query(args: readonly string[]): Promise<number> {
   const engine = await LocalEngine.open({ logs, database: values.db, strict: values.strict });
   try {
     const result = await engine.query(text);
-    if (format === 'json') process.stdout.write(`${JSON.stringify(result.toJSON(), null, 2)}\n`);
-    else if (format === 'csv') process.stdout.write(result.toCsv());
-    else process.stdout.write(`${result.toText({ maxRows: Number.MAX_SAFE_INTEGER })}\n`);
+    if (format === 'table') {
+      // The table ends with its own summary and skipped-files warning.
+      process.stdout.write(`${result.toText({ maxRows: Number.MAX_SAFE_INTEGER })}\n`);
+      return 0;
+    }
+    process.stdout.write(format === 'json' ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : result.toCsv());
     const { stats } = result;
     process.stderr.write(
       `${result.rowCount} row(s) in ${formatDuration(stats.elapsedMs)}; ${stats.filesRead ?? 0} file(s), ${formatBytes(stats.bytesRead ?? 0)} read\n`);

@@ -20,7 +20,7 @@ const query = join(root, 'queries', 'top-failing-entities.sql');
   const code = await main(['query', '--logs', sample, '--file', query]);
   const manifest = JSON.parse(readFileSync(join(sample, 'manifest.json'), 'utf8'));
   const story = manifest.stories && manifest.stories.credentialCompromise;
-  if (story) process.stdout.write(`\nThe sample's compromised user (manifest.json): ${story.arn}\n`);
+  if (story) process.stdout.write(`\nThe sample's compromised user (manifest.json): ${story.principalArn}\n`);
   return code;
 })().then((code) => {
   process.exitCode = code;

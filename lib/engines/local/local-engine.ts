@@ -137,7 +137,7 @@ export class LocalEngine implements Engine {
         const message = (error as Error).message;
         const bad = attempt < MAX_FILE_RETRIES ? fileNamedIn(message, inventory.files) : undefined;
         if (bad) {
-          this.#inventory.markFailed(bad, firstLine(message));
+          await this.#inventory.recheck(bad, firstLine(message));
           continue;
         }
         if (needs !== 'all' && /not found|does not have a member|Could not find key/i.test(message)) {

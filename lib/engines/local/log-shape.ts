@@ -17,11 +17,12 @@ export type Compression = 'gzip' | 'none';
 
 export type ShapeVerdict =
   | { readonly ok: true; readonly shape: LogShape; readonly compression: Compression }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; /** Not a log at all (a digest, irbook's manifest): counted, not an error. */ readonly ignore?: true };
 
 const PEEK_BYTES = 64 * 1024;
 const EVENT_KEYS = /"(eventVersion|eventTime|eventName|eventSource)"\s*:/;
 const DIGEST_KEYS = /"(digestPublicKeyFingerprint|digestS3Bucket|previousDigestSignature)"\s*:/;
+const SAMPLE_MANIFEST = /^\{\s*"generator"\s*:\s*\{\s*"name"\s*:\s*"irbook-sample"/;
 
 /** Reads the start of a file and says what it is, or why it cannot be used. */
 export async function peekLogShape(path: string, isGzipName: boolean): Promise<ShapeVerdict> {
@@ -53,12 +54,13 @@ export async function peekLogShape(path: string, isGzipName: boolean): Promise<S
   return { ok: true, shape: verdict.shape, compression: gzip ? 'gzip' : 'none' };
 }
 
-function classify(text: string): { ok: true; shape: LogShape } | { ok: false; reason: string } {
+function classify(text: string): { ok: true; shape: LogShape } | { ok: false; reason: string; ignore?: true } {
   if (text === '') return { ok: false, reason: 'no JSON content (only whitespace)' };
   if (text.startsWith('{"Records":[')) return { ok: true, shape: 'records-line' };
   if (/^\{\s*"Records"\s*:\s*\[/.test(text)) return { ok: true, shape: 'records' };
   if (text.startsWith('{')) {
-    if (DIGEST_KEYS.test(text)) return { ok: false, reason: 'a CloudTrail digest file, not events' };
+    if (DIGEST_KEYS.test(text)) return { ok: false, reason: 'CloudTrail digest file (integrity hashes, not events)', ignore: true };
+    if (SAMPLE_MANIFEST.test(text)) return { ok: false, reason: "irbook sample's manifest (ground truth, not events)", ignore: true };
     if (EVENT_KEYS.test(text)) return { ok: true, shape: 'lines' };
     if (/"Records"\s*:\s*\[/.test(text)) return { ok: true, shape: 'records' };
     return { ok: false, reason: notCloudTrail('a JSON object without Records or event fields') };

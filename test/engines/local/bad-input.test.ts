@@ -3,18 +3,25 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../../lib/engines/local/local-engine';
 import { SkippedFilesError, SourceError } from '../../../lib/errors';
+import { gzipSync } from 'node:zlib';
 import { deliveryFile, deliveryPath, makeEvent, tempDir, writeFile } from '../../support/cloudtrail-fixtures';
 
 const dir = tempDir();
 const GOOD = 25;
+const PRETTY = 4;
 const bad: Record<string, string> = {};
 
 beforeAll(() => {
   writeFile(deliveryPath(dir.path, '111122223333', 'us-east-1', '2024-03-12', 1),
     deliveryFile(Array.from({ length: GOOD }, (_, i) => makeEvent(i))));
+  // Named as CloudTrail names deliveries (so not opened up front), but pretty-printed: still read.
+  writeFile(deliveryPath(dir.path, '111122223333', 'us-east-1', '2024-03-12', 2),
+    gzipSync(JSON.stringify({ Records: Array.from({ length: PRETTY }, (_, i) => makeEvent(500 + i)) }, null, 2)));
   const big = deliveryFile(Array.from({ length: 400 }, (_, i) => makeEvent(1000 + i, { userAgent: 'x'.repeat(500 + i) })));
   const put = (name: string, content: string | Buffer) => (bad[name] = writeFile(join(dir.path, 'bad', name), content));
   put('cut-in-the-middle.json.gz', big.subarray(0, Math.floor(big.length * 0.6)));
+  bad['delivery-named-cut'] = writeFile(deliveryPath(join(dir.path, 'bad'), '111122223333', 'us-east-1', '2024-03-12', 3),
+    big.subarray(0, Math.floor(big.length * 0.6)));
   put('corrupt-header.json.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03, 0xff, 0xff, 0xff, 0xff, 0x00]));
   put('not-gzip.json.gz', '{"Records":[]}');
   put('truncated.json', JSON.stringify({ Records: [makeEvent(2000), makeEvent(2001)] }).slice(0, 300));
@@ -33,10 +40,11 @@ describe('LocalEngine on bad input', () => {
     const engine = await LocalEngine.open({ logs: dir.path });
     try {
       const result = await engine.query('SELECT count(*) AS n FROM cloudtrail');
-      expect(Number(result.rows[0]![0])).toBe(GOOD);
+      expect(Number(result.rows[0]![0])).toBe(GOOD + PRETTY);
       const skipped = new Map(result.stats.filesSkipped.map((s) => [s.file, s.reason]));
       expect([...skipped.keys()].sort()).toEqual(Object.values(bad).sort());
       expect(skipped.get(bad['cut-in-the-middle.json.gz']!)).toMatch(/JSON|gzip|end/i);
+      expect(skipped.get(bad['delivery-named-cut']!)).toMatch(/JSON|gzip|end/i);
       expect(skipped.get(bad['corrupt-header.json.gz']!)).toMatch(/gzip/i);
       expect(skipped.get(bad['not-gzip.json.gz']!)).toMatch(/not gzip/);
       expect(skipped.get(bad['truncated.json']!)).toMatch(/JSON/);
@@ -45,7 +53,7 @@ describe('LocalEngine on bad input', () => {
       expect(skipped.get(bad['empty.json']!)).toMatch(/empty/);
       expect(skipped.get(bad['binary.json']!)).toMatch(/not JSON/);
       expect(skipped.get(bad['dangling-link.json']!)).toMatch(/cannot be read/);
-      expect(result.stats.filesRead).toBe(1);
+      expect(result.stats.filesRead).toBe(2);
 
       // The verdict is remembered: the next query neither fails nor forgets the skipped files.
       const again = await engine.query('SELECT count(*) AS n FROM cloudtrail');
