@@ -23,7 +23,7 @@ export {
 export type { Engine, QueryOptions } from './engines/engine';
 export { LocalEngine, type LocalEngineOptions } from './engines/local/local-engine';
 export type { Inventory, LogFile } from './engines/local/log-inventory';
-export { SUPPORTED_TRINO_FUNCTIONS, UNSUPPORTED_TRINO_FEATURES } from './engines/local/trino-functions';
+export { SUPPORTED_TRINO_FUNCTIONS, UNSUPPORTED_TRINO_FEATURES, type TrinoFeatureNote } from './engines/local/trino/feature-list';
 
 // Results and how they are shown.
 export {

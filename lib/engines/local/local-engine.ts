@@ -187,10 +187,6 @@ export class LocalEngine implements Engine {
     this.#connection.closeSync();
     this.#instance.closeSync();
   }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
 }
 
 function fileNamedIn(message: string, files: readonly LogFile[]): LogFile | undefined {

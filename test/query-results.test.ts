@@ -1,0 +1,56 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { LocalEngine } from '../lib/engines/local/local-engine';
+import { OptionError } from '../lib/errors';
+import { configure, configuredEngine, queryResults } from '../lib/query-results';
+import { sql } from '../lib/sql';
+import { deliveryFile, deliveryPath, makeEvent, tempDir, writeFile } from './support/cloudtrail-fixtures';
+
+const dir = tempDir();
+const events = Array.from({ length: 12 }, (_, i) => makeEvent(i));
+writeFile(deliveryPath(dir.path, '111122223333', 'us-east-1', '2024-03-12', 1), deliveryFile(events));
+
+afterAll(async () => {
+  await configuredEngine().close();
+  dir.cleanup();
+});
+
+describe('configure and queryResults', () => {
+  it('says how to set an engine before one is configured', async () => {
+    const error = await queryResults('SELECT 1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OptionError);
+    expect((error as OptionError).option).toBe('engine');
+  });
+
+  it('runs fragments and strings on the configured engine', async () => {
+    await configure({ logs: dir.path });
+    const who = String(events[1]!.userIdentity.userName);
+    const bound = await queryResults(sql`SELECT count(*) AS n FROM cloudtrail WHERE useridentity.username = ${who}`);
+    expect(Number(bound.rows[0]![0])).toBe(events.filter((e) => e.userIdentity.userName === who).length);
+    const text = await queryResults('SELECT count(*) AS n FROM cloudtrail');
+    expect(Number(text.rows[0]![0])).toBe(events.length);
+    expect(text.stats.engine).toBe('local');
+  });
+
+  it('closes the previous engine when the setup cell runs again', async () => {
+    const first = configuredEngine();
+    const second = await configure({ engine: 'local', logs: dir.path, database: 'ir' });
+    expect(second).not.toBe(first);
+    await expect(first.query('SELECT 1')).rejects.toBeInstanceOf(OptionError);
+    const result = await queryResults('SELECT count(*) FROM "ir"."cloudtrail"');
+    expect(Number(result.rows[0]![0])).toBe(events.length);
+  });
+
+  it('takes an engine per call, and rejects unknown options and engines by name', async () => {
+    const other = await LocalEngine.open({ logs: dir.path });
+    try {
+      const result = await queryResults('SELECT count(*) FROM cloudtrail', { engine: other });
+      expect(Number(result.rows[0]![0])).toBe(events.length);
+    } finally {
+      await other.close();
+    }
+    const unknown = await queryResults('SELECT 1', { timeout: 5 } as never).catch((e: unknown) => e);
+    expect((unknown as OptionError).option).toBe('timeout');
+    const engine = await configure({ engine: 'athena' } as never).catch((e: unknown) => e);
+    expect((engine as OptionError).option).toBe('engine');
+  });
+});
