@@ -1,0 +1,201 @@
+/**
+ * How a person appears in CloudTrail: through IAM Identity Center (an `AssumeRoleWithSAML`,
+ * then a role session named by their email) or as an IAM user, signing in to the console or
+ * calling with a CLI, from the office egress (192.0.2.0/24) or the VPN (10.8.0.0/16).
+ */
+
+import { hash32 } from './prng';
+import { Memo } from './memo';
+import type { Zone } from './clock';
+import { act, type Action } from './action';
+import { api, sessionKey, sessionStart } from './api';
+import type { Actor, Call, UserIdentity } from './record';
+import type { Persona, ActorCtx, Caller } from './persona';
+import {
+  accessKeyId,
+  assumedRole,
+  iamUser,
+  iamUserConsole,
+  samlUser,
+  ssoRole,
+  ssoSamlProviderArn,
+  assumedRoleArn,
+  type Region,
+} from './identities';
+import { iamDate } from './clock';
+
+/** Browsers staff use. */
+const BROWSERS = [
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.3; rv:123.0) Gecko/20100101 Firefox/123.0',
+];
+/** Command-line clients staff use. */
+export const CLIS = {
+  mac: 'aws-cli/2.15.24 Python/3.11.8 Darwin/23.3.0 exe/x86_64 prompt/off',
+  linux: 'aws-cli/2.15.19 Python/3.11.6 Linux/6.5.0-21-generic exe/x86_64.ubuntu.22 prompt/off',
+  terraform:
+    'APN/1.0 HashiCorp/1.0 Terraform/1.7.4 (+https://www.terraform.io) terraform-provider-aws/5.40.0 ' +
+    '(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go-v2/1.25.2 os/macos lang/go#1.21.8 ' +
+    'md/GOOS#darwin md/GOARCH#arm64',
+  jupyter:
+    'Boto3/1.34.51 md/Botocore#1.34.51 ua/2.0 os/linux#5.10.210-201.852.amzn2.x86_64 md/arch#x86_64 ' +
+    'lang/python#3.10.13 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.51',
+} as const;
+const SSO_AGENT =
+  'aws-internal/3 aws-sdk-java/1.12.669 Linux/5.10.213-179.855.amzn2int.x86_64 OpenJDK_64-Bit_Server_VM/25.402-b08 ' +
+  'java/1.8.0_402 vendor/Oracle_Corporation cfg/retry-mode/standard';
+
+/** How a person reaches an account. */
+export type Access = { readonly sso: 'AdministratorAccess' | 'ReadOnly' } | { readonly iamUser: string };
+
+/** Everything that makes one person's traffic. */
+export interface PersonSpec {
+  readonly key: string;
+  readonly email: string;
+  readonly account: string;
+  readonly access: Access;
+  readonly zone: Zone;
+  readonly regions: Partial<Record<Region, number>>;
+  readonly weight: number;
+  /** Share of calls made in the console rather than a CLI. */
+  readonly console: number;
+  readonly cli: string;
+  readonly actions: readonly Action[];
+}
+
+/**
+ * A person's address on a given day: the office egress most days, the VPN otherwise.
+ *
+ * @example
+ * personIp('alice', 19800); // '192.0.2.11' or '10.8.…'
+ */
+export function personIp(key: string, day: number): string {
+  const h = hash32(key, 'ip', day);
+  if (h % 10 < 6) return `192.0.2.${10 + (h % 3)}`;
+  return `10.8.${(h >>> 8) % 32}.${((h >>> 16) % 240) + 10}`;
+}
+
+const SIGNIN = 'signin.amazonaws.com';
+
+function signInActions(spec: PersonSpec): Action[] {
+  const sso = 'sso' in spec.access;
+  const login = act(
+    1,
+    SIGNIN,
+    (): Call => ({
+      eventSource: SIGNIN,
+      eventName: 'ConsoleLogin',
+      region: 'us-east-1',
+      readOnly: false,
+      requestParameters: null,
+      responseElements: { ConsoleLogin: 'Success' },
+      additionalEventData: sso
+        ? { MobileVersion: 'No', MFAUsed: 'No' }
+        : {
+            LoginTo:
+              'https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_a8b1c2d3e4f5a6b7',
+            MobileVersion: 'No',
+            MFAIdentifier: `arn:aws:iam::${spec.account}:mfa/${spec.key}`,
+            MFAUsed: 'Yes',
+          },
+      eventType: 'AwsConsoleSignIn',
+    }),
+    { deniable: false, mode: 'signin' },
+  );
+  if (!sso) return [login];
+  const access = spec.access as { sso: 'AdministratorAccess' | 'ReadOnly' };
+  const r = ssoRole(spec.account, access.sso);
+  const saml = act(
+    1,
+    'sts.amazonaws.com',
+    (c): Call => {
+      const start = sessionStart(c.t, 4);
+      return api(
+        'sts.amazonaws.com',
+        'AssumeRoleWithSAML',
+        'us-east-1',
+        false,
+        {
+          sAMLAssertionID: `_${c.rng.hex(32)}`,
+          roleSessionName: spec.email,
+          roleArn: r.arn,
+          principalArn: ssoSamlProviderArn(spec.account),
+          durationSeconds: 43200,
+        },
+        {
+          credentials: {
+            accessKeyId: sessionKey(spec.key + spec.account, start),
+            sessionToken: c.rng.alnum(96),
+            expiration: iamDate(c.t + 43_200_000),
+          },
+          assumedRoleUser: { assumedRoleId: `${r.principalId}:${spec.email}`, arn: assumedRoleArn(r, spec.email) },
+          subject: spec.email,
+          subjectType: 'persistent',
+          issuer: `https://portal.sso.us-east-1.amazonaws.com/saml/assertion/${c.rng.alnum(24)}`,
+          audience: 'https://signin.aws.amazon.com/saml',
+          nameQualifier: c.rng.alnum(28) + '=',
+        },
+        {
+          resources: [
+            { ARN: r.arn, accountId: spec.account, type: 'AWS::IAM::Role' },
+            { ARN: ssoSamlProviderArn(spec.account), accountId: spec.account, type: 'AWS::IAM::SAMLProvider' },
+          ],
+        },
+      );
+    },
+    { deniable: false, mode: 'saml' },
+  );
+  return [login, saml];
+}
+
+/**
+ * Makes a person persona: their API calls, console sign-ins and (for SSO users) the
+ * `AssumeRoleWithSAML` that starts each session.
+ *
+ * @example
+ * person({ key: 'carol', email: 'carol@example.com', account: PRODUCTION, access: { sso: 'ReadOnly' }, … });
+ */
+export function person(spec: PersonSpec): Persona {
+  const browser = BROWSERS[hash32(spec.key) % BROWSERS.length];
+  const identities = new Memo<UserIdentity>(64);
+  const ips = new Memo<string>(8);
+  const caller = (c: ActorCtx): Caller => {
+    const { rng, t, mode } = c;
+    const day = Math.floor(t / 86_400_000);
+    const ip = ips.get(String(day), () => personIp(spec.key, day));
+    const slot = sessionStart(t, 4);
+    const consoleCall = mode === undefined && rng.chance(spec.console);
+    const identity = identities.get(`${mode}|${slot}|${consoleCall}`, () => {
+      // A session starts a little before its slot; the slot names its temporary key.
+      const created = slot - (hash32(spec.key, slot) % 900) * 1000;
+      const key = sessionKey(spec.key + spec.account, slot);
+      if ('sso' in spec.access) {
+        if (mode === 'saml') return samlUser(spec.account, spec.email);
+        return assumedRole(ssoRole(spec.account, spec.access.sso), spec.email, mode === 'signin' ? '' : key, created);
+      }
+      const user = spec.access.iamUser;
+      if (mode === 'signin') return iamUserConsole(spec.account, user);
+      if (consoleCall) return iamUserConsole(spec.account, user, created, key);
+      return iamUser(spec.account, user, accessKeyId('AKIA', spec.account, user));
+    });
+    let actor: Actor;
+    if (mode === 'saml') actor = { identity, sourceIPAddress: ip, userAgent: SSO_AGENT };
+    else if (mode === 'signin') actor = { identity, sourceIPAddress: ip, userAgent: browser };
+    else if (consoleCall)
+      actor = { identity, sourceIPAddress: ip, userAgent: rng.chance(0.3) ? 'AWS Internal' : browser, console: true };
+    else actor = { identity, sourceIPAddress: ip, userAgent: spec.cli };
+    return { actor, session: spec.email };
+  };
+  return {
+    key: spec.key,
+    account: spec.account,
+    regions: spec.regions,
+    rhythm: 'office',
+    zone: spec.zone,
+    weight: spec.weight,
+    denyRate: 0.006,
+    actions: [...spec.actions, ...signInActions(spec)],
+    caller,
+  };
+}
