@@ -102,7 +102,7 @@ async function query(args: readonly string[]): Promise<number> {
     const result = await engine.query(text);
     if (format === 'table') {
       // The table ends with its own summary and skipped-files warning.
-      process.stdout.write(`${result.toText({ maxRows: Number.MAX_SAFE_INTEGER })}\n`);
+      process.stdout.write(`${result.toText({ maxRows: Number.MAX_SAFE_INTEGER, maxWidth: 120 })}\n`);
       return 0;
     }
     process.stdout.write(format === 'json' ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : result.toCsv());
