@@ -53,6 +53,8 @@ export class LogInventory {
   readonly #dirs = new Map<string, DirState>();
   /** Files the engine found unreadable while querying (the peek cannot see a cut-off stream). */
   readonly #failed = new Map<string, { size: number; mtimeMs: number; reason: string }>();
+  /** Verdicts from a re-check that replace the one assumed from a file's name. */
+  readonly #rechecked = new Map<string, FileState>();
 
   constructor(roots: readonly string[]) {
     this.roots = roots.map((r) => resolve(r));
@@ -69,8 +71,7 @@ export class LogInventory {
         throw new SourceError(root, error.code === 'ENOENT' ? 'does not exist' : `cannot be read (${error.code})`);
       });
       if (info.isFile()) {
-        const state = await this.#fileState(root, info.size, info.mtimeMs);
-        collect(root, state, files, skipped, ignored);
+        this.#collect(root, await this.#fileState(root, info.size, info.mtimeMs), files, skipped, ignored);
       } else {
         await this.#walk(root, files, skipped, ignored);
       }
@@ -100,21 +101,22 @@ export class LogInventory {
     if ('file' in verdict && verdict.file.shape === file.shape && verdict.file.compression === file.compression) {
       return this.markFailed(file, engineReason);
     }
-    for (const dir of this.#dirs.values()) {
-      if (dir.files.has(file.path)) (dir.files as Map<string, FileState>).set(file.path, state);
-    }
+    this.#rechecked.set(file.path, state);
+  }
+
+  /** Sorts one file into its list, applying what querying has since learned about it. */
+  #collect(path: string, state: FileState, files: LogFile[], skipped: SkippedFile[], ignored: SkippedFile[]): void {
+    const same = (other: { size: number; mtimeMs: number } | undefined) =>
+      other !== undefined && other.size === state.size && other.mtimeMs === state.mtimeMs;
+    const failed = this.#failed.get(path);
+    if (same(failed)) return void skipped.push({ file: path, reason: failed!.reason });
+    const rechecked = this.#rechecked.get(path);
+    collect(path, same(rechecked) ? rechecked! : state, files, skipped, ignored);
   }
 
   async #walk(dir: string, files: LogFile[], skipped: SkippedFile[], ignored: SkippedFile[]): Promise<void> {
     const state = await this.#dirState(dir);
-    for (const [path, fileState] of state.files) {
-      const failed = this.#failed.get(path);
-      if (failed && failed.size === fileState.size && failed.mtimeMs === fileState.mtimeMs) {
-        skipped.push({ file: path, reason: failed.reason });
-      } else {
-        collect(path, fileState, files, skipped, ignored);
-      }
-    }
+    for (const [path, fileState] of state.files) this.#collect(path, fileState, files, skipped, ignored);
     for (const sub of state.subdirs) await this.#walk(sub, files, skipped, ignored);
   }
 

@@ -91,6 +91,20 @@ describe('LocalEngine on bad input', () => {
     expect((error as SourceError).reason).toMatch(/no log files/);
   });
 
+  it('reads or skips a single file given as the logs, named as CloudTrail delivers', async () => {
+    const pretty = await LocalEngine.open({ logs: deliveryPath(dir.path, '111122223333', 'us-east-1', '2024-03-12', 2) });
+    const cut = await LocalEngine.open({ logs: bad['delivery-named-cut']! });
+    try {
+      expect(Number((await pretty.query('SELECT count(*) FROM cloudtrail')).rows[0]![0])).toBe(PRETTY);
+      const error = await cut.query('SELECT count(*) FROM cloudtrail').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SourceError);
+      expect((error as SourceError).reason).toContain(bad['delivery-named-cut']);
+    } finally {
+      await pretty.close();
+      await cut.close();
+    }
+  });
+
   it('says so when no file at all can be read', async () => {
     const engine = await LocalEngine.open({ logs: join(dir.path, 'bad') });
     try {
