@@ -85,17 +85,7 @@ class Timed {
 }
 
 /** Everything the manifest needs besides the counts. */
-export interface ManifestMeta {
-  readonly generator: { readonly name: string; readonly version: string };
-  readonly seed: number;
-  readonly files: number;
-  readonly bytes: number;
-  readonly period: { readonly start: string; readonly end: string };
-  readonly accounts: readonly { readonly id: string; readonly name: string }[];
-  readonly regions: readonly string[];
-  readonly layout: string;
-  readonly scripted: number;
-}
+export type ManifestMeta = Omit<SampleManifest, 'events' | 'counts' | 'stories'> & { readonly scripted: number };
 
 /**
  * Observes every written record and builds the manifest from them.
