@@ -114,10 +114,12 @@ export class LocalEngine implements Engine {
       const spliced = this.#splice(tokens, userParams, needs, inventory);
       try {
         const reader = await this.#execute(spliced.text, spliced.params, signal, compiled.text);
-        const columns: Column[] = reader.columnNames().map((name, i) => {
-          const type = reader.columnTypes()[i]!;
-          return { name, kind: columnKind(type), engineType: type.toString() };
-        });
+        const types = reader.columnTypes();
+        const columns: Column[] = reader.columnNames().map((name, i) => ({
+          name,
+          kind: columnKind(types[i]!),
+          engineType: types[i]!.toString(),
+        }));
         const read = spliced.references > 0 ? inventory.files : [];
         return new QueryResult({
           columns,
@@ -189,8 +191,8 @@ export class LocalEngine implements Engine {
   }
 }
 
+/** DuckDB names the file in its read errors ("Malformed JSON in file …", "not a GZIP stream: …"). */
 function fileNamedIn(message: string, files: readonly LogFile[]): LogFile | undefined {
-  if (!/file|GZIP|JSON|pattern|read/i.test(message)) return undefined;
   return files.find((f) => message.includes(f.path));
 }
 

@@ -51,16 +51,20 @@ const PEEK_CONCURRENCY = 32;
 export class LogInventory {
   readonly roots: readonly string[];
   readonly #dirs = new Map<string, DirState>();
-  /** Files the engine found unreadable while querying (the peek cannot see a cut-off stream). */
-  readonly #failed = new Map<string, { size: number; mtimeMs: number; reason: string }>();
-  /** Verdicts from a re-check that replace the one assumed from a file's name. */
-  readonly #rechecked = new Map<string, FileState>();
+  /**
+   * What querying taught about a file, replacing the listing's verdict while the file is
+   * unchanged: unreadable (the peek cannot see a cut-off stream), or a shape found on re-check.
+   */
+  readonly #learned = new Map<string, FileState>();
 
   constructor(roots: readonly string[]) {
     this.roots = roots.map((r) => resolve(r));
   }
 
-  /** Walks the roots and returns what is there now. Throws SourceError for a missing or empty root. */
+  /**
+   * Walks the roots and returns what is there now, in a stable order (folder by folder, names
+   * sorted). Throws SourceError for a missing or empty root.
+   */
   async scan(): Promise<Inventory> {
     const files: LogFile[] = [];
     const skipped: SkippedFile[] = [];
@@ -79,14 +83,12 @@ export class LogInventory {
         throw new SourceError(root, 'contains no log files (.json, .json.gz, .jsonl)');
       }
     }
-    const byPath = (a: { path?: string; file?: string }, b: { path?: string; file?: string }) =>
-      (a.path ?? a.file ?? '').localeCompare(b.path ?? b.file ?? '');
-    return { files: files.sort(byPath), skipped: skipped.sort(byPath), ignored: ignored.sort(byPath) };
+    return { files, skipped, ignored };
   }
 
   /** Records that querying a file failed; it stays out until it changes on disk. */
   markFailed(file: LogFile, reason: string): void {
-    this.#failed.set(file.path, { size: file.size, mtimeMs: file.mtimeMs, reason });
+    this.#learned.set(file.path, { size: file.size, mtimeMs: file.mtimeMs, verdict: { skipped: reason } });
   }
 
   /**
@@ -101,17 +103,14 @@ export class LogInventory {
     if ('file' in verdict && verdict.file.shape === file.shape && verdict.file.compression === file.compression) {
       return this.markFailed(file, engineReason);
     }
-    this.#rechecked.set(file.path, state);
+    this.#learned.set(file.path, state);
   }
 
   /** Sorts one file into its list, applying what querying has since learned about it. */
   #collect(path: string, state: FileState, files: LogFile[], skipped: SkippedFile[], ignored: SkippedFile[]): void {
-    const same = (other: { size: number; mtimeMs: number } | undefined) =>
-      other !== undefined && other.size === state.size && other.mtimeMs === state.mtimeMs;
-    const failed = this.#failed.get(path);
-    if (same(failed)) return void skipped.push({ file: path, reason: failed!.reason });
-    const rechecked = this.#rechecked.get(path);
-    collect(path, same(rechecked) ? rechecked! : state, files, skipped, ignored);
+    const learned = this.#learned.get(path);
+    const current = learned && learned.size === state.size && learned.mtimeMs === state.mtimeMs ? learned : state;
+    collect(path, current, files, skipped, ignored);
   }
 
   async #walk(dir: string, files: LogFile[], skipped: SkippedFile[], ignored: SkippedFile[]): Promise<void> {
@@ -133,17 +132,15 @@ export class LogInventory {
       if (entry.isDirectory()) subdirs.push(path);
       else names.push(path);
     }
-    const files = new Map<string, FileState>();
-    await forEachLimited(names.sort(), PEEK_CONCURRENCY, async (path) => {
+    names.sort();
+    const states = await mapLimited(names, PEEK_CONCURRENCY, async (path) => {
       const previous = cached?.files.get(path);
       const info = await stat(path).catch(() => undefined);
-      if (previous && info && previous.size === info.size && previous.mtimeMs === info.mtimeMs) {
-        files.set(path, previous);
-      } else {
-        files.set(path, await this.#fileState(path, info?.size ?? 0, info?.mtimeMs ?? 0, { missing: info === undefined }));
-      }
+      if (previous && info && previous.size === info.size && previous.mtimeMs === info.mtimeMs) return previous;
+      return this.#fileState(path, info?.size ?? 0, info?.mtimeMs ?? 0, { missing: info === undefined });
     });
-    const state: DirState = { mtimeMs: info.mtimeMs, subdirs: subdirs.sort(), files: new Map([...files].sort()) };
+    const files = new Map(names.map((path, i) => [path, states[i]!]));
+    const state: DirState = { mtimeMs: info.mtimeMs, subdirs: subdirs.sort(), files };
     this.#dirs.set(dir, state);
     return state;
   }
@@ -185,13 +182,16 @@ function collect(
   else ignored.push({ file: path, reason: v.ignored });
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+/** `items.map(work)` with at most `limit` calls in flight, results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
   let next = 0;
   const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
+      const i = next++;
+      results[i] = await work(items[i] as T);
     }
   });
   await Promise.all(runners);
+  return results;
 }
