@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SampleManifest } from '../lib/sample';
 import { tempDir, writeFile } from './support/cloudtrail-fixtures';
+import { authFailuresByArn, readSample, type ParsedRecord } from './support/sample-reader';
 
 /** The built command, as `npx irbook` runs it (npm test builds dist/ first). */
 const BIN = join(__dirname, '..', 'bin', 'irbook.js');
@@ -26,26 +26,13 @@ const QUERY_2_2 =
 const dir = tempDir();
 const scratch = tempDir();
 let manifest: SampleManifest;
-let events: Record<string, unknown>[];
-
-function readAllEvents(root: string): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.json.gz')) out.push(...(JSON.parse(gunzipSync(readFileSync(path)).toString()).Records as Record<string, unknown>[]));
-    }
-  };
-  walk(root);
-  return out;
-}
+let events: ParsedRecord[];
 
 beforeAll(async () => {
   const sample = await run('sample', '--out', dir.path, '--events', '20000', '--seed', '7');
   expect(sample.code, sample.stderr).toBe(0);
   manifest = JSON.parse(readFileSync(join(dir.path, 'manifest.json'), 'utf8')) as SampleManifest;
-  events = readAllEvents(dir.path);
+  events = readSample(dir.path).flatMap((f) => f.records);
 }, 120_000);
 
 afterAll(() => {
@@ -60,16 +47,9 @@ describe('irbook query on the sample', () => {
     const rows = JSON.parse(result.stdout) as { arn: string; total: number }[];
     expect(rows[0]!.arn).toBe(manifest.stories.credentialCompromise.principalArn);
 
-    const counts = new Map<string, number>();
-    for (const e of events) {
-      const arn = (e.userIdentity as { arn?: string } | undefined)?.arn;
-      if ((e.errorCode === 'AccessDenied' || e.errorCode === 'Client.UnauthorizedOperation') && arn?.includes('iam')) {
-        counts.set(arn, (counts.get(arn) ?? 0) + 1);
-      }
-    }
-    const top = [...counts.values()].sort((a, b) => b - a).slice(0, 5);
-    expect(rows.map((r) => r.total)).toEqual(top);
-    expect(rows[0]!.total).toBe(counts.get(manifest.stories.credentialCompromise.principalArn));
+    const expected = authFailuresByArn(events, true).slice(0, 5);
+    expect(rows.map((r) => r.total)).toEqual(expected.map(([, n]) => n));
+    expect(rows[0]).toEqual({ arn: expected[0]![0], total: expected[0]![1] });
     expect(events.length).toBe(manifest.events);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSample } from '../../lib/sample';
-import { readBytes, readSample } from './read-sample';
+import { readBytes, readSample } from '../support/sample-reader';
 
 const dirs: string[] = [];
 

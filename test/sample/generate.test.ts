@@ -10,7 +10,7 @@ import {
   readSample,
   type ParsedFile,
   type ParsedRecord,
-} from './read-sample';
+} from '../support/sample-reader';
 
 const EVENTS = 12_000;
 const FIVE_MINUTES = 5 * 60 * 1000;

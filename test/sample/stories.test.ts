@@ -11,7 +11,7 @@ import {
   readSample,
   summarize,
   type ParsedRecord,
-} from './read-sample';
+} from '../support/sample-reader';
 
 let dir: string;
 let manifest: SampleManifest;

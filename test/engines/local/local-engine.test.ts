@@ -121,6 +121,14 @@ describe('LocalEngine over every input shape', () => {
     expect(Number(result.rows[0]![0])).toBe(all.filter((a) => a.event.userIdentity.userName === user).length);
   });
 
+  it('answers queries started together, each with its own answer', async () => {
+    const users = ['alice', 'bob', 'carol', 'mallory'];
+    const results = await Promise.all(users.map((u) =>
+      engine.query(sql`SELECT count(*) FROM cloudtrail WHERE useridentity.username = ${u}`)));
+    expect(results.map((r) => Number(r.rows[0]![0]))).toEqual(
+      users.map((u) => all.filter((a) => a.event.userIdentity.userName === u).length));
+  });
+
   it('keeps duplicate column names, as Athena does', async () => {
     const result = await engine.query(`SELECT eventname AS x, eventsource AS x FROM cloudtrail LIMIT 1`);
     expect(result.columns.map((c) => c.name)).toEqual(['x', 'x']);
