@@ -1,10 +1,17 @@
-/** The `irbook` command: `irbook query …` and `irbook sample …`. */
+/** The `irbook` command: query, sample, run, kernel install, start. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalEngine } from './engines/local/local-engine';
-import { IrbookError } from './errors';
+import { IrbookError, NotebookCellError } from './errors';
 import { formatBytes, formatDuration } from './display/format';
+import { ensureJupyter } from './jupyter/install-jupyter';
+import { installKernel } from './jupyter/kernelspec';
+import { parseParameterArgs } from './jupyter/parameters';
+import { runNotebook } from './jupyter/run-notebook';
+import { serveNotebooks } from './jupyter/serve';
 import { generateSample, SAMPLE_DEFAULTS } from './sample';
+import { bundledSampleDir, ensureSample } from './sample/bundled';
 
 const HELP: Record<string, string> = {
   main: `irbook — AWS security incident response with Athena SQL, on CloudTrail logs on disk.
@@ -12,6 +19,9 @@ const HELP: Record<string, string> = {
 Usage:
   irbook query --logs DIR [--db NAME] [--format table|json|csv] [--strict] (SQL | --file FILE)
   irbook sample --out DIR [--events N] [--seed S]
+  irbook run NOTEBOOK [-p NAME=VALUE …] [--out DIR] [--timeout SECONDS]
+  irbook kernel install [--user | --prefix DIR] [--name NAME] [--display-name TEXT]
+  irbook start [--port N] [--no-serve]
   irbook COMMAND --help
 `,
   query: `Usage: irbook query --logs DIR [--db NAME] [--format table|json|csv] [--strict] (SQL | --file FILE)
@@ -34,6 +44,37 @@ S3 delivery layout, with both attack stories and a manifest.json of the ground t
   --events N     total events (default ${SAMPLE_DEFAULTS.events})
   --seed S       random seed (default ${SAMPLE_DEFAULTS.seed}); same seed, same bytes
 `,
+  run: `Usage: irbook run NOTEBOOK [-p NAME=VALUE …] [--out DIR] [--timeout SECONDS]
+
+Executes a playbook headless through the tslab kernel installed with irbook (no kernel
+registration needed) and writes the executed notebook and a standalone HTML report to DIR
+(default reports/), named after the notebook and the time. Exits 1 naming the cell when a cell
+fails; the files are written anyway.
+
+  -p NAME=VALUE  set a parameter declared in the notebook's "parameters" cell; repeatable
+  --out DIR      where to write the .ipynb and .html (default reports)
+  --timeout S    seconds one cell may run (default 1800)
+`,
+  kernel: `Usage: irbook kernel install [--user | --prefix DIR] [--name NAME] [--display-name TEXT]
+
+Registers the tslab TypeScript kernel with Jupyter, with absolute paths to this node and to
+the tslab installed with irbook. Safe to rerun: an identical registration is left alone.
+
+  --user           the user's Jupyter data folder (default)
+  --prefix DIR     DIR/share/jupyter/kernels (a conda env or virtualenv that runs Jupyter)
+  --name NAME      kernel name notebooks record (default tslab)
+  --display-name   name in Jupyter's menus (default TypeScript)
+`,
+  start: `Usage: irbook start [--port N] [--no-serve]
+
+Gets a machine ready and serves the playbooks: installs Jupyter if missing (Debian packages
+where apt-get can run, pip where PyPI answers), registers the kernel for this user, writes the
+sample logs to sample/ if absent, and starts Jupyter on notebooks/ on 127.0.0.1 with a token,
+printing the URL. Ctrl+C stops it.
+
+  --port N       port on 127.0.0.1 (default: a free one)
+  --no-serve     do everything but start the server
+`,
 };
 
 /** Exit codes: 0 ok, 1 the work failed, 2 the command line is wrong. */
@@ -49,6 +90,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === 'query') return await query(rest);
     if (command === 'sample') return await sample(rest);
+    if (command === 'run') return await run(rest);
+    if (command === 'kernel') return await kernel(rest);
+    if (command === 'start') return await start(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -165,5 +209,85 @@ function toInteger(flag: string, text: string): number {
 
 function help(command: string): number {
   process.stdout.write(HELP[command]!);
+  return 0;
+}
+
+async function run(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parsed(() =>
+    parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        ...HELP_FLAG,
+        param: { type: 'string', short: 'p', multiple: true },
+        out: { type: 'string', default: 'reports' },
+        timeout: { type: 'string' },
+      },
+    }),
+  );
+  if (values.help) return help('run');
+  if (positionals.length !== 1) throw new UsageError('give exactly one notebook');
+  const parameters = parsed(() => parseParameterArgs(values.param ?? []));
+  const cellTimeoutSeconds = values.timeout === undefined ? undefined : toInteger('--timeout', values.timeout);
+  try {
+    const result = await runNotebook({ notebook: positionals[0]!, parameters, outDir: values.out, cellTimeoutSeconds });
+    process.stdout.write(`${result.notebookFile}\n${result.htmlFile}\n`);
+    process.stderr.write(`ran ${positionals[0]} in ${formatDuration(result.elapsedMs)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof NotebookCellError) process.stdout.write(`${error.notebookFile}\n${error.htmlFile}\n`);
+    throw error;
+  }
+}
+
+async function kernel(args: readonly string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === '--help' || sub === '-h') return help('kernel');
+  if (sub !== 'install') throw new UsageError(sub === undefined ? 'kernel needs a subcommand: install' : `unknown kernel subcommand "${sub}"`);
+  const { values } = parsed(() =>
+    parseArgs({
+      args: [...rest],
+      options: {
+        ...HELP_FLAG,
+        user: { type: 'boolean', default: false },
+        prefix: { type: 'string' },
+        name: { type: 'string' },
+        'display-name': { type: 'string' },
+      },
+    }),
+  );
+  if (values.help) return help('kernel');
+  if (values.user && values.prefix !== undefined) throw new UsageError('give --user or --prefix, not both');
+  const result = await installKernel({ prefix: values.prefix, name: values.name, displayName: values['display-name'] });
+  const said = { created: 'registered', updated: 'replaced the earlier registration of', unchanged: 'already registered:' }[result.status];
+  process.stdout.write(`${said} kernel "${values.name ?? 'tslab'}" in ${result.file}\n  ${result.spec.argv.join(' ')}\n`);
+  if (result.previous) process.stdout.write(`  (was: ${result.previous.argv.join(' ')})\n`);
+  return 0;
+}
+
+async function start(args: readonly string[]): Promise<number> {
+  const { values } = parsed(() =>
+    parseArgs({ args: [...args], options: { ...HELP_FLAG, port: { type: 'string' }, 'no-serve': { type: 'boolean', default: false } } }),
+  );
+  if (values.help) return help('start');
+  const port = values.port === undefined ? undefined : toInteger('--port', values.port);
+  const say = (line: string) => void process.stdout.write(`${line}\n`);
+  const jupyter = await ensureJupyter(say);
+  say(`Jupyter: ${jupyter.lab ? 'JupyterLab' : 'classic Notebook'} (${jupyter.python})`);
+  const kernelResult = await installKernel({});
+  say(`Kernel "tslab" ${kernelResult.status === 'unchanged' ? 'already registered' : kernelResult.status} (${kernelResult.file})`);
+  const started = performance.now();
+  const manifest = await ensureSample();
+  say(`Sample logs: ${bundledSampleDir()} (${manifest.events.toLocaleString('en-US')} events; ` +
+    `${performance.now() - started > 1000 ? `written in ${formatDuration(performance.now() - started)}` : 'already there'})`);
+  if (values['no-serve']) return 0;
+  const server = await serveNotebooks({ jupyter, root: join(__dirname, '..', 'notebooks'), port });
+  say(`\nServing the playbooks. Open:\n\n  ${server.url}\n\nStart with credential-compromise-analysis.ipynb. Ctrl+C stops the server.`);
+  await new Promise<void>((resolvePromise) => {
+    const stop = () => void server.stop().then(resolvePromise);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    server.process.once('exit', () => resolvePromise());
+  });
   return 0;
 }

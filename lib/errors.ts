@@ -91,3 +91,29 @@ export class SkippedFilesError extends IrbookError {
     );
   }
 }
+
+/**
+ * A notebook cell failed during a headless run. The run's files are still written:
+ * `notebookFile` and `htmlFile` hold everything up to and including the failed cell.
+ */
+export class NotebookCellError extends IrbookError {
+  override readonly name: string = 'NotebookCellError';
+  /** 0-based index of the failed cell in the executed notebook (after injected parameters). */
+  readonly cellIndex?: number;
+  /** The exception's name and message as the kernel reported them. */
+  readonly errorName?: string;
+  readonly errorValue?: string;
+  readonly notebookFile: string;
+  readonly htmlFile: string;
+  constructor(
+    message: string,
+    details: { cellIndex?: number; errorName?: string; errorValue?: string; notebookFile: string; htmlFile: string },
+  ) {
+    super(message);
+    this.cellIndex = details.cellIndex;
+    this.errorName = details.errorName;
+    this.errorValue = details.errorValue;
+    this.notebookFile = details.notebookFile;
+    this.htmlFile = details.htmlFile;
+  }
+}

@@ -1,5 +1,6 @@
 import type { Engine, QueryOptions } from './engines/engine';
 import { LocalEngine, type LocalEngineOptions } from './engines/local/local-engine';
+import { withProgress } from './display/progress';
 import { OptionError } from './errors';
 import { checkOptionNames } from './options';
 import type { QueryResult } from './result/query-result';
@@ -64,7 +65,15 @@ export interface QueryResultsOptions extends QueryOptions {
  * result.display();
  */
 export async function queryResults(query: QueryInput, options: QueryResultsOptions = {}): Promise<QueryResult> {
-  checkOptionNames(options, ['engine', 'signal'], 'queryResults');
+  checkOptionNames(options, ['engine', 'signal', 'onProgress'], 'queryResults');
   const engine = options.engine ?? configuredEngine();
-  return engine.query(query, { signal: options.signal });
+  return withProgress({ label: `Query on ${engine.name}` }, (report) =>
+    engine.query(query, {
+      signal: options.signal,
+      onProgress: (progress) => {
+        report(progress);
+        options.onProgress?.(progress);
+      },
+    }),
+  );
 }

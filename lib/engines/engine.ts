@@ -1,10 +1,13 @@
 import type { QueryResult } from '../result/query-result';
+import type { QueryProgress } from '../display/progress';
 import type { QueryInput } from '../sql';
 
 /** Options every engine accepts for one query. */
 export interface QueryOptions {
   /** Stops the query (a kernel interrupt, a timeout): the engine cancels it and throws QueryCancelledError. */
   readonly signal?: AbortSignal;
+  /** Called when the query's state changes (queued, running, data scanned so far). */
+  readonly onProgress?: (progress: QueryProgress) => void;
 }
 
 /**

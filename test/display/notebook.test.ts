@@ -35,7 +35,12 @@ describe('showHtml', () => {
 });
 
 describe('loadTslab', () => {
-  it('returns undefined when tslab cannot be resolved (it is not installed here)', () => {
-    expect(loadTslab()).toBeUndefined();
+  it('finds the tslab installed with irbook, which outside a kernel falls back to text', () => {
+    const tslab = loadTslab();
+    expect(tslab).toBeDefined();
+    expect(() => tslab!.display.html('<b>x</b>')).toThrow(/Not ready/);
+    const written: string[] = [];
+    expect(showHtml('<b>x</b>', () => 'x', { writeText: (s) => void written.push(s) })).toBe('text');
+    expect(written).toEqual(['x']);
   });
 });

@@ -100,7 +100,7 @@ export class LocalEngine implements Engine {
     return run;
   }
 
-  async #run(query: QueryInput, { signal }: QueryOptions): Promise<QueryResult> {
+  async #run(query: QueryInput, { signal, onProgress }: QueryOptions): Promise<QueryResult> {
     if (this.#closed) throw new OptionError('engine', 'closed', 'this LocalEngine is closed; open a new one');
     const started = performance.now();
     const compiled = compileQuery(query);
@@ -111,6 +111,7 @@ export class LocalEngine implements Engine {
     for (let attempt = 0; ; attempt++) {
       const inventory = await this.#inventory.scan();
       if (this.strict && inventory.skipped.length > 0) throw new SkippedFilesError(inventory.skipped);
+      onProgress?.({ state: 'RUNNING', detail: `reading ${inventory.files.length.toLocaleString('en-US')} log files` });
       const spliced = this.#splice(tokens, userParams, needs, inventory);
       try {
         const reader = await this.#execute(spliced.text, spliced.params, signal, compiled.text);

@@ -1,0 +1,90 @@
+/** A long query's progress, shown in place in the notebook cell while it runs. */
+
+import { escapeHtml } from './escape';
+import { formatDuration } from './format';
+import { loadTslab } from './notebook';
+
+/** What an engine reports while a query runs. */
+export interface QueryProgress {
+  /** The engine's state word: `RUNNING`, or Athena's `QUEUED`, `RUNNING`, … */
+  readonly state: string;
+  /** Anything else worth a glance: data scanned so far, files to read. */
+  readonly detail?: string;
+}
+
+/** One display slot that can be overwritten (tslab's `newDisplay()`). */
+export interface ProgressSlot {
+  html(html: string): void;
+}
+
+/** Where progress goes; tests swap it. `undefined`: not in a notebook, show nothing. */
+export type ProgressSlotFactory = () => ProgressSlot | undefined;
+
+function tslabSlot(): ProgressSlot | undefined {
+  const tslab = loadTslab() as (ReturnType<typeof loadTslab> & { newDisplay?: () => ProgressSlot }) | undefined;
+  if (!tslab?.newDisplay) return undefined;
+  return tslab.newDisplay();
+}
+
+/** Options for {@link withProgress}. */
+export interface ProgressOptions {
+  /** What is running, e.g. `Query on athena`. */
+  readonly label: string;
+  /** Show nothing for queries faster than this. Default 1000 ms. */
+  readonly delayMs?: number;
+  /** How often the elapsed time is redrawn. Default 500 ms. */
+  readonly intervalMs?: number;
+  readonly slot?: ProgressSlotFactory;
+}
+
+/**
+ * Run `work`, and if it takes longer than `delayMs`, show one line in the cell that updates in
+ * place: the label, the engine's latest state and the elapsed time. When the work ends the
+ * line says how it ended, so a rerun cell shows what happened even if the table is long.
+ * Outside a notebook, or when tslab is not attached to a kernel, nothing is shown.
+ *
+ * @example
+ * const result = await withProgress({ label: 'Query on local' }, (report) => engine.query(q, { onProgress: report }));
+ */
+export async function withProgress<T>(
+  options: ProgressOptions,
+  work: (report: (progress: QueryProgress) => void) => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  let latest: QueryProgress = { state: 'RUNNING' };
+  let slot: ProgressSlot | undefined;
+  let shown = false;
+  const draw = (finalState?: string) => {
+    const elapsed = formatDuration(performance.now() - started);
+    const state = finalState ?? latest.state;
+    const detail = latest.detail ? ` · ${escapeHtml(latest.detail)}` : '';
+    const text = `<div class="irbook-progress" style="font-family:monospace;color:#555">${escapeHtml(options.label)}: ` +
+      `<b>${escapeHtml(state)}</b> · ${elapsed}${detail}</div>`;
+    try {
+      slot ??= (options.slot ?? tslabSlot)();
+      slot?.html(text);
+      shown = slot !== undefined;
+    } catch {
+      // tslab loaded outside a kernel throws "Not ready": progress is optional, stay quiet.
+      slot = undefined;
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const delay = setTimeout(() => {
+    draw();
+    timer = setInterval(() => draw(), options.intervalMs ?? 500);
+  }, options.delayMs ?? 1000);
+  try {
+    const value = await work((progress) => {
+      latest = progress;
+    });
+    if (shown) draw('SUCCEEDED');
+    return value;
+  } catch (error) {
+    if (shown) draw(error instanceof Error && error.name === 'QueryCancelledError' ? 'CANCELLED' : 'FAILED');
+    throw error;
+  } finally {
+    clearTimeout(delay);
+    clearInterval(timer);
+  }
+}

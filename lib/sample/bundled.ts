@@ -1,0 +1,37 @@
+/** The sample logs the playbooks read by default: `<irbook>/sample`, written on first use. */
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateSample } from './index';
+import type { SampleManifest } from './manifest';
+
+/**
+ * The folder of the bundled sample: `sample/` at the root of the irbook installation, so the
+ * same logs are found from a notebook, the CLI and `npm start`, whatever the working folder.
+ *
+ * @example
+ * bundledSampleDir(); // '/home/me/irbook/sample'
+ */
+export function bundledSampleDir(): string {
+  return join(__dirname, '..', '..', 'sample');
+}
+
+/**
+ * The sample's manifest, writing the sample first when it is not there (100,000 events with
+ * the default seed: about 10 s and 40 MB).
+ *
+ * @example
+ * const manifest = await ensureSample();
+ * manifest.stories.credentialCompromise.principalArn;
+ */
+export async function ensureSample(
+  options: { dir?: string; onProgress?: (written: number, total: number) => void } = {},
+): Promise<SampleManifest> {
+  const dir = options.dir ?? bundledSampleDir();
+  try {
+    return JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as SampleManifest;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return generateSample({ out: dir, onProgress: options.onProgress });
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Execute a notebook headless with nbclient and write it back plus an HTML report.
+
+Called by `irbook run` (lib/jupyter/run-notebook.ts), which prepares the notebook (injected
+parameters) and the kernel spec. Prints one JSON line on stdout with the outcome; the executed
+notebook and the HTML are written even when a cell fails, because a half-run investigation is
+still a record of what was seen.
+"""
+import argparse
+import json
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
+
+
+def first_line(cell):
+    for line in cell.source.splitlines():
+        if line.strip():
+            return line.strip()[:120]
+    return ""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("notebook")
+    parser.add_argument("--cwd", required=True)
+    parser.add_argument("--kernel-name", required=True)
+    parser.add_argument("--out-notebook", required=True)
+    parser.add_argument("--out-html", required=True)
+    parser.add_argument("--timeout", type=int, default=1800)
+    args = parser.parse_args()
+
+    nb = nbformat.read(args.notebook, as_version=4)
+    failed = {}
+
+    def on_cell_error(cell, cell_index, execute_reply):
+        content = execute_reply.get("content", {}) if isinstance(execute_reply, dict) else {}
+        failed.update(index=cell_index, id=cell.get("id"), firstLine=first_line(cell),
+                      ename=content.get("ename"), evalue=content.get("evalue"))
+
+    client = NotebookClient(nb, kernel_name=args.kernel_name, timeout=args.timeout,
+                            resources={"metadata": {"path": args.cwd}}, on_cell_error=on_cell_error)
+    outcome = {"ok": True}
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
+        outcome = {"ok": False, "kind": type(error).__name__, "message": str(error)[-2000:]}
+        outcome.update(failed)
+    finally:
+        nbformat.write(nb, args.out_notebook)
+        body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+        with open(args.out_html, "w", encoding="utf-8") as f:
+            f.write(body)
+    print(json.dumps(outcome))
+    return 0 if outcome["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
