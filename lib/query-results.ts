@@ -2,12 +2,32 @@ import type { Engine, QueryOptions } from './engines/engine';
 import { LocalEngine, type LocalEngineOptions } from './engines/local/local-engine';
 import { withProgress } from './display/progress';
 import { OptionError } from './errors';
+import { bundledSampleDir, ensureSample } from './sample/bundled';
 import { checkOptionNames } from './options';
 import type { QueryResult } from './result/query-result';
 import type { QueryInput } from './sql';
 
+/**
+ * The local engine's settings in a notebook: as {@link LocalEngineOptions}, but `logs` may be
+ * left out or empty, which means the bundled sample (written on first use).
+ */
+export type LocalSettings = { readonly engine?: 'local' } & Omit<LocalEngineOptions, 'logs'> & {
+  readonly logs?: LocalEngineOptions['logs'];
+};
+
+/** Athena's settings, as the article's setup cell names them. */
+export interface AthenaSettings {
+  readonly engine: 'athena';
+  readonly region?: string;
+  readonly workgroup?: string;
+  /** The query result location, `s3://bucket/prefix/` (Athena > Query editor > Settings). */
+  readonly outputLocation?: string;
+  readonly catalog?: string;
+  readonly database?: string;
+}
+
 /** The notebook's engine settings, as its setup cell states them. */
-export type EngineSettings = ({ readonly engine?: 'local' } & LocalEngineOptions) | { readonly engine: Engine };
+export type EngineSettings = LocalSettings | AthenaSettings | { readonly engine: Engine };
 
 /**
  * The engine `queryResults` uses when a cell does not pass one. It is configuration, set once
@@ -27,11 +47,16 @@ export async function configure(settings: EngineSettings): Promise<Engine> {
     checkOptionNames(settings, ['engine'], 'configure');
     engine = settings.engine;
   } else {
-    const { engine: kind, ...local } = settings as { engine?: string } & LocalEngineOptions;
-    if (kind !== undefined && kind !== 'local') {
-      throw new OptionError('engine', kind, `engine: ${JSON.stringify(kind)} is not available; use 'local' or pass an Engine`);
+    const { engine: kind, logs, ...local } = settings as { engine?: string } & Omit<LocalSettings, 'engine'>;
+    if (kind === 'athena') {
+      throw new OptionError('engine', kind, "engine: 'athena' is not available in this version of irbook; use 'local'");
     }
-    engine = await LocalEngine.open(local);
+    if (kind !== undefined && kind !== 'local') {
+      throw new OptionError('engine', kind, `engine: ${JSON.stringify(kind)} is not an engine; use 'local', 'athena' or pass an Engine`);
+    }
+    const empty = logs === undefined || logs === '' || (Array.isArray(logs) && logs.length === 0);
+    if (empty) await ensureSample();
+    engine = await LocalEngine.open({ ...local, logs: empty ? bundledSampleDir() : logs });
   }
   const previous = configured;
   configured = engine;
