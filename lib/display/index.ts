@@ -1,5 +1,30 @@
-/** Showing results: HTML and text tables, the summary under them, and notebook output. */
+/** Showing results: HTML and text tables, charts, the summary under them, and notebook output. */
 
+export {
+  activityByHourChart,
+  Chart,
+  ChartRenderError,
+  compileSpec,
+  failuresOverTimeChart,
+  loadTslabJupyter,
+  renderSvg,
+  showBundle,
+  timelineChart,
+  topEntitiesChart,
+  VEGA_LITE_MIME,
+  type ActivityByHourOptions,
+  type BundleTarget,
+  type ChartInfo,
+  type ChartOptions,
+  type DisplayBundle,
+  type DisplayDataMessage,
+  type FailuresOverTimeOptions,
+  type RenderOptions,
+  type TimelineOptions,
+  type TopEntitiesOptions,
+  type TslabJupyterLike,
+  type VegaLiteSpec,
+} from './charts';
 export { escapeHtml, revealInvisibles } from './escape';
 export {
   cellText,
