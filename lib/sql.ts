@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { SqlBuildError } from './errors';
 
 /** A value that can be bound as a query parameter. `Date` binds as a UTC timestamp. */
@@ -58,6 +59,27 @@ export class SqlFragment {
   toString(): string {
     return this.compile().text;
   }
+
+  /**
+   * What a notebook shows when a cell ends with a query: the text as it will be sent, then
+   * each bound value beside its placeholder number, so the analyst sees both without the
+   * values ever being pasted into the SQL.
+   */
+  [inspect.custom](): string {
+    const { text, params } = this.compile();
+    const lines = [text.replace(/^\n+/, '').trimEnd()];
+    if (params.length > 0) {
+      lines.push('', '-- bound parameters:');
+      params.forEach((value, i) => lines.push(`--   ?${i + 1} = ${describeValue(value)}`));
+    }
+    return lines.join('\n');
+  }
+}
+
+function describeValue(value: SqlValue): string {
+  if (value instanceof Date) return `TIMESTAMP ${value.toISOString()}`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  return String(value);
 }
 
 function checkInterpolation(value: unknown, index: number): void {

@@ -7,6 +7,8 @@ notebook and the HTML are written even when a cell fails, because a half-run inv
 still a record of what was seen.
 """
 import argparse
+import base64
+import copy
 import json
 import sys
 
@@ -21,6 +23,24 @@ def first_line(cell):
         if line.strip():
             return line.strip()[:120]
     return ""
+
+
+def with_svg_as_images(nb):
+    """A copy whose SVG outputs are <img> data URIs: nbconvert's HTML export sanitizes inline
+    SVG down to its text, which would leave every chart blank in the report."""
+    report = copy.deepcopy(nb)
+    for cell in report.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            svg = data.get("image/svg+xml")
+            if svg is None:
+                continue
+            svg = "".join(svg) if isinstance(svg, list) else svg
+            encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+            for mime in [m for m in data if m not in ("text/plain",)]:
+                del data[mime]
+            data["text/html"] = '<img class="irbook-chart" alt="chart" src="data:image/svg+xml;base64,%s">' % encoded
+    return report
 
 
 def main():
@@ -51,7 +71,7 @@ def main():
         outcome.update(failed)
     finally:
         nbformat.write(nb, args.out_notebook)
-        body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+        body, _ = HTMLExporter(template_name="lab").from_notebook_node(with_svg_as_images(nb))
         with open(args.out_html, "w", encoding="utf-8") as f:
             f.write(body)
     print(json.dumps(outcome))

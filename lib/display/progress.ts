@@ -39,8 +39,8 @@ export interface ProgressOptions {
 
 /**
  * Run `work`, and if it takes longer than `delayMs`, show one line in the cell that updates in
- * place: the label, the engine's latest state and the elapsed time. When the work ends the
- * line says how it ended, so a rerun cell shows what happened even if the table is long.
+ * place: the label, the engine's latest state and the elapsed time. On success the line is
+ * cleared (the result's summary gives the time); on failure it stays and says how it ended.
  * Outside a notebook, or when tslab is not attached to a kernel, nothing is shown.
  *
  * @example
@@ -78,7 +78,8 @@ export async function withProgress<T>(
     const value = await work((progress) => {
       latest = progress;
     });
-    if (shown) draw('SUCCEEDED');
+    // On success the line goes away: the result's own summary says how long it took.
+    if (shown) slot?.html('');
     return value;
   } catch (error) {
     if (shown) draw(error instanceof Error && error.name === 'QueryCancelledError' ? 'CANCELLED' : 'FAILED');

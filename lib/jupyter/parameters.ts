@@ -88,6 +88,8 @@ export function injectParameters(notebook: Notebook, values: Readonly<Record<str
     }
     lines.push(`${name} = ${typedLiteral(name, kind, text)};`);
   }
+  // tslab shows a cell's last expression; an assignment would echo its value under the cell.
+  lines.push('void 0;');
   const cells = notebook.cells.filter((c) => !c.metadata.tags?.includes(INJECTED_TAG));
   const { index } = parametersCell({ ...notebook, cells });
   const injected: NotebookCell = {

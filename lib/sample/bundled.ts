@@ -1,19 +1,20 @@
 /** The sample logs the playbooks read by default: `<irbook>/sample`, written on first use. */
 
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { generateSample } from './index';
 import type { SampleManifest } from './manifest';
 
 /**
- * The folder of the bundled sample: `sample/` at the root of the irbook installation, so the
- * same logs are found from a notebook, the CLI and `npm start`, whatever the working folder.
+ * The folder of the bundled sample: `$IRBOOK_SAMPLE_DIR` when set (a read-only install, a
+ * test's smaller sample), else `sample/` at the root of the irbook installation, so the same
+ * logs are found from a notebook, the CLI and `npm start`, whatever the working folder.
  *
  * @example
  * bundledSampleDir(); // '/home/me/irbook/sample'
  */
-export function bundledSampleDir(): string {
-  return join(__dirname, '..', '..', 'sample');
+export function bundledSampleDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.IRBOOK_SAMPLE_DIR ? resolve(env.IRBOOK_SAMPLE_DIR) : join(__dirname, '..', '..', 'sample');
 }
 
 /**
