@@ -15,7 +15,9 @@ export {
   configure,
   configuredEngine,
   queryResults,
+  type AthenaSettings,
   type EngineSettings,
+  type LocalSettings,
   type QueryResultsOptions,
 } from './query-results';
 
@@ -40,16 +42,59 @@ export {
   type Value,
 } from './result';
 export { renderHtmlTable, renderTextTable, type HtmlTableOptions, type TextTableOptions } from './display';
+export { withProgress, type ProgressOptions, type QueryProgress } from './display/progress';
+
+// Charts: Vega-Lite specs with an SVG rendered in Node, shown as one notebook output.
+export {
+  activityByHourChart,
+  Chart,
+  ChartRenderError,
+  compileSpec,
+  failuresOverTimeChart,
+  renderSvg,
+  showBundle,
+  timelineChart,
+  topEntitiesChart,
+  VEGA_LITE_MIME,
+  type ActivityByHourOptions,
+  type ChartInfo,
+  type ChartOptions,
+  type DisplayBundle,
+  type FailuresOverTimeOptions,
+  type RenderOptions,
+  type TimelineOptions,
+  type TopEntitiesOptions,
+  type VegaLiteSpec,
+} from './display/charts';
+
+// Playbooks: query catalogs, one namespace per playbook, and what they share.
+export * as credentialCompromise from './playbooks/credential-compromise';
+export {
+  inWindow,
+  suspectFrom,
+  timeWindow,
+  type EntityOptions,
+  type TimeWindow,
+  type TimeWindowInput,
+  type WindowOptions,
+} from './playbooks';
+
+// Jupyter: the kernel, headless runs, notebooks in git.
+export { installKernel, kernelSpec, KERNEL_NAME, type KernelInstallOptions, type KernelInstallResult, type KernelSpec } from './jupyter/kernelspec';
+export { runNotebook, type RunNotebookOptions, type RunNotebookResult } from './jupyter/run-notebook';
+export { cleanNotebook, notebookProblems } from './jupyter/clean-notebook';
 
 // Log sources.
 export { CLOUDTRAIL_FIELDS, CLOUDTRAIL_PARTITIONS, athenaType, type Field, type FieldType } from './sources/cloudtrail-schema';
 
 // Sample data.
 export { generateSample, SAMPLE_DEFAULTS, type SampleManifest, type SampleOptions } from './sample';
+export { bundledSampleDir, ensureSample } from './sample/bundled';
 
 // Errors: one class per failure kind.
 export {
   IrbookError,
+  NotebookCellError,
   OptionError,
   QueryCancelledError,
   QueryError,

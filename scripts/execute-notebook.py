@@ -10,6 +10,7 @@ import argparse
 import base64
 import copy
 import json
+import re
 import sys
 
 import nbformat
@@ -23,6 +24,21 @@ def first_line(cell):
         if line.strip():
             return line.strip()[:120]
     return ""
+
+
+def error_in_outputs(cell):
+    """tslab reports an exception as a stack trace on stderr, with no ename/evalue in its
+    reply: take the `SomeError: message` line from it."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return output.get("ename"), output.get("evalue")
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            for line in output.get("text", "").splitlines():
+                match = re.match(r"^((?:[A-Za-z_$][\w$]*?)?(?:Error|Exception))(?: \[[^\]]*\])?: (.*)$", line.strip())
+                if match:
+                    return match.group(1), match.group(2)
+            return "Error", output.get("text", "").strip().splitlines()[-1:][0] if output.get("text", "").strip() else None
+    return None, None
 
 
 def with_svg_as_images(nb):
@@ -58,8 +74,10 @@ def main():
 
     def on_cell_error(cell, cell_index, execute_reply):
         content = execute_reply.get("content", {}) if isinstance(execute_reply, dict) else {}
-        failed.update(index=cell_index, id=cell.get("id"), firstLine=first_line(cell),
-                      ename=content.get("ename"), evalue=content.get("evalue"))
+        ename, evalue = content.get("ename"), content.get("evalue")
+        if not evalue:
+            ename, evalue = error_in_outputs(cell)
+        failed.update(index=cell_index, id=cell.get("id"), firstLine=first_line(cell), ename=ename, evalue=evalue)
 
     client = NotebookClient(nb, kernel_name=args.kernel_name, timeout=args.timeout,
                             resources={"metadata": {"path": args.cwd}}, on_cell_error=on_cell_error)

@@ -1,0 +1,133 @@
+/**
+ * What the entity tried to change about identities: IAM writes (a new user, a policy
+ * attached, a new access key: the persistence chain), console sign-ins and MFA devices.
+ */
+
+import { sql, type SqlFragment } from '../../sql';
+import { entityMatches, iamUserOf } from '../entity';
+import { entityOption, readCommon, type EntityOptions } from '../query-options';
+import { inWindow } from '../time-window';
+
+const param = (key: string) => sql.raw(`json_extract_scalar(requestparameters, '$.${key}')`);
+
+/**
+ * The entity's IAM write calls (every IAM call except Get*, List*, Generate* and Simulate*),
+ * oldest first: eventtime, eventname, target (the user, role, group or instance profile
+ * named, else the policy), policy (policy ARN or name), newaccesskeyid (the key a
+ * CreateAccessKey made), errorcode, sourceipaddress.
+ *
+ * @throws OptionError naming a wrong or unknown option
+ * @example
+ * await queryResults(iamChanges({ window, entity: suspect })); // CreateUser, AttachUserPolicy, CreateAccessKey…
+ */
+export function iamChanges(options: EntityOptions): SqlFragment {
+  const where = 'iamChanges';
+  const { window, table } = readCommon(where, options, ['entity']);
+  const entity = entityOption(where, options.entity);
+  return sql`SELECT
+  eventtime,
+  eventname,
+  coalesce(
+    ${param('userName')},
+    ${param('roleName')},
+    ${param('groupName')},
+    ${param('instanceProfileName')},
+    json_extract_scalar(responseelements, '$.accessKey.userName'),
+    ${param('policyArn')},
+    ${param('policyName')}
+  ) AS target,
+  coalesce(${param('policyArn')}, ${param('policyName')}) AS policy,
+  json_extract_scalar(responseelements, '$.accessKey.accessKeyId') AS newaccesskeyid,
+  errorcode,
+  sourceipaddress
+FROM ${table}
+WHERE ${inWindow(window)}
+  AND ${entityMatches(entity)}
+  AND eventsource = 'iam.amazonaws.com'
+  AND NOT regexp_like(eventname, '^(Get|List|Generate|Simulate)')
+ORDER BY eventtime, eventid`;
+}
+
+/**
+ * A failed console sign-in by an existing IAM user is logged without `userIdentity.arn`,
+ * with the account and user name only: match those too for an IAM user.
+ */
+function signInBy(entity: string): SqlFragment {
+  const user = iamUserOf(entity);
+  if (!user) return entityMatches(entity);
+  return sql`(useridentity.arn = ${entity}
+    OR useridentity.sessioncontext.sessionissuer.arn = ${entity}
+    OR (useridentity.arn IS NULL AND useridentity.type = 'IAMUser'
+        AND useridentity.accountid = ${user.accountId} AND useridentity.username = ${user.userName}))`;
+}
+
+/**
+ * The entity's console sign-ins, oldest first: eventtime, sourceipaddress, useragent,
+ * outcome (`Success` or `Failure`), mfaused (`Yes` or `No`), errormessage. For an IAM user,
+ * failed sign-ins logged without an ARN are matched by account and user name.
+ *
+ * @throws OptionError naming a wrong or unknown option
+ * @example
+ * await queryResults(consoleLogins({ window, entity: 'arn:aws:iam::111122223333:user/bob' }));
+ */
+export function consoleLogins(options: EntityOptions): SqlFragment {
+  const where = 'consoleLogins';
+  const { window, table } = readCommon(where, options, ['entity']);
+  const entity = entityOption(where, options.entity);
+  return sql`SELECT
+  eventtime,
+  sourceipaddress,
+  useragent,
+  json_extract_scalar(responseelements, '$.ConsoleLogin') AS outcome,
+  json_extract_scalar(additionaleventdata, '$.MFAUsed') AS mfaused,
+  errormessage
+FROM ${table}
+WHERE ${inWindow(window)}
+  AND eventname = 'ConsoleLogin'
+  AND ${signInBy(entity)}
+ORDER BY eventtime, eventid`;
+}
+
+/** IAM calls that add, enable, remove or resynchronise an MFA device. */
+export const MFA_EVENT_NAMES: readonly string[] = Object.freeze([
+  'CreateVirtualMFADevice',
+  'EnableMFADevice',
+  'DeactivateMFADevice',
+  'DeleteVirtualMFADevice',
+  'ResyncMFADevice',
+]);
+
+/**
+ * MFA device changes made by the entity or, for an IAM user, made to it by anyone, oldest
+ * first: eventtime, eventname, actor (the caller's ARN), target (the user, or the new
+ * virtual device's name), serialnumber, errorcode, sourceipaddress.
+ *
+ * @throws OptionError naming a wrong or unknown option
+ * @example
+ * await queryResults(mfaChanges({ window, entity: suspect }));
+ */
+export function mfaChanges(options: EntityOptions): SqlFragment {
+  const where = 'mfaChanges';
+  const { window, table } = readCommon(where, options, ['entity']);
+  const entity = entityOption(where, options.entity);
+  const user = iamUserOf(entity);
+  const byOrTo = user
+    ? sql`(useridentity.arn = ${entity}
+    OR useridentity.sessioncontext.sessionissuer.arn = ${entity}
+    OR (recipientaccountid = ${user.accountId} AND ${param('userName')} = ${user.userName}))`
+    : entityMatches(entity);
+  return sql`SELECT
+  eventtime,
+  eventname,
+  useridentity.arn AS actor,
+  coalesce(${param('userName')}, ${param('virtualMFADeviceName')}) AS target,
+  ${param('serialNumber')} AS serialnumber,
+  errorcode,
+  sourceipaddress
+FROM ${table}
+WHERE ${inWindow(window)}
+  AND eventsource = 'iam.amazonaws.com'
+  AND eventname IN (${sql.join(MFA_EVENT_NAMES)})
+  AND ${byOrTo}
+ORDER BY eventtime, eventid`;
+}

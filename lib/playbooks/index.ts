@@ -1,0 +1,51 @@
+/**
+ * Playbook query catalogs. Each query is a function of an options object that returns a
+ * `sql` fragment, values bound, bounded by a time window; the same text runs on the local
+ * engine and on Athena.
+ */
+
+// Building blocks for the notebook's own queries.
+export {
+  inWindow,
+  timeWindow,
+  toTimeWindow,
+  windowBounds,
+  type TimeInput,
+  type TimeWindow,
+  type TimeWindowInput,
+  type WindowBounds,
+} from './time-window';
+export { ENTITY, SESSION_NAME, entityMatches, iamUserOf, type IamUserRef } from './entity';
+export { suspectFrom, type ResultRows } from './suspect';
+export type { EntityOptions, WindowOptions } from './query-options';
+
+// The credential-compromise playbook.
+export {
+  AUTHORIZATION_FAILURE_CODES,
+  CREDENTIAL_COMPROMISE_QUERIES,
+  MFA_EVENT_NAMES,
+  RFC1918_CIDRS,
+  accessKeysUsed,
+  actionsAttempted,
+  activityByHour,
+  authorizationFailures,
+  consoleLogins,
+  entityActivity,
+  entityTimeline,
+  failuresOverTime,
+  iamChanges,
+  mfaChanges,
+  offHoursActivity,
+  servicesUsed,
+  sourceIpsAndAgents,
+  topFailingEntities,
+  type AuthorizationFailuresOptions,
+  type CredentialCompromiseQueryName,
+  type EntityListingOptions,
+  type FailuresOverTimeQueryOptions,
+  type OffHoursOptions,
+  type PlaybookContext,
+  type PlaybookQuery,
+  type SourceIpsOptions,
+  type TopFailingEntitiesOptions,
+} from './credential-compromise';

@@ -1,0 +1,95 @@
+/**
+ * What a person sees: the classic Notebook served on loopback the way `npm start` serves it,
+ * the playbook opened in Debian's Chromium, Cell > Run All, and the tables and charts on the
+ * page. The screenshot is kept in test-artifacts/.
+ */
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findJupyter } from '../../lib/jupyter/find-jupyter';
+import { KERNEL_NAME, kernelSpec } from '../../lib/jupyter/kernelspec';
+import { serveNotebooks, type JupyterServer } from '../../lib/jupyter/serve';
+import { generateSample, type SampleManifest } from '../../lib/sample';
+
+const ROOT = join(__dirname, '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const NOTEBOOK = 'credential-compromise-analysis.ipynb';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+
+let dir: string;
+let server: JupyterServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let manifest: SampleManifest;
+
+describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromium)', () => {
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'irbook-ui-'));
+    manifest = await generateSample({ out: join(dir, 'sample'), events: 20_000, seed: 3 });
+    // Serve a copy: the Notebook autosaves, and outputs must never land in the committed file.
+    // The copy's node_modules link lets its cells import irbook as the real folder's do.
+    await mkdir(join(dir, 'root', 'notebooks'), { recursive: true });
+    await copyFile(join(ROOT, 'notebooks', NOTEBOOK), join(dir, 'root', 'notebooks', NOTEBOOK));
+    await symlink(join(ROOT, 'node_modules'), join(dir, 'root', 'node_modules'));
+    const kernels = join(dir, 'jupyter', 'kernels', KERNEL_NAME);
+    await mkdir(kernels, { recursive: true });
+    await writeFile(join(kernels, 'kernel.json'), JSON.stringify(kernelSpec()));
+    const jupyter = await findJupyter();
+    if (!jupyter?.notebook && !jupyter?.lab) throw new Error('no Jupyter server found: .ci/run installs jupyter-notebook');
+    server = await serveNotebooks({
+      jupyter,
+      root: join(dir, 'root', 'notebooks'),
+      log: 'ignore',
+      env: {
+        JUPYTER_PATH: join(dir, 'jupyter'),
+        JUPYTER_CONFIG_DIR: join(dir, 'config'),
+        JUPYTER_RUNTIME_DIR: join(dir, 'runtime'),
+        IRBOOK_SAMPLE_DIR: join(dir, 'sample'),
+      },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs all cells from the menu and shows the tables and charts', async () => {
+    expect(server!.flavour).toBe('notebook');
+    await page.goto(`${server!.baseUrl}/notebooks/${NOTEBOOK}?token=${server!.token}`);
+    await page.waitForFunction(() => {
+      const nb = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter?.notebook;
+      return nb?.kernel?.is_connected() === true;
+    }, undefined, { timeout: 60_000 });
+    await page.click('#celllink');
+    await page.click('#run_all_cells');
+    // Done when every code cell has a number in its prompt (a running cell shows [*]).
+    await page.waitForFunction(() => {
+      const prompts = [...document.querySelectorAll('.code_cell .input_prompt')].map((p) => p.textContent ?? '');
+      return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
+    }, undefined, { timeout: 600_000, polling: 1000 });
+
+    expect(await page.locator('.output_error, .output_stderr').count()).toBe(0);
+    expect(await page.locator('table.irbook-table').count()).toBeGreaterThanOrEqual(10);
+    const charts = page.locator('.output_svg svg.marks');
+    expect(await charts.count()).toBe(4);
+    const topTable = page.locator('.code_cell', { hasText: 'const top = await queryResults(q22)' }).locator('table.irbook-table');
+    const firstEntity = (await topTable.locator('tbody tr').first().locator('td').first().textContent()) ?? '';
+    expect(firstEntity).toBe(manifest.stories.credentialCompromise.principalArn);
+    expect(await charts.first().locator('text', { hasText: 'user/ci-deployer' }).count()).toBeGreaterThan(0);
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    const cell = page.locator('.code_cell', { hasText: 'const top = await queryResults(q22)' });
+    await cell.scrollIntoViewIfNeeded();
+    await cell.screenshot({ path: join(ARTIFACTS, 'notebook-2.2-top-entities.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'notebook-run-all.png'), fullPage: true });
+  }, 900_000);
+});
