@@ -65,14 +65,16 @@ describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromi
   it('runs all cells from the menu and shows the tables and charts', async () => {
     expect(server!.flavour).toBe('notebook');
     await page.goto(`${server!.baseUrl}/notebooks/${NOTEBOOK}?token=${server!.token}`);
+    // These callbacks run in the page; the test compiles without DOM types, hence the casts.
     await page.waitForFunction(() => {
-      const nb = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter?.notebook;
+      const nb = (globalThis as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter?.notebook;
       return nb?.kernel?.is_connected() === true;
     }, undefined, { timeout: 60_000 });
     await page.click('#celllink');
     await page.click('#run_all_cells');
     // Done when every code cell has a number in its prompt (a running cell shows [*]).
     await page.waitForFunction(() => {
+      const { document } = globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ textContent: string | null }> } };
       const prompts = [...document.querySelectorAll('.code_cell .input_prompt')].map((p) => p.textContent ?? '');
       return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
     }, undefined, { timeout: 600_000, polling: 1000 });

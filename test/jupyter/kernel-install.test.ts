@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli';
 import { OptionError } from '../../lib/errors';
 import { installKernel, kernelSpecFile, tslabBinary, userJupyterDataDir } from '../../lib/jupyter/kernelspec';
+import { captureStdout } from '../support/capture';
 
 let dir: string;
 beforeEach(async () => {
@@ -50,16 +51,12 @@ describe('installKernel', () => {
   });
 
   it('is what `irbook kernel install --prefix` runs', async () => {
-    const out: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
-    try {
-      expect(await main(['kernel', 'install', '--prefix', dir, '--name', 'irbook-ts'])).toBe(0);
-      expect(await main(['kernel', 'install', '--prefix', dir, '--name', 'irbook-ts'])).toBe(0);
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(out.join('')).toContain('already registered');
+    const { value: codes, stdout } = await captureStdout(async () => [
+      await main(['kernel', 'install', '--prefix', dir, '--name', 'irbook-ts']),
+      await main(['kernel', 'install', '--prefix', dir, '--name', 'irbook-ts']),
+    ]);
+    expect(codes).toEqual([0, 0]);
+    expect(stdout).toContain('already registered');
     const spec = JSON.parse(await readFile(join(dir, 'share', 'jupyter', 'kernels', 'irbook-ts', 'kernel.json'), 'utf8'));
     expect(spec.argv[0]).toBe(process.execPath);
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../lib/cli';
 import { generateSample } from '../../lib/sample';
+import { captureStdout } from '../support/capture';
 
 let dir: string;
 const saved = { ...process.env };
@@ -21,16 +22,11 @@ afterAll(async () => {
 });
 
 it('irbook start --no-serve finds Jupyter, registers the kernel and finds the sample, twice', async () => {
-  const out: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
-  try {
-    expect(await main(['start', '--no-serve'])).toBe(0);
-    expect(await main(['start', '--no-serve'])).toBe(0);
-  } finally {
-    process.stdout.write = write;
-  }
-  const text = out.join('');
+  const { value: codes, stdout: text } = await captureStdout(async () => [
+    await main(['start', '--no-serve']),
+    await main(['start', '--no-serve']),
+  ]);
+  expect(codes).toEqual([0, 0]);
   expect(text).toMatch(/Jupyter: (JupyterLab|classic Notebook)/);
   expect(text).toContain('Kernel "tslab" created');
   expect(text).toContain('Kernel "tslab" already registered');

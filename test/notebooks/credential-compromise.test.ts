@@ -11,6 +11,7 @@ import { main } from '../../lib/cli';
 import { NotebookCellError } from '../../lib/errors';
 import { runNotebook } from '../../lib/jupyter/run-notebook';
 import { generateSample, type SampleManifest } from '../../lib/sample';
+import { captureStdout } from '../support/capture';
 import { arnsInOrder, ExecutedNotebook } from '../support/notebook-outputs';
 
 const NOTEBOOK = join(__dirname, '..', '..', 'notebooks', 'credential-compromise-analysis.ipynb');
@@ -25,16 +26,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'irbook-nb-'));
   manifest = await generateSample({ out: join(dir, 'logs'), events: 20_000, seed: 7 });
   // Through the command line, as an analyst or a scheduler would run it.
-  const lines: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((s: string) => (lines.push(s), true)) as typeof process.stdout.write;
-  let code: number;
-  try {
-    code = await main(['run', NOTEBOOK, '-p', `logs=${join(dir, 'logs')}`, '--out', join(dir, 'reports')]);
-  } finally {
-    process.stdout.write = write;
-  }
-  const [notebookFile, htmlFile] = lines.join('').trim().split('\n');
+  const { value: code, stdout } = await captureStdout(() =>
+    main(['run', NOTEBOOK, '-p', `logs=${join(dir, 'logs')}`, '--out', join(dir, 'reports')]));
+  const [notebookFile, htmlFile] = stdout.trim().split('\n');
   if (code !== 0) throw new Error(`irbook run exited ${code}: see ${htmlFile}`);
   byDefault = new ExecutedNotebook(notebookFile!);
   htmlReport = await readFile(htmlFile!, 'utf8');

@@ -1,6 +1,5 @@
 /** The playbook queries as SQL text: options checked, values bound, Athena's rules kept. */
 import { describe, expect, it } from 'vitest';
-import { OptionError } from '../../lib/errors';
 import {
   AUTHORIZATION_FAILURE_CODES,
   CREDENTIAL_COMPROMISE_QUERIES,
@@ -18,20 +17,12 @@ import {
   topFailingEntities,
 } from '../../lib/playbooks';
 import type { SqlFragment } from '../../lib/sql';
+import { optionError } from '../support/capture';
 
 const window = timeWindow('2024-03-19', '2024-03-20');
 const entity = 'arn:aws:iam::111122223333:user/ci-deployer';
 const HOSTILE = ["x' OR '1'='1", "'; DROP TABLE cloudtrail; --", '%', '_', 'arn:aws:iam::111122223333:user/%', '"quoted"', 'a\\b'];
 
-function optionError(f: () => unknown): OptionError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OptionError);
-    return error as OptionError;
-  }
-  throw new Error('expected an OptionError');
-}
 
 const build = (name: string, context: { entity: string; table?: string }): SqlFragment =>
   CREDENTIAL_COMPROMISE_QUERIES[name as keyof typeof CREDENTIAL_COMPROMISE_QUERIES].build({ window, ...context });

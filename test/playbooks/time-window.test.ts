@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OptionError } from '../../lib/errors';
 import { inWindow, timeWindow, toTimeWindow, windowBounds } from '../../lib/playbooks/time-window';
-
-function optionError(f: () => unknown): OptionError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OptionError);
-    return error as OptionError;
-  }
-  throw new Error('expected an OptionError');
-}
+import { optionError } from '../support/capture';
 
 describe('timeWindow', () => {
   it('accepts dates, date-only and date-time UTC text', () => {
