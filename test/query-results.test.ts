@@ -54,3 +54,31 @@ describe('configure and queryResults', () => {
     expect((engine as OptionError).option).toBe('engine');
   });
 });
+
+describe('configure without logs', () => {
+  it('reads the bundled sample (IRBOOK_SAMPLE_DIR) when logs is empty, keeping one already there', async () => {
+    const saved = process.env.IRBOOK_SAMPLE_DIR;
+    const sampleDir = tempDir();
+    process.env.IRBOOK_SAMPLE_DIR = `${sampleDir.path}/sample`;
+    try {
+      // The default sample is 100,000 events; a pre-written manifest of a smaller one stands in
+      // for "already there", which is what ensureSample must respect.
+      const { generateSample } = await import('../lib/sample');
+      const manifest = await generateSample({ out: process.env.IRBOOK_SAMPLE_DIR, events: 1_000, seed: 2 });
+      await configure({ engine: 'local', logs: '' });
+      const total = await queryResults('SELECT count(*) AS n FROM cloudtrail');
+      expect(Number(total.rows[0]![0])).toBe(manifest.events);
+    } finally {
+      if (saved === undefined) delete process.env.IRBOOK_SAMPLE_DIR;
+      else process.env.IRBOOK_SAMPLE_DIR = saved;
+      await configure({ logs: dir.path });
+      sampleDir.cleanup();
+    }
+  });
+
+  it('names the engine option when Athena is asked for before it exists', async () => {
+    const error = await configure({ engine: 'athena', region: 'us-east-1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OptionError);
+    expect((error as OptionError).option).toBe('engine');
+  });
+});
