@@ -117,3 +117,20 @@ export class NotebookCellError extends IrbookError {
     this.htmlFile = details.htmlFile;
   }
 }
+
+/**
+ * The result CSV is not well-formed. `row` is 1-based and counts the header; `offset` is the
+ * 0-based character (UTF-16 code unit) position in the decoded text where the problem was seen.
+ */
+export class AthenaCsvError extends SourceError {
+  override readonly name: string = 'AthenaCsvError';
+  constructor(
+    file: string,
+    readonly row: number,
+    readonly offset: number,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(file, `row ${row}, character ${offset}: ${problem}`, options);
+  }
+}

@@ -24,6 +24,12 @@ export {
 // Engines.
 export type { Engine, QueryOptions } from './engines/engine';
 export { LocalEngine, type LocalEngineOptions } from './engines/local/local-engine';
+export { AthenaEngine } from './engines/athena/athena-engine';
+export type { AthenaEngineOptions } from './engines/athena/options';
+export type { AthenaClients } from './engines/athena/clients';
+export { whoami, type CallerIdentity } from './engines/athena/whoami';
+export { estimateCostUsd, DEFAULT_COST_PER_TB_USD } from './engines/athena/cost';
+export { cloudTrailTableDdl, createCloudTrailTable, type CloudTrailTableOptions } from './engines/athena/cloudtrail-table';
 export type { Inventory, LogFile } from './engines/local/log-inventory';
 export { SUPPORTED_TRINO_FUNCTIONS, UNSUPPORTED_TRINO_FEATURES, type TrinoFeatureNote } from './engines/local/trino/feature-list';
 
@@ -93,6 +99,7 @@ export { bundledSampleDir, ensureSample } from './sample/bundled';
 
 // Errors: one class per failure kind.
 export {
+  AthenaCsvError,
   IrbookError,
   NotebookCellError,
   OptionError,

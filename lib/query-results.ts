@@ -1,4 +1,6 @@
 import type { Engine, QueryOptions } from './engines/engine';
+import { AthenaEngine } from './engines/athena/athena-engine';
+import type { AthenaEngineOptions } from './engines/athena/options';
 import { LocalEngine, type LocalEngineOptions } from './engines/local/local-engine';
 import { withProgress } from './display/progress';
 import { OptionError } from './errors';
@@ -15,16 +17,12 @@ export type LocalSettings = { readonly engine?: 'local' } & Omit<LocalEngineOpti
   readonly logs?: LocalEngineOptions['logs'];
 };
 
-/** Athena's settings, as the article's setup cell names them. */
-export interface AthenaSettings {
-  readonly engine: 'athena';
-  readonly region?: string;
-  readonly workgroup?: string;
-  /** The query result location, `s3://bucket/prefix/` (Athena > Query editor > Settings). */
-  readonly outputLocation?: string;
-  readonly catalog?: string;
-  readonly database?: string;
-}
+/**
+ * Athena's settings, as the article's setup cell names them (`region`, `workgroup`,
+ * `outputLocation`, `database`), plus the engine's other options. An empty `outputLocation`
+ * means the workgroup's own result location.
+ */
+export type AthenaSettings = { readonly engine: 'athena' } & AthenaEngineOptions;
 
 /** The notebook's engine settings, as its setup cell states them. */
 export type EngineSettings = LocalSettings | AthenaSettings | { readonly engine: Engine };
@@ -46,11 +44,11 @@ export async function configure(settings: EngineSettings): Promise<Engine> {
   if (typeof settings.engine === 'object' && settings.engine !== null) {
     checkOptionNames(settings, ['engine'], 'configure');
     engine = settings.engine;
+  } else if (settings.engine === 'athena') {
+    const { engine: _kind, outputLocation, ...athena } = settings;
+    engine = await AthenaEngine.open({ ...athena, ...(outputLocation ? { outputLocation } : {}) });
   } else {
     const { engine: kind, logs, ...local } = settings as { engine?: string } & Omit<LocalSettings, 'engine'>;
-    if (kind === 'athena') {
-      throw new OptionError('engine', kind, "engine: 'athena' is not available in this version of irbook; use 'local'");
-    }
     if (kind !== undefined && kind !== 'local') {
       throw new OptionError('engine', kind, `engine: ${JSON.stringify(kind)} is not an engine; use 'local', 'athena' or pass an Engine`);
     }

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../lib/engines/local/local-engine';
 import { OptionError } from '../lib/errors';
 import { configure, configuredEngine, queryResults } from '../lib/query-results';
+import { generateSample } from '../lib/sample';
 import { sql } from '../lib/sql';
 import { deliveryFile, deliveryPath, makeEvent, tempDir, writeFile } from './support/cloudtrail-fixtures';
 
@@ -63,7 +64,6 @@ describe('configure without logs', () => {
     try {
       // The default sample is 100,000 events; a pre-written manifest of a smaller one stands in
       // for "already there", which is what ensureSample must respect.
-      const { generateSample } = await import('../lib/sample');
       const manifest = await generateSample({ out: process.env.IRBOOK_SAMPLE_DIR, events: 1_000, seed: 2 });
       await configure({ engine: 'local', logs: '' });
       const total = await queryResults('SELECT count(*) AS n FROM cloudtrail');
@@ -76,9 +76,11 @@ describe('configure without logs', () => {
     }
   });
 
-  it('names the engine option when Athena is asked for before it exists', async () => {
-    const error = await configure({ engine: 'athena', region: 'us-east-1' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OptionError);
-    expect((error as OptionError).option).toBe('engine');
+  it('checks Athena settings before any AWS call, naming the wrong one', async () => {
+    const typo = await configure({ engine: 'athena', regoin: 'us-east-1' } as never).catch((e: unknown) => e);
+    expect(typo).toBeInstanceOf(OptionError);
+    expect((typo as OptionError).option).toBe('regoin');
+    const location = await configure({ engine: 'athena', outputLocation: 'my-bucket/results' }).catch((e: unknown) => e);
+    expect((location as OptionError).option).toBe('outputLocation');
   });
 });

@@ -19,6 +19,8 @@ export interface Engine {
   readonly name: string;
   /** Runs one query. The `sql` tag's values are bound as parameters, never pasted. */
   query(query: QueryInput, options?: QueryOptions): Promise<QueryResult>;
+  /** One line saying what the engine queries and as whom, for the notebook's setup cell. */
+  describe(): Promise<string>;
   /** Releases the engine's resources. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -67,6 +67,10 @@ export interface QueryStats {
   /** Athena: estimated cost in USD from data scanned. */
   readonly estimatedCostUsd?: number;
   readonly queryExecutionId?: string;
+  /** Athena: rows read from GetQueryResults pages or from the result CSV in S3. */
+  readonly readFrom?: 'page' | 's3';
+  /** Athena: the answer is a reused earlier result (result reuse was on and matched). */
+  readonly reusedResult?: boolean;
 }
 
 /** The plain data of a result; `QueryResult` wraps it with conversions and display. */

@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { formatBytes } from '../../display/format';
 import { OptionError, QueryCancelledError, QueryError, SkippedFilesError, SourceError } from '../../errors';
 import { checkOptionNames } from '../../options';
 import { QueryResult } from '../../result/query-result';
@@ -91,6 +92,15 @@ export class LocalEngine implements Engine {
   /** What is on disk now: readable files, and those skipped or ignored with the reason. */
   async inventory(): Promise<Inventory> {
     return this.#inventory.scan();
+  }
+
+  /** How many log files, how large, under which folders: for the setup cell. */
+  async describe(): Promise<string> {
+    const { files, skipped } = await this.inventory();
+    const bytes = files.reduce((sum, f) => sum + f.size, 0);
+    const unreadable = skipped.length > 0 ? `; ${skipped.length.toLocaleString('en-US')} unreadable (see stats.filesSkipped)` : '';
+    return `local: ${files.length.toLocaleString('en-US')} log files (${formatBytes(bytes)}) under ${this.roots.join(', ')}; ` +
+      `database ${this.database}${unreadable}`;
   }
 
   /** Runs one query; see Engine.query. Queries on one engine run one at a time. */

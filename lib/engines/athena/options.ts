@@ -1,0 +1,100 @@
+/** The Athena engine's options, checked, with their defaults. */
+
+import { OptionError } from '../../errors';
+import { checkOptionNames, countOption } from '../../options';
+import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from './backoff';
+import { DEFAULT_COST_PER_TB_USD } from './cost';
+import type { AthenaClients } from './clients';
+
+/** How to reach Athena and how to run queries there. */
+export interface AthenaEngineOptions {
+  /** AWS region; default: the SDK's chain (`AWS_REGION`, the profile, the instance). */
+  readonly region?: string;
+  /** Athena workgroup. Default `primary`. */
+  readonly workgroup?: string;
+  /** Where Athena writes results, `s3://bucket/prefix/`; default: the workgroup's setting. */
+  readonly outputLocation?: string;
+  /** Data catalog. Default `AwsDataCatalog`. */
+  readonly catalog?: string;
+  /** Database unqualified table names resolve in. Default `security_analysis`. */
+  readonly database?: string;
+  /** Reuse a result of the same query up to this many minutes old (0: never). Default 0. */
+  readonly resultReuseMaxAgeMinutes?: number;
+  /** Stop a query (StopQueryExecution) that runs longer than this. Default 30 minutes. */
+  readonly timeoutMs?: number;
+  /** How often to poll: first wait, growth, cap. Default 100 ms × 1.5 up to 2 s. */
+  readonly polling?: Partial<PollSchedule>;
+  /** USD per TB scanned, for the estimate on each result. Default 5. */
+  readonly costPerTbUsd?: number;
+  /** Results with more rows than one GetQueryResults page are read from the CSV in S3. Default 1000. */
+  readonly pageSize?: number;
+  /**
+   * How rows are read: `auto` (default) takes a one-page result from GetQueryResults and a
+   * larger one from the CSV in S3; `page` always pages GetQueryResults (no S3 read permission
+   * needed); `s3` always reads the CSV.
+   */
+  readonly resultPath?: 'auto' | 'page' | 's3';
+  /** SDK clients to use instead of ones built from the options (custom credentials, tests). */
+  readonly clients?: Partial<AthenaClients>;
+}
+
+/** The options with every default filled in. */
+export interface ResolvedAthenaOptions {
+  readonly region?: string;
+  readonly workgroup: string;
+  readonly outputLocation?: string;
+  readonly catalog: string;
+  readonly database: string;
+  readonly resultReuseMaxAgeMinutes: number;
+  readonly timeoutMs: number;
+  readonly polling: PollSchedule;
+  readonly costPerTbUsd: number;
+  readonly pageSize: number;
+  readonly resultPath: 'auto' | 'page' | 's3';
+  readonly clients: Partial<AthenaClients>;
+}
+
+const NAMES = ['region', 'workgroup', 'outputLocation', 'catalog', 'database', 'resultReuseMaxAgeMinutes', 'timeoutMs',
+  'polling', 'costPerTbUsd', 'pageSize', 'resultPath', 'clients'] as const;
+
+/** Check the options and fill in the defaults; a wrong one is an OptionError naming it. */
+export function resolveAthenaOptions(options: AthenaEngineOptions): ResolvedAthenaOptions {
+  checkOptionNames(options, NAMES, 'AthenaEngine');
+  for (const name of ['region', 'workgroup', 'outputLocation', 'catalog', 'database'] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+      throw new OptionError(name, value, `AthenaEngine: ${name} must be a non-empty string`);
+    }
+  }
+  if (options.outputLocation !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(options.outputLocation)) {
+    throw new OptionError('outputLocation', options.outputLocation,
+      `AthenaEngine: outputLocation must be an S3 URI like s3://my-athena-results/prefix/, not "${options.outputLocation}"`);
+  }
+  const polling = { ...DEFAULT_POLL_SCHEDULE, ...options.polling };
+  checkOptionNames(polling, ['firstMs', 'factor', 'maxMs'], 'AthenaEngine polling');
+  if (!(polling.firstMs > 0 && polling.factor >= 1 && polling.maxMs >= polling.firstMs)) {
+    throw new OptionError('polling', options.polling, 'AthenaEngine: polling needs firstMs > 0, factor ≥ 1 and maxMs ≥ firstMs');
+  }
+  const pageSize = countOption('AthenaEngine', 'pageSize', options.pageSize, 1000, { min: 2 });
+  if (pageSize > 1000) throw new OptionError('pageSize', pageSize, 'AthenaEngine: pageSize is at most 1000 (GetQueryResults MaxResults)');
+  const reuse = countOption('AthenaEngine', 'resultReuseMaxAgeMinutes', options.resultReuseMaxAgeMinutes, 0, { min: 0 });
+  if (reuse > 10080) throw new OptionError('resultReuseMaxAgeMinutes', reuse, 'AthenaEngine: resultReuseMaxAgeMinutes is at most 10080 (7 days)');
+  const resultPath = options.resultPath ?? 'auto';
+  if (!['auto', 'page', 's3'].includes(resultPath)) {
+    throw new OptionError('resultPath', resultPath, "AthenaEngine: resultPath must be 'auto', 'page' or 's3'");
+  }
+  return {
+    region: options.region,
+    workgroup: options.workgroup ?? 'primary',
+    outputLocation: options.outputLocation,
+    catalog: options.catalog ?? 'AwsDataCatalog',
+    database: options.database ?? 'security_analysis',
+    resultReuseMaxAgeMinutes: reuse,
+    timeoutMs: countOption('AthenaEngine', 'timeoutMs', options.timeoutMs, 30 * 60_000, { min: 1 }),
+    polling: Object.freeze(polling),
+    costPerTbUsd: options.costPerTbUsd ?? DEFAULT_COST_PER_TB_USD,
+    pageSize,
+    resultPath,
+    clients: options.clients ?? {},
+  };
+}
