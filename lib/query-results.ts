@@ -90,13 +90,24 @@ export interface QueryResultsOptions extends QueryOptions {
 export async function queryResults(query: QueryInput, options: QueryResultsOptions = {}): Promise<QueryResult> {
   checkOptionNames(options, ['engine', 'signal', 'onProgress'], 'queryResults');
   const engine = options.engine ?? configuredEngine();
-  return withProgress({ label: `Query on ${engine.name}` }, (report) =>
-    engine.query(query, {
-      signal: options.signal,
-      onProgress: (progress) => {
-        report(progress);
-        options.onProgress?.(progress);
-      },
-    }),
-  );
+  // The kernel's interrupt (Jupyter's stop button) arrives as SIGINT. While a query runs it
+  // aborts the query, so the engine stops it (Athena: StopQueryExecution) instead of leaving
+  // it running and billing after the cell gave up.
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  const signal = options.signal ? AbortSignal.any([options.signal, interrupt.signal]) : interrupt.signal;
+  try {
+    return await withProgress({ label: `Query on ${engine.name}` }, (report) =>
+      engine.query(query, {
+        signal,
+        onProgress: (progress) => {
+          report(progress);
+          options.onProgress?.(progress);
+        },
+      }),
+    );
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
 }

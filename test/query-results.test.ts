@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../lib/engines/local/local-engine';
-import { OptionError } from '../lib/errors';
+import type { Engine } from '../lib/engines/engine';
+import { OptionError, QueryCancelledError } from '../lib/errors';
 import { configure, configuredEngine, queryResults } from '../lib/query-results';
 import { generateSample } from '../lib/sample';
 import { sql } from '../lib/sql';
@@ -51,7 +52,7 @@ describe('configure and queryResults', () => {
     }
     const unknown = await queryResults('SELECT 1', { timeout: 5 } as never).catch((e: unknown) => e);
     expect((unknown as OptionError).option).toBe('timeout');
-    const engine = await configure({ engine: 'athena' } as never).catch((e: unknown) => e);
+    const engine = await configure({ engine: 'bigquery' } as never).catch((e: unknown) => e);
     expect((engine as OptionError).option).toBe('engine');
   });
 });
@@ -82,5 +83,27 @@ describe('configure without logs', () => {
     expect((typo as OptionError).option).toBe('regoin');
     const location = await configure({ engine: 'athena', outputLocation: 'my-bucket/results' }).catch((e: unknown) => e);
     expect((location as OptionError).option).toBe('outputLocation');
+  });
+});
+
+describe('queryResults and the kernel interrupt', () => {
+  it('aborts the running query on SIGINT, and stops listening afterwards', async () => {
+    const seen: AbortSignal[] = [];
+    const engine: Engine = {
+      name: 'fake',
+      describe: async () => 'fake',
+      close: async () => undefined,
+      query: (_q, { signal } = {}) => new Promise((_resolve, reject) => {
+        seen.push(signal!);
+        signal!.addEventListener('abort', () => reject(new QueryCancelledError('cancelled', { sql: '', engine: 'fake' })));
+      }),
+    };
+    const listeners = process.listenerCount('SIGINT');
+    const pending = queryResults('SELECT 1', { engine });
+    expect(process.listenerCount('SIGINT')).toBe(listeners + 1);
+    process.emit('SIGINT');
+    await expect(pending).rejects.toBeInstanceOf(QueryCancelledError);
+    expect(seen[0]!.aborted).toBe(true);
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
   });
 });
