@@ -95,6 +95,10 @@ export async function queryResults(query: QueryInput, options: QueryResultsOptio
   // it running and billing after the cell gave up.
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort(new Error('interrupted'));
+  // Not while the cell's synchronous part runs: tslab runs it with vm's breakOnSigint, and a
+  // SIGINT listener added then leaves the signal at its default when the run ends, so the
+  // next interrupt would kill the kernel. One turn of the event loop later it is safe.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   process.once('SIGINT', onSigint);
   const signal = options.signal ? AbortSignal.any([options.signal, interrupt.signal]) : interrupt.signal;
   try {

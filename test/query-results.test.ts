@@ -100,6 +100,7 @@ describe('queryResults and the kernel interrupt', () => {
     };
     const listeners = process.listenerCount('SIGINT');
     const pending = queryResults('SELECT 1', { engine });
+    await new Promise((resolve) => setImmediate(resolve));
     expect(process.listenerCount('SIGINT')).toBe(listeners + 1);
     process.emit('SIGINT');
     await expect(pending).rejects.toBeInstanceOf(QueryCancelledError);
