@@ -27,15 +27,7 @@ beforeAll(async () => {
   local = await LocalEngine.open({ logs: join(dir, 'logs') });
   standin = await AthenaStandIn.start({ engine: local, latency: { queuedMs: 20, runningMs: 20 } });
   standin.callerIdentity = { Account: '111122223333', Arn: 'arn:aws:sts::111122223333:assumed-role/IRNotebookRole/SageMaker', UserId: 'AROAEXAMPLE:SageMaker' };
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_ATHENA: standin.endpoint,
-    AWS_ENDPOINT_URL_STS: standin.stsEndpoint,
-    AWS_ENDPOINT_URL_S3: standin.s3Endpoint,
-    AWS_REGION: 'us-east-1',
-    // s3rver checks signatures against its own fixed key pair; the Athena stand-in does not.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  });
+  Object.assign(process.env, standin.sdkEnvironment());
 }, 120_000);
 
 afterAll(async () => {

@@ -46,16 +46,7 @@ it('an interrupt stops the running Athena query and leaves the kernel alive', as
   const code = join(dir, 'cell.ts');
   await writeFile(code, "await queryResults('SELECT count(*) AS n FROM cloudtrail');");
   const { stdout } = await run(jupyter.python, [join(__dirname, '..', 'support', 'interrupt-kernel.py'), KERNEL_NAME, join(__dirname, '..', '..', 'notebooks'), setup, code], {
-    env: {
-      ...process.env,
-      JUPYTER_PATH: join(dir, 'jupyter'),
-      AWS_ENDPOINT_URL_ATHENA: standin.endpoint,
-      AWS_ENDPOINT_URL_STS: standin.stsEndpoint,
-      AWS_ENDPOINT_URL_S3: standin.s3Endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    },
+    env: { ...process.env, JUPYTER_PATH: join(dir, 'jupyter'), ...standin.sdkEnvironment() },
     timeout: 180_000,
   });
   const outcome = JSON.parse(stdout.trim().split('\n').pop()!) as { status: string; stderr: string; alive: boolean; interrupted: boolean; setup: string };

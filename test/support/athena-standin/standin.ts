@@ -67,6 +67,22 @@ export class AthenaStandIn {
   readonly stsClientConfig: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   /** The bucket created at start. */
   readonly bucket: string;
+
+  /**
+   * Environment variables that point a default-configured AWS SDK (a notebook's kernel) at
+   * the stand-in: the standard per-service endpoint variables, a region, and s3rver's fixed
+   * key pair (s3rver checks signatures; the Athena stand-in does not).
+   */
+  sdkEnvironment(): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL_ATHENA: this.endpoint,
+      AWS_ENDPOINT_URL_STS: this.stsEndpoint,
+      AWS_ENDPOINT_URL_S3: this.s3Endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    };
+  }
   /** Every request, in order, failed ones included. */
   readonly requests: RecordedRequest[] = [];
   /** What GetCallerIdentity answers; change it freely. */
