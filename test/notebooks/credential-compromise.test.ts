@@ -44,6 +44,8 @@ describe('credential-compromise-analysis.ipynb on the tslab kernel', () => {
     const code = byDefault.cells.filter((c) => c.cell_type === 'code');
     expect(code.every((c) => typeof c.execution_count === 'number')).toBe(true);
     expect(byDefault.cells.some((c) => c.metadata.tags?.includes('injected-parameters'))).toBe(true);
+    // The setup cell says what it queries.
+    expect(byDefault.shown('load')).toMatch(new RegExp(`local: ${manifest.files.toLocaleString('en-US')} log files \\(.+\\) under ${dir}/logs; database security_analysis`));
   });
 
   it('puts the compromised user from the manifest at the top of 2.2', () => {

@@ -184,6 +184,20 @@ describe('AthenaEngine against the stand-in', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  it('reuses an earlier result when asked to, and says so under the table', async () => {
+    const engine = await athena({ resultReuseMaxAgeMinutes: 60 });
+    const query = "SELECT count(*) AS n FROM cloudtrail WHERE eventname = 'ConsoleLogin'";
+    const first = await engine.query(query);
+    const second = await engine.query(query);
+    expect(second.rows).toEqual(first.rows);
+    expect(first.stats.reusedResult).toBe(false);
+    expect(second.stats.reusedResult).toBe(true);
+    expect(second.stats.dataScannedBytes).toBe(0);
+    expect(second.toText()).toContain('reused an earlier result');
+    const start = requestsFor('StartQueryExecution').at(-1)!.body as { ResultReuseConfiguration?: unknown };
+    expect(start.ResultReuseConfiguration).toEqual({ ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 60 } });
+  });
+
   it('says who is calling, through STS', async () => {
     const engine = await athena();
     standin.callerIdentity = { Account: '444455556666', Arn: 'arn:aws:sts::444455556666:assumed-role/IRNotebookRole/SageMaker', UserId: 'AROAEXAMPLE:SageMaker' };
