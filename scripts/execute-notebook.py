@@ -37,7 +37,8 @@ def error_in_outputs(cell):
                 match = re.match(r"^((?:[A-Za-z_$][\w$]*?)?(?:Error|Exception))(?: \[[^\]]*\])?: (.*)$", line.strip())
                 if match:
                     return match.group(1), match.group(2)
-            return "Error", output.get("text", "").strip().splitlines()[-1:][0] if output.get("text", "").strip() else None
+            lines = output.get("text", "").strip().splitlines()
+            return "Error", (lines[-1] if lines else None)
     return None, None
 
 

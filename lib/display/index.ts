@@ -36,7 +36,7 @@ export {
   plural,
 } from './format';
 export { renderHtmlTable, type HtmlTableOptions } from './html-table';
-export { loadTslab, showHtml, type ShowTarget, type TslabLike } from './notebook';
+export { kernelModule, loadTslab, showHtml, type ShowTarget, type TslabLike } from './notebook';
 export { SKIPPED_FILES_LISTED, summarize, type ResultSummary, type SkippedSummary } from './summary';
 export { renderTextTable, TEXT_NULL, type TextTableOptions } from './text-table';
 export { displayWidth, padToWidth, truncateToWidth } from './text-width';

@@ -3,6 +3,8 @@
 /** The part of tslab's module irbook uses. tslab is the kernel, not a dependency of irbook. */
 export interface TslabLike {
   readonly display: { html(html: string): void };
+  /** A display slot that later calls overwrite in place (tslab's `newDisplay()`). */
+  readonly newDisplay?: () => { html(html: string): void };
 }
 
 /** Where {@link showHtml} sends output; tests and other front ends swap these. */
@@ -14,27 +16,39 @@ export interface ShowTarget {
 }
 
 /**
- * Find the tslab module the running kernel uses, or `undefined`.
+ * Load a module of the tslab running this kernel: the first copy that `accept`s, preferring
+ * one whose `attached` check passes. tslab answers `require('tslab')` from a cell with its own
+ * instance, but library code resolves from its own folder, where tslab may be missing (the
+ * kernel is a global or separate install) or a second copy not wired to the kernel. The
+ * kernel's main module resolves the kernel's own copy, so it is asked first.
  *
- * tslab answers `require('tslab')` from a cell with its own instance, but library code
- * resolves from its own folder, where tslab is usually not installed (the kernel is a global
- * or separate install), or is a second copy whose display is not wired to the kernel. The
- * kernel's main module can resolve the kernel's own copy, so that is asked first.
+ * @example
+ * kernelModule('tslab/dist/jupyter', isJupyter, (m) => m.lastWriteDisplayData !== null);
+ */
+export function kernelModule<T>(id: string, accept: (mod: unknown) => mod is T, attached: (mod: T) => boolean = () => true): T | undefined {
+  const resolvers = [(name: string) => require.main?.require(name), (name: string) => require(name)];
+  let found: T | undefined;
+  for (const resolve of resolvers) {
+    try {
+      const mod: unknown = resolve(id);
+      if (!accept(mod)) continue;
+      if (attached(mod)) return mod;
+      found ??= mod;
+    } catch {
+      // Not resolvable from here: try the next place.
+    }
+  }
+  return found;
+}
+
+/**
+ * Find the tslab module the running kernel uses, or `undefined` outside a tslab kernel's reach.
  *
  * @example
  * loadTslab()?.display.html('<b>hi</b>');
  */
 export function loadTslab(): TslabLike | undefined {
-  const resolvers = [(id: string) => require.main?.require(id), (id: string) => require(id)];
-  for (const resolve of resolvers) {
-    try {
-      const mod: unknown = resolve('tslab');
-      if (isTslab(mod)) return mod;
-    } catch {
-      // Not resolvable from here: try the next place, then fall back to text.
-    }
-  }
-  return undefined;
+  return kernelModule('tslab', isTslab);
 }
 
 function isTslab(mod: unknown): mod is TslabLike {

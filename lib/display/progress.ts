@@ -21,9 +21,7 @@ export interface ProgressSlot {
 export type ProgressSlotFactory = () => ProgressSlot | undefined;
 
 function tslabSlot(): ProgressSlot | undefined {
-  const tslab = loadTslab() as (ReturnType<typeof loadTslab> & { newDisplay?: () => ProgressSlot }) | undefined;
-  if (!tslab?.newDisplay) return undefined;
-  return tslab.newDisplay();
+  return loadTslab()?.newDisplay?.();
 }
 
 /** Options for {@link withProgress}. */

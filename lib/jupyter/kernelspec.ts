@@ -149,3 +149,19 @@ async function readSpec(file: string): Promise<KernelSpec | undefined> {
     return { argv: [], display_name: '(unreadable kernel.json)', language: '' };
   }
 }
+
+/**
+ * Write the kernel spec under `dir/kernels/tslab/` and return `dir`, to put on JUPYTER_PATH:
+ * a headless run, a test or a throwaway server then finds the kernel without anything being
+ * registered for the user (JUPYTER_PATH is searched before the user's folder).
+ *
+ * @example
+ * const path = await writePrivateKernel(join(tmp, 'jupyter'));
+ * spawn(python, args, { env: { ...process.env, JUPYTER_PATH: path } });
+ */
+export async function writePrivateKernel(dir: string): Promise<string> {
+  const kernelDir = join(dir, 'kernels', KERNEL_NAME);
+  await mkdir(kernelDir, { recursive: true });
+  await writeFile(join(kernelDir, 'kernel.json'), JSON.stringify(kernelSpec()));
+  return dir;
+}

@@ -7,7 +7,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { IrbookError, NotebookCellError, OptionError } from '../errors';
 import { checkOptionNames } from '../options';
 import { findJupyter, INSTALL_JUPYTER_HINT } from './find-jupyter';
-import { KERNEL_NAME, kernelSpec } from './kernelspec';
+import { KERNEL_NAME, writePrivateKernel } from './kernelspec';
 import { injectParameters, type Notebook } from './parameters';
 
 /** What to run and where to write the record. */
@@ -79,9 +79,7 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
   try {
     const input = join(work, 'input.ipynb');
     await writeFile(input, JSON.stringify(prepared));
-    const kernelDir = join(work, 'jupyter', 'kernels', KERNEL_NAME);
-    await mkdir(kernelDir, { recursive: true });
-    await writeFile(join(kernelDir, 'kernel.json'), JSON.stringify(kernelSpec()));
+    const jupyterPath = await writePrivateKernel(join(work, 'jupyter'));
     const outcome = await execute(python, [
       RUNNER, input,
       '--cwd', dirname(source),
@@ -89,7 +87,7 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
       '--out-notebook', result.notebookFile,
       '--out-html', result.htmlFile,
       '--timeout', String(options.cellTimeoutSeconds ?? 1800),
-    ], { ...process.env, JUPYTER_PATH: [join(work, 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(':') });
+    ], { ...process.env, JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(':') });
     const done = { ...result, elapsedMs: performance.now() - started };
     if (!outcome.ok) {
       const where = outcome.index === undefined ? 'a cell' : `cell ${outcome.index + 1}${outcome.firstLine ? ` (${outcome.firstLine})` : ''}`;

@@ -4,13 +4,13 @@
  * page. The screenshot is kept in test-artifacts/.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findJupyter } from '../../lib/jupyter/find-jupyter';
-import { KERNEL_NAME, kernelSpec } from '../../lib/jupyter/kernelspec';
+import { writePrivateKernel } from '../../lib/jupyter/kernelspec';
 import { serveNotebooks, type JupyterServer } from '../../lib/jupyter/serve';
 import { generateSample, type SampleManifest } from '../../lib/sample';
 
@@ -36,9 +36,7 @@ describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromi
     await mkdir(join(dir, 'root', 'notebooks'), { recursive: true });
     await copyFile(join(ROOT, 'notebooks', NOTEBOOK), join(dir, 'root', 'notebooks', NOTEBOOK));
     await symlink(join(ROOT, 'node_modules'), join(dir, 'root', 'node_modules'));
-    const kernels = join(dir, 'jupyter', 'kernels', KERNEL_NAME);
-    await mkdir(kernels, { recursive: true });
-    await writeFile(join(kernels, 'kernel.json'), JSON.stringify(kernelSpec()));
+    const jupyterPath = await writePrivateKernel(join(dir, 'jupyter'));
     const jupyter = await findJupyter();
     if (!jupyter?.notebook && !jupyter?.lab) throw new Error('no Jupyter server found: .ci/run installs jupyter-notebook');
     server = await serveNotebooks({
@@ -46,7 +44,7 @@ describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromi
       root: join(dir, 'root', 'notebooks'),
       log: 'ignore',
       env: {
-        JUPYTER_PATH: join(dir, 'jupyter'),
+        JUPYTER_PATH: jupyterPath,
         JUPYTER_CONFIG_DIR: join(dir, 'config'),
         JUPYTER_RUNTIME_DIR: join(dir, 'runtime'),
         IRBOOK_SAMPLE_DIR: join(dir, 'sample'),

@@ -3,14 +3,14 @@
  * kernel: the cell ends, the engine calls StopQueryExecution, and the kernel survives.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LocalEngine } from '../../lib/engines/local/local-engine';
 import { findJupyter } from '../../lib/jupyter/find-jupyter';
-import { KERNEL_NAME, kernelSpec } from '../../lib/jupyter/kernelspec';
+import { KERNEL_NAME, writePrivateKernel } from '../../lib/jupyter/kernelspec';
 import { AthenaStandIn } from '../support/athena-standin';
 import { makeEvent, deliveryFile, deliveryPath, writeFile as writeLog } from '../support/cloudtrail-fixtures';
 
@@ -24,9 +24,7 @@ beforeAll(async () => {
   writeLog(deliveryPath(join(dir, 'logs'), '111122223333', 'us-east-1', '2024-03-12', 1), deliveryFile([makeEvent(0), makeEvent(1)]));
   local = await LocalEngine.open({ logs: join(dir, 'logs') });
   standin = await AthenaStandIn.start({ engine: local });
-  const kernels = join(dir, 'jupyter', 'kernels', KERNEL_NAME);
-  await mkdir(kernels, { recursive: true });
-  await writeFile(join(kernels, 'kernel.json'), JSON.stringify(kernelSpec()));
+  await writePrivateKernel(join(dir, 'jupyter'));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 /** Sending one Jupyter display bundle (several MIME types at once) through the tslab kernel. */
 
 import type { JsonValue } from '../../result/json';
+import { kernelModule } from '../notebook';
 
 /**
  * One Jupyter display: the same output in several MIME types, of which the front end shows
@@ -63,19 +64,7 @@ export interface BundleTarget {
  * if (jupyter?.lastWriteDisplayData) console.log('inside a tslab kernel');
  */
 export function loadTslabJupyter(): TslabJupyterLike | undefined {
-  const resolvers = [(id: string) => require.main?.require(id), (id: string) => require(id)];
-  let found: TslabJupyterLike | undefined;
-  for (const resolve of resolvers) {
-    try {
-      const mod: unknown = resolve('tslab/dist/jupyter');
-      if (!isTslabJupyter(mod)) continue;
-      if (typeof mod.lastWriteDisplayData === 'function') return mod;
-      found ??= mod;
-    } catch {
-      // Not resolvable from here: try the next place, then fall back to text.
-    }
-  }
-  return found;
+  return kernelModule('tslab/dist/jupyter', isTslabJupyter, (mod) => typeof mod.lastWriteDisplayData === 'function');
 }
 
 function isTslabJupyter(mod: unknown): mod is TslabJupyterLike {

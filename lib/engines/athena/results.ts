@@ -33,29 +33,26 @@ export async function fetchResults(
 ): Promise<FetchedRows> {
   const { pageSize, resultPath } = options;
   const { GetQueryResultsCommand } = await import('@aws-sdk/client-athena');
-  const id = execution.QueryExecutionId;
-  const first = await retryThrottled(
-    () => clients.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: pageSize }), { abortSignal: signal }),
-    { signal },
-  );
+  const page = (NextToken?: string) =>
+    retryThrottled(
+      () => clients.athena.send(
+        new GetQueryResultsCommand({ QueryExecutionId: execution.QueryExecutionId, MaxResults: pageSize, NextToken }),
+        { abortSignal: signal },
+      ),
+      { signal },
+    );
+  const first = await page();
   const columns = (first.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((info) => athenaColumn(info));
   const hasHeader = execution.StatementType === 'DML';
   const location = execution.ResultConfiguration?.OutputLocation;
-  const csv = hasHeader && location?.endsWith('.csv') === true;
-  if (csv && location && (resultPath === 's3' || (resultPath === 'auto' && first.NextToken))) {
-    return { columns, rows: await readCsvRows(clients, location, columns, signal), path: 's3' };
+  const csv = hasHeader && location?.endsWith('.csv') ? location : undefined;
+  if (csv && (resultPath === 's3' || (resultPath === 'auto' && first.NextToken))) {
+    return { columns, rows: await readCsvRows(clients, csv, columns, signal), path: 's3' };
   }
+  // Paging on: a result that fit one page, resultPath 'page', or no CSV (DDL, SHOW …).
   const pages = [first];
-  // Without a CSV (DDL, SHOW …), page on: rare, and small.
-  for (let token = first.NextToken; token; ) {
-    const page = await retryThrottled(
-      () => clients.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: pageSize, NextToken: token }), { abortSignal: signal }),
-      { signal },
-    );
-    pages.push(page);
-    token = page.NextToken;
-  }
-  const texts = pages.flatMap((page) => (page.ResultSet?.Rows ?? []).map((row) => (row.Data ?? []).map((d) => d.VarCharValue ?? null)));
+  for (let token = first.NextToken; token; token = pages.at(-1)!.NextToken) pages.push(await page(token));
+  const texts = pages.flatMap((p) => (p.ResultSet?.Rows ?? []).map((row) => (row.Data ?? []).map((d) => d.VarCharValue ?? null)));
   const convert = converters(columns);
   return { columns, rows: (hasHeader ? texts.slice(1) : texts).map((row) => convert(row)), path: 'page' };
 }
