@@ -134,3 +134,16 @@ export class AthenaCsvError extends SourceError {
     super(file, `row ${row}, character ${offset}: ${problem}`, options);
   }
 }
+
+/**
+ * Containment refused to act: the target is the caller itself, the account is not the plan's,
+ * `confirm` does not name the account, or the plan is too old. Nothing was changed.
+ */
+export class ContainmentRefusedError extends IrbookError {
+  override readonly name: string = 'ContainmentRefusedError';
+}
+
+/** A containment step failed: the report says what changed before it and what was not run. */
+export class ContainmentFailedError extends IrbookError {
+  override readonly name: string = 'ContainmentFailedError';
+}

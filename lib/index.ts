@@ -75,6 +75,10 @@ export {
 
 // Playbooks: query catalogs, one namespace per playbook, and what they share.
 export * as credentialCompromise from './playbooks/credential-compromise';
+
+// Containment: plan, show, apply when confirmed, undo; every change in an audit log.
+export * as containment from './containment';
+export { openContainment, type Containment, type ContainmentOptions } from './containment';
 export {
   inWindow,
   suspectFrom,
@@ -100,6 +104,8 @@ export { bundledSampleDir, ensureSample } from './sample/bundled';
 // Errors: one class per failure kind.
 export {
   AthenaCsvError,
+  ContainmentFailedError,
+  ContainmentRefusedError,
   IrbookError,
   NotebookCellError,
   OptionError,

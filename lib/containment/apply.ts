@@ -1,0 +1,132 @@
+/**
+ * Applying a plan: guards first, then each step in order, each recorded in the audit log with
+ * its before-state as soon as it has run; the first failure stops the run.
+ */
+
+import { whoami } from '../engines/athena/whoami';
+import { IrbookError } from '../errors';
+import { resolveCall, send } from './calls';
+import type { ContainmentContext } from './context';
+import { checkBeforeActing, refuseOwnPrincipal, refuseStalePlan } from './guards';
+import { appliedSteps, recordedOutputs } from './history';
+import type { AuditLog } from './audit-log';
+import type { AuditEntry, AwsCall, ContainmentReport, Json, Plan, PlanStep, StepReport, Undo } from './types';
+
+/** Options of {@link applyPlan}. */
+export interface ApplyOptions {
+  /** The account id the plan acts on, typed by the analyst. Without it nothing is changed. */
+  readonly confirm?: string;
+  /** Refuse a plan whose state was read longer ago than this. Default 60. */
+  readonly maxPlanAgeMinutes?: number;
+}
+
+/** Refuse a plan read more than an hour ago: the state it shows may no longer be true. */
+export const DEFAULT_MAX_PLAN_AGE_MINUTES = 60;
+
+/**
+ * Run a plan's steps in order. Steps the audit log shows as applied are not repeated; steps
+ * with nothing to change are logged as unchanged. A failed step stops the run: it and every
+ * step after it are logged (failed, not-run), and the report says what changed and what did not.
+ *
+ * @throws ContainmentRefusedError before any change, when a guard refuses
+ */
+export async function applyPlan(context: ContainmentContext, log: AuditLog, plan: Plan, options: ApplyOptions = {}): Promise<ContainmentReport> {
+  const caller = await whoami(context.clients.sts);
+  checkBeforeActing(plan, caller, options.confirm);
+  refuseStalePlan(plan, context.now(), options.maxPlanAgeMinutes ?? DEFAULT_MAX_PLAN_AGE_MINUTES);
+  const subject = identityOf(plan);
+  if (subject) refuseOwnPrincipal(caller, subject);
+
+  log.ensureWritable();
+  const applied = appliedSteps(log.entries(), plan.id);
+  const outputs = recordedOutputs(applied);
+  const pending = plan.steps.filter((step) => step.call && !applied.has(step.id));
+  const reports: StepReport[] = [];
+  if (pending.length === 0) {
+    for (const step of plan.steps) reports.push(report(step, applied.has(step.id) ? 'already-applied' : 'unchanged', applied.get(step.id)?.time));
+    const when = [...applied.values()].map((e) => e.time).sort().at(-1);
+    const summary = when
+      ? `plan ${plan.id} was already applied (${when}); nothing changed`
+      : `nothing to change: ${plan.target} is already in the state this plan wants`;
+    return { operation: 'apply', planId: plan.id, account: plan.account, ok: true, summary, steps: reports, auditLog: log.locations };
+  }
+
+  const entry = (step: PlanStep, fields: Pick<AuditEntry, 'outcome' | 'request'> & Partial<AuditEntry>): AuditEntry => ({
+    time: context.now().toISOString(),
+    operation: 'apply',
+    planId: plan.id,
+    planKind: plan.kind,
+    incident: plan.incident,
+    account: plan.account,
+    region: plan.region,
+    caller: { arn: caller.arn, account: caller.account },
+    step: step.id,
+    action: step.action,
+    target: step.target,
+    before: step.before,
+    ...fields,
+  });
+
+  let changed = 0;
+  for (const [index, step] of plan.steps.entries()) {
+    if (applied.has(step.id)) {
+      reports.push(report(step, 'already-applied', applied.get(step.id)?.time));
+      continue;
+    }
+    if (!step.call) {
+      await log.append(entry(step, { outcome: 'unchanged', request: null, detail: step.change }));
+      reports.push(report(step, 'unchanged', step.change));
+      continue;
+    }
+    let request: AwsCall = step.call;
+    let response: Json;
+    try {
+      request = resolveCall(step.call, outputs);
+      response = await send(context.clients, request);
+    } catch (error) {
+      const failure = { name: (error as Error).name, message: (error as Error).message };
+      await log.append(entry(step, { outcome: 'failed', request, error: failure }));
+      reports.push(report(step, 'failed', `${failure.name}: ${failure.message}`));
+      for (const rest of plan.steps.slice(index + 1)) {
+        await log.append(entry(rest, { outcome: 'not-run', request: null, detail: `not run: step ${step.id} failed` }));
+        reports.push(report(rest, 'not-run', `not run: step ${step.id} failed`));
+      }
+      const summary = `step ${step.id} (${step.action}) failed: ${failure.message}. ${changed} step(s) before it changed AWS in this run; ${plan.steps.length - index - 1} were not run`;
+      return { operation: 'apply', planId: plan.id, account: plan.account, ok: false, summary, steps: reports, auditLog: log.locations };
+    }
+    outputs.set(step.id, response);
+    changed += 1;
+    try {
+      await log.append(entry(step, { outcome: 'applied', request, response, undo: resolveUndo(step.undo, outputs) }));
+    } catch (error) {
+      throw new IrbookError(
+        `step ${step.id} (${step.action} on ${step.target}) WAS applied, but could not be logged: ${(error as Error).message}. Request: ${JSON.stringify(request)}`,
+        { cause: error },
+      );
+    }
+    reports.push(report(step, 'applied', step.change));
+  }
+  const summary = `applied plan ${plan.id}: ${changed} change(s), ${plan.steps.length - changed} step(s) needed none`;
+  return { operation: 'apply', planId: plan.id, account: plan.account, ok: true, summary, steps: reports, auditLog: log.locations };
+}
+
+/** The user or role a plan acts on, from its target ARN (`…:user/path/name`, `…:role/name`). */
+export function identityOf(plan: Pick<Plan, 'target' | 'kind'>): { kind: 'user' | 'role'; name: string } | undefined {
+  const match = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/(?:.*\/)?([^/]+)$/.exec(plan.target);
+  if (!match) return undefined;
+  return { kind: match[1] as 'user' | 'role', name: match[2] as string };
+}
+
+function resolveUndo(undo: Undo, outputs: ReadonlyMap<string, Json>): Undo {
+  if ('cannot' in undo) return undo;
+  try {
+    return { calls: undo.calls.map((call) => resolveCall(call, outputs)) };
+  } catch (error) {
+    return { cannot: `the undo needs a value the response did not give: ${(error as Error).message}` };
+  }
+}
+
+function report(step: PlanStep, outcome: StepReport['outcome'], detail: string | undefined): StepReport {
+  const text = outcome === 'already-applied' ? `applied earlier (${detail ?? '?'}); not repeated` : (detail ?? '');
+  return { step: step.id, action: step.action, target: step.target, outcome, detail: text };
+}

@@ -1,0 +1,104 @@
+/** Sending an {@link AwsCall} (a call kept as data) through the right SDK client. */
+
+import { IrbookError } from '../errors';
+import type { ContainmentClients } from './clients';
+import type { AwsCall, Json } from './types';
+
+interface Sender {
+  send(command: unknown): Promise<unknown>;
+}
+
+type CommandClass = new (input: unknown) => unknown;
+
+async function sdkModule(service: AwsCall['service']): Promise<Record<string, unknown>> {
+  switch (service) {
+    case 'iam':
+      return (await import('@aws-sdk/client-iam')) as unknown as Record<string, unknown>;
+    case 'ec2':
+      return (await import('@aws-sdk/client-ec2')) as unknown as Record<string, unknown>;
+    case 's3':
+      return (await import('@aws-sdk/client-s3')) as unknown as Record<string, unknown>;
+  }
+}
+
+/**
+ * Send one call and return its response as JSON, without the SDK's `$metadata`.
+ *
+ * @example
+ * await send(clients, { service: 'iam', command: 'UpdateAccessKey', input: { UserName: 'bob', AccessKeyId: 'AKIA…', Status: 'Inactive' } });
+ */
+export async function send(clients: ContainmentClients, call: AwsCall): Promise<Json> {
+  const mod = await sdkModule(call.service);
+  const Command = mod[`${call.command}Command`];
+  if (typeof Command !== 'function' || !/^[A-Z][A-Za-z0-9]+$/.test(call.command)) {
+    throw new IrbookError(`unknown ${call.service} command '${call.command}'`);
+  }
+  const client = clients[call.service] as unknown as Sender;
+  const response = await client.send(new (Command as CommandClass)(structuredClone(call.input)));
+  return toJson(response);
+}
+
+/** The response's own fields as JSON: Dates become ISO strings, SDK metadata is dropped. */
+export function toJson(value: unknown): Json {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toJson);
+  if (typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const [key, field] of Object.entries(value)) {
+      if (key === '$metadata' || field === undefined) continue;
+      out[key] = toJson(field);
+    }
+    return out;
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+/** A value in a request that an earlier step's response supplies. */
+export function stepOutput(step: string, field: string): Json {
+  return { $output: step, field };
+}
+
+/**
+ * Fill in `{ $output, field }` placeholders from the responses of steps already run.
+ * Throws when a response lacks the field, so no call is sent with a placeholder in it.
+ */
+export function resolveOutputs(input: Json, outputs: ReadonlyMap<string, Json>): Json {
+  if (Array.isArray(input)) return input.map((item: Json) => resolveOutputs(item, outputs));
+  if (input === null || typeof input !== 'object') return input;
+  const record = input as { readonly [key: string]: Json };
+  if (typeof record.$output === 'string' && typeof record.field === 'string') {
+    const response = outputs.get(record.$output);
+    const value = response !== null && typeof response === 'object' && !Array.isArray(response) ? (response as Record<string, Json>)[record.field] : undefined;
+    if (value === undefined || value === null) {
+      throw new IrbookError(`step ${record.$output} gave no ${record.field}, which a later call needs`);
+    }
+    return value;
+  }
+  const out: Record<string, Json> = {};
+  for (const [key, field] of Object.entries(record)) out[key] = resolveOutputs(field, outputs);
+  return out;
+}
+
+/** Fill placeholders in a call. */
+export function resolveCall(call: AwsCall, outputs: ReadonlyMap<string, Json>): AwsCall {
+  return { ...call, input: resolveOutputs(call.input, outputs) as { readonly [key: string]: Json } };
+}
+
+/** Whether an SDK error is one of the "it does not exist" answers (NoSuchEntity, NoSuchBucketPolicy…). */
+export function isNotFound(error: unknown, ...names: string[]): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, Code } = error as { name?: string; Code?: string };
+  return names.some((n) => n === name || n === Code);
+}
+
+/** Read something that may not exist: `undefined` when AWS answers with one of `names`. */
+export async function readOptional<T>(read: () => Promise<T>, ...names: string[]): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNotFound(error, ...names)) return undefined;
+    throw error;
+  }
+}

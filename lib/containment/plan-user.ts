@@ -1,0 +1,208 @@
+/**
+ * Containing an IAM user: deny everything with an inline policy, deactivate its access keys,
+ * delete its console password. The plan lists its MFA devices and the keys created during the
+ * incident window, and what it may do, so the analyst can judge before acting.
+ */
+
+import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
+import { OptionError } from '../errors';
+import { readOptional } from './calls';
+import { makePlan, numberSteps, type ContainmentContext } from './context';
+import { refuseOtherAccount, refuseOwnPrincipal } from './guards';
+import { parseIdentity } from './identity';
+import { permissionsTable } from './permissions';
+import { DENY_ALL_POLICY_NAME, decodePolicyDocument, denyAllPolicy, policyText, samePolicy } from './policies';
+import type { AwsCall, Json, Plan, PlanStep, PlanTable } from './types';
+
+/** The changes a user plan can make, in the order they run. */
+export type UserStep = 'deny-all' | 'deactivate-keys' | 'delete-login-profile';
+
+const ALL_STEPS: readonly UserStep[] = ['deny-all', 'deactivate-keys', 'delete-login-profile'];
+
+/** Options of {@link planUserContainment}. */
+export interface UserContainmentOptions {
+  /** Which changes to plan. Default all three. */
+  readonly steps?: readonly UserStep[];
+  /** Deactivate only these keys (the ones seen in the investigation). Default: all the user's keys. */
+  readonly keys?: readonly string[];
+  /** The incident window: keys and MFA devices created in it are flagged. */
+  readonly window?: { readonly start: Date; readonly end: Date };
+}
+
+/**
+ * Plan the containment of an IAM user, from its current state. Changes nothing.
+ *
+ * Deny-all runs first: it also stops sessions made from the user's keys with GetSessionToken,
+ * which deactivating the keys does not end.
+ *
+ * @param user  the user's ARN or name
+ * @example
+ * const plan = await planUserContainment(context, 'arn:aws:iam::111122223333:user/ci-deployer', { keys: ['AKIA…'] });
+ */
+export async function planUserContainment(context: ContainmentContext, user: string, options: UserContainmentOptions = {}): Promise<Plan> {
+  const identity = parseIdentity(user, 'user');
+  const wanted = checkSteps(options.steps);
+  if (identity.account) refuseOtherAccount(context.caller, identity.account, user);
+  refuseOwnPrincipal(context.caller, identity);
+  const iam = await import('@aws-sdk/client-iam');
+  const client = context.clients.iam;
+  const readAt = context.now();
+  const userName = identity.name;
+
+  const got = await readOptional(() => client.send(new iam.GetUserCommand({ UserName: userName })), 'NoSuchEntityException', 'NoSuchEntity');
+  if (!got?.User) throw new OptionError('user', user, `no IAM user '${userName}' in account ${context.caller.account}`);
+  const arn = got.User.Arn ?? `arn:aws:iam::${context.caller.account}:user/${userName}`;
+
+  const keys: AccessKeyMetadata[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await client.send(new iam.ListAccessKeysCommand({ UserName: userName, Marker: marker }));
+    keys.push(...(page?.AccessKeyMetadata ?? []));
+    marker = page?.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  const lastUsed = new Map<string, string>();
+  for (const key of keys) {
+    if (!key.AccessKeyId) continue;
+    const used = await client.send(new iam.GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId }));
+    const last = used?.AccessKeyLastUsed;
+    lastUsed.set(key.AccessKeyId, last?.LastUsedDate ? `${iso(last.LastUsedDate)} (${last.ServiceName ?? '?'}, ${last.Region ?? '?'})` : 'never');
+  }
+  const denyPolicy = wanted.includes('deny-all')
+    ? await readOptional(
+        () => client.send(new iam.GetUserPolicyCommand({ UserName: userName, PolicyName: DENY_ALL_POLICY_NAME })),
+        'NoSuchEntityException',
+        'NoSuchEntity',
+      )
+    : undefined;
+  const loginProfile = wanted.includes('delete-login-profile')
+    ? await readOptional(() => client.send(new iam.GetLoginProfileCommand({ UserName: userName })), 'NoSuchEntityException', 'NoSuchEntity')
+    : undefined;
+  const mfa = await client.send(new iam.ListMFADevicesCommand({ UserName: userName }));
+  const permissions = await permissionsTable(context, identity, got.User.PermissionsBoundary?.PermissionsBoundaryArn);
+
+  const seen = options.keys ? new Set(options.keys) : undefined;
+  const inWindow = (date: Date | undefined): boolean =>
+    Boolean(date && options.window && date >= options.window.start && date <= options.window.end);
+  const notes: string[] = [];
+  const steps: Omit<PlanStep, 'id'>[] = [];
+
+  if (wanted.includes('deny-all')) {
+    const existing = denyPolicy ? decodePolicyDocument(denyPolicy.PolicyDocument) : null;
+    steps.push(denyAllStep(userName, existing));
+  }
+  if (wanted.includes('deactivate-keys')) {
+    for (const key of keys) {
+      const id = key.AccessKeyId ?? '';
+      if (seen && !seen.has(id)) continue;
+      steps.push(keyStep(userName, key, lastUsed.get(id) ?? 'never', inWindow(key.CreateDate)));
+    }
+    const left = keys.filter((k) => seen && !seen.has(k.AccessKeyId ?? '') && k.Status === 'Active').map((k) => k.AccessKeyId);
+    if (left.length > 0) notes.push(`Left active (not seen in the investigation): ${left.join(', ')}. Add them to keys to deactivate them too.`);
+    const unknown = [...(seen ?? [])].filter((id) => !keys.some((k) => k.AccessKeyId === id));
+    if (unknown.length > 0) notes.push(`Seen in CloudTrail but not a key of ${userName} now: ${unknown.join(', ')} (deleted since, or another identity's key).`);
+    if (keys.length === 0) notes.push(`${userName} has no access keys.`);
+    notes.push('Deactivating a key does not end sessions already made from it with GetSessionToken (up to 36 h): the deny-all policy does.');
+  }
+  if (wanted.includes('delete-login-profile')) steps.push(loginProfileStep(userName, loginProfile?.LoginProfile));
+
+  const devices = mfa?.MFADevices ?? [];
+  const tables: PlanTable[] = [
+    {
+      title: `Access keys of ${userName}`,
+      columns: ['access key', 'status', 'created', 'last used', 'seen in investigation', 'created in incident window'],
+      rows: keys.map((k) => [
+        k.AccessKeyId ?? '',
+        k.Status ?? '',
+        k.CreateDate ? iso(k.CreateDate) : '',
+        lastUsed.get(k.AccessKeyId ?? '') ?? '',
+        seen ? (seen.has(k.AccessKeyId ?? '') ? 'yes' : 'no') : '(not given)',
+        inWindow(k.CreateDate) ? 'YES' : '',
+      ]),
+    },
+    {
+      title: `MFA devices of ${userName}`,
+      columns: ['serial', 'enabled', 'enabled in incident window'],
+      rows: devices.map((d) => [d.SerialNumber ?? '', d.EnableDate ? iso(d.EnableDate) : '', inWindow(d.EnableDate) ? 'YES' : '']),
+    },
+    permissions,
+  ];
+  if (devices.some((d) => inWindow(d.EnableDate))) {
+    notes.push('An MFA device was enabled during the incident window: the attacker may have registered it. It is listed, not removed (DeactivateMFADevice after review).');
+  }
+  return makePlan(context, readAt, {
+    kind: 'iam-user',
+    name: userName,
+    title: `Contain IAM user ${userName}`,
+    account: context.caller.account,
+    target: arn,
+    steps: numberSteps(steps),
+    tables,
+    notes,
+  });
+}
+
+function checkSteps(steps: readonly UserStep[] | undefined): readonly UserStep[] {
+  if (steps === undefined) return ALL_STEPS;
+  for (const step of steps) {
+    if (!ALL_STEPS.includes(step)) throw new OptionError('steps', step, `steps: '${String(step)}' is not one of ${ALL_STEPS.join(', ')}`);
+  }
+  if (steps.length === 0) throw new OptionError('steps', steps, 'steps: name at least one of ' + ALL_STEPS.join(', '));
+  return ALL_STEPS.filter((s) => steps.includes(s));
+}
+
+function denyAllStep(userName: string, existing: Json): Omit<PlanStep, 'id'> {
+  const wanted = denyAllPolicy();
+  const base = { action: 'Attach deny-all inline policy', target: `user ${userName}: ${DENY_ALL_POLICY_NAME}`, before: { policyName: DENY_ALL_POLICY_NAME, document: existing } };
+  if (existing !== null && samePolicy(existing, wanted)) {
+    return { ...base, current: 'present', change: 'none: already denies everything', undo: { calls: [] } };
+  }
+  const restore: AwsCall =
+    existing === null
+      ? { service: 'iam' as const, command: 'DeleteUserPolicy', input: { UserName: userName, PolicyName: DENY_ALL_POLICY_NAME } }
+      : { service: 'iam' as const, command: 'PutUserPolicy', input: { UserName: userName, PolicyName: DENY_ALL_POLICY_NAME, PolicyDocument: policyText(existing) } };
+  return {
+    ...base,
+    current: existing === null ? 'absent' : 'present, with other content (kept in the audit log)',
+    change: 'deny every action on every resource',
+    call: { service: 'iam', command: 'PutUserPolicy', input: { UserName: userName, PolicyName: DENY_ALL_POLICY_NAME, PolicyDocument: policyText(wanted) } },
+    undo: { calls: [restore] },
+  };
+}
+
+function keyStep(userName: string, key: AccessKeyMetadata, lastUsed: string, createdInWindow: boolean): Omit<PlanStep, 'id'> {
+  const id = key.AccessKeyId ?? '';
+  const status = key.Status ?? 'unknown';
+  const created = key.CreateDate ? iso(key.CreateDate) : '?';
+  const current = `${status}; created ${created}${createdInWindow ? ' (during the incident window)' : ''}; last used ${lastUsed}`;
+  const before = { accessKeyId: id, status, created, lastUsed };
+  const base = { action: 'Deactivate access key', target: `${id} of user ${userName}`, current, before };
+  if (status !== 'Active') return { ...base, change: 'none: already inactive', undo: { calls: [] } };
+  return {
+    ...base,
+    change: 'Inactive',
+    call: { service: 'iam', command: 'UpdateAccessKey', input: { UserName: userName, AccessKeyId: id, Status: 'Inactive' } },
+    undo: { calls: [{ service: 'iam', command: 'UpdateAccessKey', input: { UserName: userName, AccessKeyId: id, Status: 'Active' } }] },
+  };
+}
+
+function loginProfileStep(userName: string, profile: { CreateDate?: Date; PasswordResetRequired?: boolean } | undefined): Omit<PlanStep, 'id'> {
+  const base = { action: 'Delete console password', target: `user ${userName}` };
+  if (!profile) {
+    return { ...base, current: 'no console password', change: 'none: cannot sign in to the console', before: null, undo: { calls: [] } };
+  }
+  const created = profile.CreateDate ? iso(profile.CreateDate) : '?';
+  return {
+    ...base,
+    current: `console password set ${created}${profile.PasswordResetRequired ? ' (reset required)' : ''}`,
+    change: 'delete the login profile',
+    before: { loginProfile: true, created, passwordResetRequired: profile.PasswordResetRequired ?? false },
+    call: { service: 'iam', command: 'DeleteLoginProfile', input: { UserName: userName } },
+    undo: {
+      cannot: `a deleted password cannot be restored: when ${userName} is cleared, set a new one with CreateLoginProfile (PasswordResetRequired: true). It existed, created ${created}.`,
+    },
+  };
+}
+
+function iso(date: Date): string {
+  return date.toISOString().replace('.000Z', 'Z');
+}

@@ -1,0 +1,114 @@
+/**
+ * Showing plans and reports: an HTML version for the notebook and a text version for a
+ * terminal. Every value from AWS is escaped (tags, names and policies can hold anything).
+ */
+
+import { escapeHtml, revealInvisibles } from '../display/escape';
+import type { ContainmentReport, Plan, PlanTable, StepOutcome } from './types';
+
+const BOX = 'font-size:13px;line-height:1.45;margin:4px 0';
+const TABLE = 'border-collapse:collapse;font-size:12px;margin:4px 0';
+const CELL = 'border:1px solid rgba(128,128,128,.35);padding:2px 6px;text-align:left;vertical-align:top;max-width:42em;white-space:pre-wrap;overflow-wrap:anywhere';
+const HEAD = `${CELL};background:rgba(128,128,128,.15)`;
+const PLAN_BANNER = 'border-left:4px solid #2563eb;background:rgba(37,99,235,.10);padding:6px 10px;margin:6px 0';
+const OK_BANNER = 'border-left:4px solid #16a34a;background:rgba(22,163,74,.12);padding:6px 10px;margin:6px 0';
+const FAIL_BANNER = 'border-left:4px solid #dc2626;background:rgba(220,38,38,.12);padding:6px 10px;margin:6px 0';
+
+const esc = (text: string): string => escapeHtml(revealInvisibles(text, true));
+
+function htmlTable(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+  const head = columns.map((c) => `<th style="${HEAD}">${esc(c)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((v) => `<td style="${CELL}">${esc(v)}</td>`).join('')}</tr>`).join('');
+  return `<table class="irbook-table" style="${TABLE}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function textTable(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+  const clean = rows.map((row) => row.map((v) => revealInvisibles(v)));
+  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...clean.map((r) => (r[i] ?? '').length))));
+  const line = (cells: readonly string[]) => cells.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...clean.map(line)].join('\n');
+}
+
+const STEP_COLUMNS = ['#', 'step', 'target', 'current state', 'change'];
+
+function stepRows(plan: Plan): string[][] {
+  return plan.steps.map((s) => [s.id, s.action, s.target, s.current, s.change]);
+}
+
+function planMeta(plan: Plan): string {
+  return `account ${plan.account} · region ${plan.region} · incident ${plan.incident} · state read ${plan.readAt} as ${plan.readAs} · plan ${plan.id}`;
+}
+
+/** How many steps would change something. */
+export function changeCount(plan: Plan): number {
+  return plan.steps.filter((s) => s.call).length;
+}
+
+/** The line under a plan that says nothing changed and how to act. */
+export function planFooter(plan: Plan): string {
+  const n = changeCount(plan);
+  if (n === 0) return 'Nothing to change: the current state is already what this plan wants.';
+  return `Nothing has been changed. ${n} step(s) would change AWS. To act, set apply = true and account = '${plan.account}' in this cell and run it again.`;
+}
+
+/** A plan as HTML: its steps, its fact tables, its notes, and what to do to act. */
+export function planHtml(plan: Plan, footer = planFooter(plan)): string {
+  const tables = plan.tables.map((t: PlanTable) => `<div style="${BOX}"><b>${esc(t.title)}</b>${t.rows.length > 0 ? htmlTable(t.columns, t.rows) : '<div><i>none</i></div>'}</div>`);
+  const notes = plan.notes.length > 0 ? `<ul style="${BOX}">${plan.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
+  return [
+    `<div class="irbook-plan" style="${BOX}">`,
+    `<div style="${PLAN_BANNER}"><b>PLAN: ${esc(plan.title)}</b><br><span style="opacity:.8">${esc(planMeta(plan))}</span></div>`,
+    htmlTable(STEP_COLUMNS, stepRows(plan)),
+    `<div style="${BOX}"><b>${esc(footer)}</b></div>`,
+    notes,
+    ...tables,
+    '</div>',
+  ].join('');
+}
+
+/** A plan as text. */
+export function planText(plan: Plan, footer = planFooter(plan)): string {
+  const parts = [`PLAN: ${plan.title}`, planMeta(plan), '', textTable(STEP_COLUMNS, stepRows(plan)), '', footer];
+  for (const note of plan.notes) parts.push(`- ${note}`);
+  for (const t of plan.tables) parts.push('', t.title, t.rows.length > 0 ? textTable(t.columns, t.rows) : '(none)');
+  return parts.join('\n');
+}
+
+const MARK: Readonly<Record<StepOutcome, string>> = {
+  applied: 'APPLIED',
+  unchanged: 'unchanged',
+  'already-applied': 'already applied',
+  failed: 'FAILED',
+  'not-run': 'NOT RUN',
+  undone: 'UNDONE',
+  'already-undone': 'already undone',
+  'cannot-undo': 'CANNOT UNDO',
+};
+
+const REPORT_COLUMNS = ['#', 'step', 'target', 'outcome', 'detail'];
+
+function reportRows(report: ContainmentReport): string[][] {
+  return report.steps.map((s) => [s.step, s.action, s.target, MARK[s.outcome], s.detail]);
+}
+
+/** An apply or undo report as HTML: the summary (red when a step failed), each step, the log. */
+export function reportHtml(report: ContainmentReport): string {
+  const title = report.operation === 'apply' ? 'APPLY' : 'UNDO';
+  return [
+    `<div class="irbook-report" style="${BOX}">`,
+    `<div style="${report.ok ? OK_BANNER : FAIL_BANNER}"><b>${title}${report.ok ? '' : ' FAILED'}: ${esc(report.summary)}</b></div>`,
+    report.steps.length > 0 ? htmlTable(REPORT_COLUMNS, reportRows(report)) : '',
+    `<div style="${BOX};opacity:.8">audit log: ${esc(report.auditLog.join(' and '))}</div>`,
+    '</div>',
+  ].join('');
+}
+
+/** An apply or undo report as text. */
+export function reportText(report: ContainmentReport): string {
+  const title = report.operation === 'apply' ? 'APPLY' : 'UNDO';
+  return [
+    `${title}${report.ok ? '' : ' FAILED'}: ${report.summary}`,
+    report.steps.length > 0 ? textTable(REPORT_COLUMNS, reportRows(report)) : '',
+    `audit log: ${report.auditLog.join(' and ')}`,
+  ].join('\n');
+}

@@ -1,0 +1,52 @@
+/** Reading a role before a plan changes it, with the refusals that apply to every role plan. */
+
+import type { Role } from '@aws-sdk/client-iam';
+import { ContainmentRefusedError, OptionError } from '../errors';
+import { readOptional } from './calls';
+import type { ContainmentContext } from './context';
+import { refuseOtherAccount, refuseOwnPrincipal } from './guards';
+import { parseIdentity, type IamIdentity } from './identity';
+import { decodePolicyDocument } from './policies';
+import type { Json } from './types';
+
+/** A role as read from IAM. */
+export interface RoleState {
+  readonly identity: IamIdentity;
+  readonly role: Role;
+  readonly arn: string;
+}
+
+/**
+ * Read a role, refusing the caller's own role, a role in another account, a service-linked
+ * role (AWS manages it; IAM rejects the change) and a role made by IAM Identity Center
+ * (IAM cannot edit it; revoke in Identity Center).
+ */
+export async function readRole(context: ContainmentContext, role: string): Promise<RoleState> {
+  const identity = parseIdentity(role, 'role');
+  if (identity.account) refuseOtherAccount(context.caller, identity.account, role);
+  refuseOwnPrincipal(context.caller, identity);
+  const iam = await import('@aws-sdk/client-iam');
+  const got = await readOptional(() => context.clients.iam.send(new iam.GetRoleCommand({ RoleName: identity.name })), 'NoSuchEntityException', 'NoSuchEntity');
+  if (!got?.Role) throw new OptionError('role', role, `no IAM role '${identity.name}' in account ${context.caller.account}`);
+  const path = got.Role.Path ?? '/';
+  if (path.startsWith('/aws-service-role/')) {
+    throw new ContainmentRefusedError(`refused: ${identity.name} is a service-linked role; AWS manages it and its sessions cannot be revoked`);
+  }
+  if (path.startsWith('/aws-reserved/sso.amazonaws.com/')) {
+    throw new ContainmentRefusedError(
+      `refused: ${identity.name} was made by IAM Identity Center, and IAM cannot edit it. Revoke in Identity Center: disable the user, remove the account assignment, and add the deny to the permission set's inline policy`,
+    );
+  }
+  return { identity, role: got.Role, arn: got.Role.Arn ?? `arn:aws:iam::${context.caller.account}:role/${identity.name}` };
+}
+
+/** An inline policy of a role, decoded, or null when the role has none by that name. */
+export async function readRolePolicy(context: ContainmentContext, roleName: string, policyName: string): Promise<Json> {
+  const iam = await import('@aws-sdk/client-iam');
+  const got = await readOptional(
+    () => context.clients.iam.send(new iam.GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
+    'NoSuchEntityException',
+    'NoSuchEntity',
+  );
+  return got ? decodePolicyDocument(got.PolicyDocument) : null;
+}

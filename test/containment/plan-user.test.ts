@@ -1,0 +1,116 @@
+import { GetGroupPolicyCommand, GetUserPolicyCommand, GetLoginProfileCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ContainmentRefusedError, OptionError } from '../../lib/errors';
+import { planUserContainment } from '../../lib/containment/plan-user';
+import { DENY_ALL_POLICY_NAME, denyAllPolicy } from '../../lib/containment/policies';
+import { encoded, mockUser, noSuchEntity, NEW_KEY, OTHER_KEY, SEEN_KEY, USER, USER_ARN, WINDOW } from './iam-fixtures';
+import { ACCOUNT, mockedAws, type MockedAws } from './mocked-aws';
+
+let aws: MockedAws;
+beforeEach(() => {
+  aws = mockedAws();
+  mockUser(aws);
+  aws.iam.on(GetGroupPolicyCommand).resolves({ PolicyDocument: encoded({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) });
+});
+
+describe('planUserContainment', () => {
+  it('reads the user, pages through its keys, and changes nothing', async () => {
+    await planUserContainment(aws.context, USER_ARN, { keys: [SEEN_KEY], window: WINDOW });
+    expect(aws.changes()).toEqual([]);
+    expect(aws.sent().map((c) => c.command)).toEqual([
+      'GetUser',
+      'ListAccessKeys',
+      'ListAccessKeys',
+      'GetAccessKeyLastUsed',
+      'GetAccessKeyLastUsed',
+      'GetAccessKeyLastUsed',
+      'GetUserPolicy',
+      'GetLoginProfile',
+      'ListMFADevices',
+      'ListAttachedUserPolicies',
+      'ListUserPolicies',
+      'ListGroupsForUser',
+      'ListAttachedGroupPolicies',
+      'ListGroupPolicies',
+      'GetGroupPolicy',
+    ]);
+    expect(aws.sent()[2]?.input).toEqual({ UserName: USER, Marker: 'page-2' });
+  });
+
+  it('plans deny-all first, then the seen key, then the console password, with undo for each', async () => {
+    const plan = await planUserContainment(aws.context, USER_ARN, { keys: [SEEN_KEY], window: WINDOW });
+    expect(plan.account).toBe(ACCOUNT);
+    expect(plan.kind).toBe('iam-user');
+    expect(plan.target).toBe(USER_ARN);
+    expect(plan.steps.map((s) => [s.id, s.call?.command])).toEqual([
+      ['1', 'PutUserPolicy'],
+      ['2', 'UpdateAccessKey'],
+      ['3', 'DeleteLoginProfile'],
+    ]);
+    const [deny, key, login] = plan.steps;
+    expect(deny?.call?.input).toEqual({ UserName: USER, PolicyName: DENY_ALL_POLICY_NAME, PolicyDocument: JSON.stringify(denyAllPolicy()) });
+    expect(deny?.undo).toEqual({ calls: [{ service: 'iam', command: 'DeleteUserPolicy', input: { UserName: USER, PolicyName: DENY_ALL_POLICY_NAME } }] });
+    expect(key?.call?.input).toEqual({ UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Inactive' });
+    expect(key?.before).toMatchObject({ accessKeyId: SEEN_KEY, status: 'Active' });
+    expect(key?.undo).toEqual({ calls: [{ service: 'iam', command: 'UpdateAccessKey', input: { UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Active' } }] });
+    expect(login?.before).toEqual({ loginProfile: true, created: '2024-03-19T06:55:00Z', passwordResetRequired: false });
+    expect(login?.undo).toHaveProperty('cannot');
+    expect(plan.notes.join('\n')).toContain(`Left active (not seen in the investigation): ${OTHER_KEY}`);
+    expect(plan.notes.join('\n')).toContain('MFA device was enabled during the incident window');
+  });
+
+  it('flags keys and MFA devices created in the window, and the broad policies', async () => {
+    const plan = await planUserContainment(aws.context, USER_ARN, { keys: [SEEN_KEY], window: WINDOW });
+    const keys = plan.tables.find((t) => t.title.startsWith('Access keys'));
+    expect(keys?.rows.find((r) => r[0] === NEW_KEY)?.[5]).toBe('YES');
+    expect(keys?.rows.find((r) => r[0] === SEEN_KEY)?.[5]).toBe('');
+    const permissions = plan.tables.find((t) => t.title.includes('blast radius'));
+    expect(permissions?.rows).toContainEqual(['user', 'arn:aws:iam::aws:policy/AdministratorAccess', 'managed', 'BROAD: AdministratorAccess']);
+    expect(permissions?.rows).toContainEqual(['group deployers', 'everything', 'inline', 'BROAD: allows *']);
+  });
+
+  it('deactivates every active key when no keys are given, and skips inactive ones', async () => {
+    const plan = await planUserContainment(aws.context, USER, { steps: ['deactivate-keys'] });
+    const calls = plan.steps.filter((s) => s.call).map((s) => s.call?.input.AccessKeyId);
+    expect(calls).toEqual([SEEN_KEY, OTHER_KEY]);
+    const inactive = plan.steps.find((s) => s.target.startsWith(NEW_KEY));
+    expect(inactive?.call).toBeUndefined();
+    expect(inactive?.change).toMatch(/^none/);
+  });
+
+  it('needs no change when the user is already contained', async () => {
+    aws.iam.on(GetUserPolicyCommand, { UserName: USER, PolicyName: DENY_ALL_POLICY_NAME }).resolves({
+      UserName: USER,
+      PolicyName: DENY_ALL_POLICY_NAME,
+      PolicyDocument: encoded(denyAllPolicy()),
+    });
+    aws.iam.on(GetLoginProfileCommand).rejects(noSuchEntity('login profile'));
+    aws.iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: SEEN_KEY, Status: 'Inactive', CreateDate: new Date() }] });
+    const plan = await planUserContainment(aws.context, USER);
+    expect(plan.steps.every((s) => s.call === undefined)).toBe(true);
+    expect(plan.steps.map((s) => s.change.split(':')[0])).toEqual(['none', 'none', 'none']);
+  });
+
+  it('passes a name with unusual characters through untouched', async () => {
+    const odd = 'svc+deploy=ci,ops.@-x_1';
+    mockUser(aws, odd);
+    const plan = await planUserContainment(aws.context, `arn:aws:iam::${ACCOUNT}:user/team/a/${odd}`, { steps: ['deny-all', 'deactivate-keys'] });
+    expect(aws.sent()[0]).toEqual({ service: 'iam', command: 'GetUser', input: { UserName: odd } });
+    expect(plan.steps.filter((s) => s.call).map((s) => s.call?.input.UserName)).toEqual([odd, odd, odd]);
+    expect(plan.steps.map((s) => s.target)).toContain(`user ${odd}: ${DENY_ALL_POLICY_NAME}`);
+  });
+
+  it('refuses the caller itself, another account, and bad input, before reading anything', async () => {
+    const self = mockedAws({ callerArn: `arn:aws:iam::${ACCOUNT}:user/${USER}` });
+    await expect(planUserContainment(self.context, USER_ARN)).rejects.toThrow(ContainmentRefusedError);
+    await expect(planUserContainment(aws.context, `arn:aws:iam::444455556666:user/${USER}`)).rejects.toThrow(/account 444455556666.*credentials are for account 111122223333/);
+    await expect(planUserContainment(aws.context, 'bad name!')).rejects.toThrow(OptionError);
+    await expect(planUserContainment(aws.context, 'arn:aws:iam::111122223333:role/x')).rejects.toThrow(/role ARN, not a user/);
+    await expect(planUserContainment(aws.context, USER, { steps: ['nuke' as never] })).rejects.toThrow(/'nuke' is not one of/);
+    expect(self.sent()).toEqual([]);
+  });
+
+  it('says which user does not exist', async () => {
+    await expect(planUserContainment(aws.context, 'nobody')).rejects.toThrow(`no IAM user 'nobody' in account ${ACCOUNT}`);
+  });
+});
