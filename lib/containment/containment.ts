@@ -19,7 +19,7 @@ import { planInstanceIsolation, type InstanceIsolationOptions } from './plan-ins
 import { planRoleRevocation, type RoleRevocationOptions } from './plan-role';
 import { planSessionDeny, type SessionDenyOptions } from './plan-session';
 import { planUserContainment, type UserContainmentOptions } from './plan-user';
-import { planFooter, planHtml, planText, reportHtml, reportText } from './render';
+import { historyHtml, historyText, planFooter, planHtml, planText, reportHtml, reportText } from './render';
 import { undoPlan } from './undo';
 import type { AuditEntry, ContainmentReport, Plan, PlanTable } from './types';
 
@@ -29,7 +29,7 @@ export interface ContainmentOptions {
   readonly incident: string;
   /** Region for EC2 and the clients. Default: the SDK's (AWS_REGION, the profile). */
   readonly region?: string;
-  /** The local audit log. Default `irbook-audit/<incident>.jsonl` under the current folder. */
+  /** The local audit log. Default (also for '') `irbook-audit/<incident>.jsonl` under the current folder. */
   readonly auditLog?: string;
   /** Also copy the audit log to S3: `s3://bucket/prefix/`. */
   readonly auditLogS3?: string;
@@ -73,7 +73,7 @@ export async function openContainment(options: ContainmentOptions): Promise<Cont
   const caller = await whoami(clients.sts);
   const context: ContainmentContext = { clients, caller, region, incident: options.incident, now: options.now ?? (() => new Date()) };
   const auditLog = new AuditLog({
-    file: options.auditLog ?? join(process.cwd(), 'irbook-audit', `${options.incident}.jsonl`),
+    file: options.auditLog || join(process.cwd(), 'irbook-audit', `${options.incident}.jsonl`),
     s3Uri: options.auditLogS3,
     s3Client: clients.s3,
     incident: options.incident,
@@ -172,6 +172,12 @@ export class Containment {
     } else {
       showHtml(reportHtml(item), () => reportText(item));
     }
+  }
+
+  /** Show the audit log (all, or one plan's) as a table. */
+  showHistory(planId?: string): void {
+    const entries = this.history(planId);
+    showHtml(historyHtml(entries, this.auditLog.locations), () => historyText(entries, this.auditLog.locations));
   }
 
   /** The audit log's entries, all or one plan's. */

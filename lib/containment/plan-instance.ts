@@ -236,7 +236,7 @@ async function readProfileRoles(context: ContainmentContext, profileArn: string)
   const iam = await import('@aws-sdk/client-iam');
   // The ARN carries the profile's path; GetInstanceProfile takes only the name.
   const name = profileArn.split('/').pop() ?? profileArn;
-  const out = await readOptional(() => context.clients.iam.send(new iam.GetInstanceProfileCommand({ InstanceProfileName: name })), 'NoSuchEntity');
+  const out = await readOptional(() => context.clients.iam.send(new iam.GetInstanceProfileCommand({ InstanceProfileName: name })), 'NoSuchEntityException', 'NoSuchEntity');
   return (out?.InstanceProfile?.Roles ?? []).map((role) => ({ name: role.RoleName ?? '', arn: role.Arn ?? '' }));
 }
 

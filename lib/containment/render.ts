@@ -4,7 +4,7 @@
  */
 
 import { escapeHtml, revealInvisibles } from '../display/escape';
-import type { ContainmentReport, Plan, PlanTable, StepOutcome } from './types';
+import type { AuditEntry, ContainmentReport, Plan, PlanTable, StepOutcome } from './types';
 
 const BOX = 'font-size:13px;line-height:1.45;margin:4px 0';
 const TABLE = 'border-collapse:collapse;font-size:12px;margin:4px 0';
@@ -111,4 +111,22 @@ export function reportText(report: ContainmentReport): string {
     report.steps.length > 0 ? textTable(REPORT_COLUMNS, reportRows(report)) : '',
     `audit log: ${report.auditLog.join(' and ')}`,
   ].join('\n');
+}
+
+const HISTORY_COLUMNS = ['time', 'operation', 'plan', 'step', 'action', 'target', 'outcome', 'caller'];
+
+function historyRows(entries: readonly AuditEntry[]): string[][] {
+  return entries.map((e) => [e.time, e.operation, e.planId, e.step, e.action, e.target, MARK[e.outcome] ?? e.outcome, e.caller.arn]);
+}
+
+/** The audit log as an HTML table, oldest first. */
+export function historyHtml(entries: readonly AuditEntry[], locations: readonly string[]): string {
+  const where = `<div style="${BOX};opacity:.8">audit log: ${esc(locations.join(' and '))} · ${entries.length} entries</div>`;
+  return `<div class="irbook-history" style="${BOX}">${entries.length > 0 ? htmlTable(HISTORY_COLUMNS, historyRows(entries)) : '<i>no entries yet: nothing has been applied</i>'}${where}</div>`;
+}
+
+/** The audit log as text. */
+export function historyText(entries: readonly AuditEntry[], locations: readonly string[]): string {
+  const table = entries.length > 0 ? textTable(HISTORY_COLUMNS, historyRows(entries)) : 'no entries yet: nothing has been applied';
+  return `${table}\naudit log: ${locations.join(' and ')} · ${entries.length} entries`;
 }

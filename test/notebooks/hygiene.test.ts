@@ -12,6 +12,17 @@ const EXAMPLE_ACCOUNTS = new Set(['111122223333', '444455556666', '123456789012'
 describe('committed notebooks', () => {
   it('exist', () => {
     expect(notebooks).toContain('credential-compromise-analysis.ipynb');
+    expect(notebooks).toContain('credential-compromise-containment.ipynb');
+  });
+
+  it('link analysis and containment both ways, in markdown a reader can click', () => {
+    const markdown = (name: string) =>
+      (JSON.parse(readFileSync(join(dir, name), 'utf8')) as Notebook).cells
+        .filter((c) => c.cell_type === 'markdown')
+        .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source))
+        .join('\n');
+    expect(markdown('credential-compromise-analysis.ipynb')).toContain('](credential-compromise-containment.ipynb)');
+    expect(markdown('credential-compromise-containment.ipynb')).toContain('](credential-compromise-analysis.ipynb)');
   });
 
   for (const name of notebooks) {

@@ -1,0 +1,224 @@
+/**
+ * The containment notebook through the real tslab kernel. The kernel starts with
+ * test/support/mock-aws-preload.cjs (NODE_OPTIONS=--require), so its AWS SDK clients are
+ * stubbed by aws-sdk-client-mock and answer with the state below; every command the cells send
+ * is written to a file this test reads. The CloudTrail queries run on the local engine over a
+ * generated sample, so 3.1 and 3.5 find the story's key and instance.
+ */
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNotebook } from '../../lib/jupyter/run-notebook';
+import { generateSample, type SampleManifest } from '../../lib/sample';
+import { INSTANCES } from '../../lib/sample/inventory';
+import { ExecutedNotebook } from '../support/notebook-outputs';
+
+const NOTEBOOK = join(__dirname, '..', '..', 'notebooks', 'credential-compromise-containment.ipynb');
+const PRELOAD = join(__dirname, '..', 'support', 'mock-aws-preload.cjs');
+const ACCOUNT = '111122223333';
+const TAMPERED = INSTANCES['us-east-1'][1] as string;
+const saved = { ...process.env };
+let dir: string;
+let manifest: SampleManifest;
+let key: string;
+
+interface Sent {
+  service: string;
+  command: string;
+  input: Record<string, unknown>;
+}
+
+const encoded = (document: unknown) => encodeURIComponent(JSON.stringify(document));
+const notFound = (name: string) => [{ rejects: { name, message: 'not found' } }];
+
+/** What AWS answers: the story's user with its key, the stolen role, the tampered instance. */
+function awsState(userName: string, accessKey: string): unknown {
+  return {
+    sts: { GetCallerIdentity: [{ resolves: { Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/IrbookNotebookRole/SageMaker`, UserId: 'AROAEXAMPLE:SageMaker' } }] },
+    iam: {
+      GetUser: [{ resolves: { User: { UserName: userName, UserId: 'AIDAEXAMPLE', Arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`, Path: '/', CreateDate: '2023-01-10T00:00:00Z' } } }],
+      ListAccessKeys: [
+        {
+          resolves: {
+            AccessKeyMetadata: [
+              { UserName: userName, AccessKeyId: accessKey, Status: 'Active', CreateDate: '2023-06-01T00:00:00Z' },
+              { UserName: userName, AccessKeyId: 'AKIAUNSEENKEYEXAMPLE', Status: 'Active', CreateDate: '2023-07-01T00:00:00Z' },
+            ],
+          },
+        },
+      ],
+      GetAccessKeyLastUsed: [{ resolves: { AccessKeyLastUsed: { LastUsedDate: '2024-03-19T08:31:00Z', ServiceName: 'sts', Region: 'us-west-2' } } }],
+      GetUserPolicy: notFound('NoSuchEntityException'),
+      GetLoginProfile: [{ resolves: { LoginProfile: { UserName: userName, CreateDate: '2024-03-19T06:55:00Z', PasswordResetRequired: false } } }],
+      ListMFADevices: [{ resolves: { MFADevices: [] } }],
+      ListAttachedUserPolicies: [{ resolves: { AttachedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }] } }],
+      ListUserPolicies: [{ resolves: { PolicyNames: [] } }],
+      ListGroupsForUser: [{ resolves: { Groups: [] } }],
+      GetRole: [
+        {
+          resolves: {
+            Role: {
+              RoleName: 'WebAppInstanceRole',
+              RoleId: 'AROAEXAMPLEWEBAPP0001',
+              Arn: `arn:aws:iam::${ACCOUNT}:role/WebAppInstanceRole`,
+              Path: '/',
+              CreateDate: '2023-01-01T00:00:00Z',
+              AssumeRolePolicyDocument: encoded({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+            },
+          },
+        },
+      ],
+      GetRolePolicy: notFound('NoSuchEntityException'),
+      ListAttachedRolePolicies: [{ resolves: { AttachedPolicies: [] } }],
+      ListRolePolicies: [{ resolves: { PolicyNames: [] } }],
+      GetInstanceProfile: [
+        { resolves: { InstanceProfile: { InstanceProfileName: 'WebAppInstanceProfile', Roles: [{ RoleName: 'WebAppInstanceRole', Arn: `arn:aws:iam::${ACCOUNT}:role/WebAppInstanceRole` }] } } },
+      ],
+      UpdateAccessKey: [{ resolves: {} }],
+    },
+    ec2: {
+      DescribeInstances: [
+        {
+          resolves: {
+            Reservations: [
+              {
+                Instances: [
+                  {
+                    InstanceId: TAMPERED,
+                    InstanceType: 't3.large',
+                    State: { Name: 'running' },
+                    VpcId: 'vpc-0prod',
+                    SubnetId: 'subnet-0web',
+                    PrivateIpAddress: '10.0.10.21',
+                    LaunchTime: '2024-02-01T00:00:00Z',
+                    IamInstanceProfile: { Arn: `arn:aws:iam::${ACCOUNT}:instance-profile/WebAppInstanceProfile` },
+                    SecurityGroups: [{ GroupId: 'sg-0web', GroupName: 'web' }],
+                    NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0web', VpcId: 'vpc-0prod', Attachment: { DeviceIndex: 0 }, Groups: [{ GroupId: 'sg-0web', GroupName: 'web' }] }],
+                    BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeId: 'vol-0root', DeleteOnTermination: true } }],
+                    Tags: [{ Key: 'Name', Value: 'web-1' }],
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+      DescribeInstanceAttribute: [{ resolves: { DisableApiTermination: { Value: false } } }],
+      DescribeIamInstanceProfileAssociations: [
+        { resolves: { IamInstanceProfileAssociations: [{ AssociationId: 'iip-assoc-0web', InstanceId: TAMPERED, State: 'associated', IamInstanceProfile: { Arn: `arn:aws:iam::${ACCOUNT}:instance-profile/WebAppInstanceProfile` } }] } },
+      ],
+      DescribeSecurityGroups: [{ resolves: { SecurityGroups: [] } }],
+      DescribeVpcs: [{ resolves: { Vpcs: [{ VpcId: 'vpc-0prod' }] } }],
+    },
+  };
+}
+
+function sentCalls(file: string): Sent[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Sent);
+}
+const isChange = (c: Sent) => !/^(Get|List|Describe|Head)/.test(c.command);
+
+/** Run the notebook (or a copy with `edit` applied to some cells) with the mocked AWS. */
+async function run(name: string, edits: Record<string, (source: string) => string> = {}) {
+  let notebook = NOTEBOOK;
+  if (Object.keys(edits).length > 0) {
+    const json = JSON.parse(readFileSync(NOTEBOOK, 'utf8')) as { cells: { id: string; source: string | string[] }[] };
+    for (const cell of json.cells) {
+      const edit = edits[cell.id];
+      if (edit) cell.source = edit(Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+    }
+    notebook = join(dir, `${name}.ipynb`);
+    writeFileSync(notebook, JSON.stringify(json));
+  }
+  const calls = join(dir, `${name}-calls.jsonl`);
+  const auditLog = join(dir, `${name}-audit.jsonl`);
+  process.env.IRBOOK_TEST_AWS_CALLS = calls;
+  const result = await runNotebook({
+    notebook,
+    parameters: { logs: join(dir, 'logs'), auditLog },
+    outDir: join(dir, 'reports'),
+    stamp: name,
+  });
+  return { run: new ExecutedNotebook(result.notebookFile), calls: sentCalls(calls), auditLog };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'irbook-nb-contain-'));
+  manifest = await generateSample({ out: join(dir, 'logs'), events: 20_000, seed: 13 });
+  const story = manifest.stories.credentialCompromise;
+  key = story.accessKeyIds[0] as string;
+  // Edited copies live in `dir`; this link lets their cells import irbook as the real folder's do.
+  symlinkSync(join(__dirname, '..', '..', 'node_modules'), join(dir, 'node_modules'));
+  const state = join(dir, 'aws-state.json');
+  writeFileSync(state, JSON.stringify(awsState(story.userName, key)));
+  Object.assign(process.env, {
+    NODE_OPTIONS: `${saved.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim(),
+    IRBOOK_TEST_AWS_STATE: state,
+    AWS_REGION: 'us-east-1',
+  });
+}, 120_000);
+
+afterAll(async () => {
+  process.env = saved;
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('containment notebook', () => {
+  it('shows plans built from the AWS state, and changes nothing by default', async () => {
+    const { run: nb, calls, auditLog } = await run('plans');
+    expect(nb.errors()).toEqual([]);
+    expect(nb.shown('load')).toContain(`containment: account ${ACCOUNT} as arn:aws:sts::${ACCOUNT}:assumed-role/IrbookNotebookRole/SageMaker`);
+    // 3.1: CloudTrail names the story's key, and 3.2 plans deactivating it and only it.
+    expect(nb.shown('keys-run')).toContain(key);
+    const keys = nb.shown('deactivate');
+    expect(keys).toContain('PLAN: Contain IAM user ci-deployer');
+    expect(keys).toContain(`${key} of user ci-deployer`);
+    expect(keys).toContain('Left active (not seen in the investigation): AKIAUNSEENKEYEXAMPLE');
+    expect(keys).toContain(`Nothing has been changed. 1 step(s) would change AWS. To act, set apply = true and account = &#39;${ACCOUNT}&#39;`);
+    expect(keys).toContain('BROAD: AdministratorAccess');
+    expect(nb.shown('deny')).toContain('irbook-deny-all');
+    expect(nb.shown('deny')).toContain('Delete console password');
+    expect(nb.shown('role')).toContain('role WebAppInstanceRole: AWSRevokeOlderSessions');
+    // 3.5: the instance the attacker tried to terminate, isolated and preserved.
+    expect(nb.shown('instances-run')).toContain(`instance to isolate: ${TAMPERED}`);
+    const isolate = nb.shown('isolate');
+    for (const text of [TAMPERED, 'sg-0web', 'vol-0root', 'WebAppInstanceProfile', 'Turn on termination protection', 'Move network interface to quarantine group', 'Detach instance profile', 'Snapshot volume as evidence']) expect(isolate).toContain(text);
+    expect(nb.shown('history')).toContain('no entries yet');
+
+    expect(calls.filter((c) => c.service === 'iam' && c.command === 'ListAccessKeys')).toHaveLength(2);
+    expect(calls.filter(isChange)).toEqual([]);
+    expect(existsSync(auditLog)).toBe(false);
+  }, 300_000);
+
+  it('applies 3.2 only with apply = true and the account in the cell, and undoes it', async () => {
+    const { run: nb, calls, auditLog } = await run('apply', {
+      deactivate: (s) => s.replace('let apply = false;', 'let apply = true;').replace("let account = '';", `let account = '${ACCOUNT}';`),
+      undo: (s) => s.replace('let undo = false;', 'let undo = true;').replace("let account = '';", `let account = '${ACCOUNT}';`),
+    });
+    expect(nb.errors()).toEqual([]);
+    expect(nb.shown('deactivate')).toContain('APPLY: applied plan iam-user/ci-deployer/');
+    expect(nb.shown('undo')).toMatch(/UNDO: undid 1 step\(s\) of iam-user\/ci-deployer\//);
+    expect(calls.filter(isChange)).toEqual([
+      { service: 'iam', command: 'UpdateAccessKey', input: { UserName: 'ci-deployer', AccessKeyId: key, Status: 'Inactive' } },
+      { service: 'iam', command: 'UpdateAccessKey', input: { UserName: 'ci-deployer', AccessKeyId: key, Status: 'Active' } },
+    ]);
+    const entries = readFileSync(auditLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { operation: string; outcome: string; before: unknown });
+    expect(entries.map((e) => `${e.operation} ${e.outcome}`)).toEqual(['apply applied', 'undo undone']);
+    expect(entries[0]?.before).toMatchObject({ accessKeyId: key, status: 'Active' });
+    expect(nb.shown('history')).toContain('UNDONE');
+  }, 300_000);
+
+  it('refuses to apply when the account typed is not the plan’s: the cell fails, the plan is shown, nothing changes', async () => {
+    await expect(
+      run('wrong-account', {
+        deactivate: (s) => s.replace('let apply = false;', 'let apply = true;').replace("let account = '';", "let account = '444455556666';"),
+      }),
+    ).rejects.toThrow(/cell \d+ \(let apply = true;\) failed: ContainmentRefusedError: refused: confirm '444455556666' is not the account of plan iam-user\/ci-deployer\/.* \(111122223333\); nothing changed/);
+    const nb = new ExecutedNotebook(join(dir, 'reports', 'wrong-account-wrong-account.ipynb'));
+    expect(nb.shown('deactivate')).toContain('PLAN: Contain IAM user ci-deployer');
+    expect(sentCalls(join(dir, 'wrong-account-calls.jsonl')).filter(isChange)).toEqual([]);
+  }, 300_000);
+});
