@@ -33,6 +33,11 @@ export function callerPrincipal(caller: CallerIdentity): CallerPrincipal {
   return { kind: 'other', name: resource };
 }
 
+/** The partition of the caller's ARN (`aws`, `aws-cn`, `aws-us-gov`): ARNs written for it must say so. */
+export function partitionOf(caller: CallerIdentity): string {
+  return caller.arn.split(':')[1] || 'aws';
+}
+
 /**
  * Refuse to contain the identity running this notebook: a user that is the caller, or a role
  * the caller is a session of (on SageMaker, the notebook's execution role). Denying it would

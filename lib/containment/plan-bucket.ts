@@ -7,6 +7,7 @@ import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import { IrbookError, OptionError } from '../errors';
 import { isNotFound, readOptional } from './calls';
 import { makePlan, numberSteps, type ContainmentContext } from './context';
+import { partitionOf } from './guards';
 import { policyText, samePolicy } from './policies';
 import type { AwsCall, Json, Plan, PlanStep, PlanTable } from './types';
 
@@ -36,7 +37,7 @@ interface BucketState {
 export async function planBucketLockdown(context: ContainmentContext, bucket: string): Promise<Plan> {
   checkBucketName(bucket);
   const account = context.caller.account;
-  const arn = `arn:${partitionOf(context)}:s3:::${bucket}`;
+  const arn = `arn:${partitionOf(context.caller)}:s3:::${bucket}`;
   // Taken before the first read, so the plan's age is never understated.
   const readAt = context.now();
   const state = await readBucket(context, bucket, account);
@@ -70,11 +71,6 @@ function checkBucketName(bucket: string): void {
       `bucket must be an S3 bucket name (3–63 characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit), not '${String(bucket)}'`,
     );
   }
-}
-
-/** The partition of the caller's ARN: ARNs written in aws-cn or aws-us-gov must say so. */
-function partitionOf(context: ContainmentContext): string {
-  return context.caller.arn.split(':')[1] || 'aws';
 }
 
 /**

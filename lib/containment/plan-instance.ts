@@ -8,7 +8,7 @@ import type { Instance, InstanceNetworkInterface } from '@aws-sdk/client-ec2';
 import { ContainmentRefusedError, IrbookError, OptionError } from '../errors';
 import { isNotFound, readOptional, stepOutput } from './calls';
 import { makePlan, numberSteps, type ContainmentContext } from './context';
-import { callerPrincipal } from './guards';
+import { callerPrincipal, partitionOf } from './guards';
 import type { AwsCall, Json, Plan, PlanStep, PlanTable } from './types';
 
 /** Options of {@link planInstanceIsolation}. */
@@ -81,7 +81,7 @@ export async function planInstanceIsolation(
     name: instanceId,
     title: `Isolate EC2 instance ${instanceId}${nameTag(instance)}`,
     account: context.caller.account,
-    target: `arn:${partitionOf(context)}:ec2:${context.region}:${context.caller.account}:instance/${instanceId}`,
+    target: `arn:${partitionOf(context.caller)}:ec2:${context.region}:${context.caller.account}:instance/${instanceId}`,
     steps: numberSteps(isolationSteps(context.incident, instanceId, groupName, state, snapshots)),
     tables: [instanceTable(instance, interfaces, associations), groupsTable(interfaces)],
     notes: instanceNotes(instance, associations, snapshots),
@@ -147,11 +147,6 @@ function checkGroupName(name: string): void {
       `quarantineGroupName must be 1–255 characters (letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*) and not start with 'sg-', not '${String(name)}'`,
     );
   }
-}
-
-/** The partition of the caller's ARN: ARNs written in aws-cn or aws-us-gov must say so. */
-function partitionOf(context: ContainmentContext): string {
-  return context.caller.arn.split(':')[1] || 'aws';
 }
 
 async function readInstance(context: ContainmentContext, instanceId: string): Promise<Instance> {
