@@ -7,7 +7,7 @@ import { whoami } from '../engines/athena/whoami';
 import { IrbookError } from '../errors';
 import { resolveCall, send } from './calls';
 import type { ContainmentContext } from './context';
-import { checkBeforeActing, refuseOwnPrincipal, refuseStalePlan } from './guards';
+import { checkBeforeActing, refuseDrift, refuseOwnPrincipal, refuseStalePlan } from './guards';
 import { appliedSteps, recordedOutputs } from './history';
 import type { AuditLog } from './audit-log';
 import type { AuditEntry, AwsCall, ContainmentReport, Json, Plan, PlanStep, StepReport, Undo } from './types';
@@ -18,6 +18,11 @@ export interface ApplyOptions {
   readonly confirm?: string;
   /** Refuse a plan whose state was read longer ago than this. Default 60. */
   readonly maxPlanAgeMinutes?: number;
+  /**
+   * Build the same plan again from the state now. When given, a plan none of whose steps has
+   * been applied yet is refused if a before-state changed since it was read.
+   */
+  readonly reread?: () => Promise<Plan>;
 }
 
 /** Refuse a plan read more than an hour ago: the state it shows may no longer be true. */
@@ -50,6 +55,8 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
       : `nothing to change: ${plan.target} is already in the state this plan wants`;
     return { operation: 'apply', planId: plan.id, account: plan.account, ok: true, summary, steps: reports, auditLog: log.locations };
   }
+  // After a partial apply the state differs by design (our own changes); the log is the record then.
+  if (applied.size === 0 && options.reread) refuseDrift(plan, await options.reread());
 
   const entry = (step: PlanStep, fields: Pick<AuditEntry, 'outcome' | 'request'> & Partial<AuditEntry>): AuditEntry => ({
     time: context.now().toISOString(),

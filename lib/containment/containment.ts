@@ -85,6 +85,8 @@ export async function openContainment(options: ContainmentOptions): Promise<Cont
 export class Containment {
   /** The report of the last apply or undo. */
   lastReport: ContainmentReport | undefined;
+  /** How to build each plan of this session again, to check its state has not changed before applying. */
+  private readonly rebuild = new WeakMap<Plan, () => Promise<Plan>>();
 
   constructor(
     readonly context: ContainmentContext,
@@ -100,27 +102,33 @@ export class Containment {
 
   /** Plan containing an IAM user (deny-all, deactivate keys, delete console password). */
   planUser(user: string, options?: UserContainmentOptions): Promise<Plan> {
-    return planUserContainment(this.context, user, options);
+    return this.remember(() => planUserContainment(this.context, user, options));
   }
 
   /** Plan revoking a role's sessions issued before a time (and optionally its trust). */
   planRole(role: string, options?: RoleRevocationOptions): Promise<Plan> {
-    return planRoleRevocation(this.context, role, options);
+    return this.remember(() => planRoleRevocation(this.context, role, options));
   }
 
   /** Plan denying one session name on a role (a federated or Identity Center user). */
   planSession(role: string, options?: SessionDenyOptions): Promise<Plan> {
-    return planSessionDeny(this.context, role, options);
+    return this.remember(() => planSessionDeny(this.context, role, options));
   }
 
   /** Plan isolating an EC2 instance and preserving its disks. */
   planInstance(instanceId: string, options?: InstanceIsolationOptions): Promise<Plan> {
-    return planInstanceIsolation(this.context, instanceId, options);
+    return this.remember(() => planInstanceIsolation(this.context, instanceId, options));
   }
 
   /** Plan locking a bucket down to its own account. */
   planBucket(bucket: string): Promise<Plan> {
-    return planBucketLockdown(this.context, bucket);
+    return this.remember(() => planBucketLockdown(this.context, bucket));
+  }
+
+  private async remember(build: () => Promise<Plan>): Promise<Plan> {
+    const plan = await build();
+    this.rebuild.set(plan, build);
+    return plan;
   }
 
   /** What a user or role may do: its policies, directly and through groups. */
@@ -129,9 +137,13 @@ export class Containment {
     return permissionsTable(this.context, parseIdentity(identity, kind));
   }
 
-  /** Apply a plan. `confirm` must be the plan's account id. */
+  /**
+   * Apply a plan. `confirm` must be the plan's account id. A plan this session built is read
+   * again first, and refused if its state changed since.
+   */
   async apply(plan: Plan, options: { readonly confirm?: string } = {}): Promise<ContainmentReport> {
-    this.lastReport = await applyPlan(this.context, this.auditLog, plan, { confirm: options.confirm, maxPlanAgeMinutes: this.maxPlanAgeMinutes });
+    const reread = this.rebuild.get(plan);
+    this.lastReport = await applyPlan(this.context, this.auditLog, plan, { confirm: options.confirm, maxPlanAgeMinutes: this.maxPlanAgeMinutes, reread });
     return this.lastReport;
   }
 

@@ -6,6 +6,7 @@
 
 import type { CallerIdentity } from '../engines/athena/whoami';
 import { ContainmentRefusedError } from '../errors';
+import { samePolicy } from './policies';
 import type { Plan } from './types';
 
 /** What the caller's ARN says it is. */
@@ -89,6 +90,30 @@ export function refuseStalePlan(plan: Pick<Plan, 'id' | 'readAt'>, now: Date, ma
   if (ageMinutes > maxAgeMinutes) {
     throw new ContainmentRefusedError(
       `refused: plan ${plan.id} was built from state read ${Math.round(ageMinutes)} min ago (limit ${maxAgeMinutes}); build it again so it starts from the current state`,
+    );
+  }
+}
+
+/**
+ * Refuse a plan whose before-states are no longer true: someone (or something) changed the
+ * targets since it was read. Applying it would record a before-state that undo cannot trust.
+ * `current` is the same plan built again now.
+ */
+export function refuseDrift(plan: Plan, current: Plan): void {
+  const describe = (p: Plan) => p.steps.map((s) => `${s.action} · ${s.target}`).join('\n');
+  if (describe(plan) !== describe(current)) {
+    throw new ContainmentRefusedError(
+      `refused: the targets of plan ${plan.id} changed since it was read (its steps would now be different); build the plan again. Nothing changed`,
+    );
+  }
+  const changed = plan.steps.flatMap((step, index) => {
+    const now = current.steps[index];
+    if (!now || samePolicy(step.before, now.before)) return [];
+    return [`step ${step.id} (${step.action}, ${step.target}): read ${JSON.stringify(step.before)}, now ${JSON.stringify(now.before)}`];
+  });
+  if (changed.length > 0) {
+    throw new ContainmentRefusedError(
+      `refused: the state changed since plan ${plan.id} was read, so its record of the state before would be wrong. ${changed.join('; ')}. Build the plan again. Nothing changed`,
     );
   }
 }
