@@ -1,9 +1,11 @@
 /**
  * What a person sees: the classic Notebook served on loopback the way `npm start` serves it,
- * the playbook opened in Debian's Chromium, Cell > Run All, and the tables and charts on the
- * page. The screenshot is kept in test-artifacts/.
+ * the playbooks opened in Debian's Chromium, Cell > Run All, and the tables, charts and
+ * containment plans on the page. The kernel's AWS SDK is stubbed (test/support/
+ * mock-aws-preload.cjs) so the containment notebook has an account to plan in. Screenshots
+ * are kept in test-artifacts/.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +15,14 @@ import { findJupyter } from '../../lib/jupyter/find-jupyter';
 import { writePrivateKernel } from '../../lib/jupyter/kernelspec';
 import { serveNotebooks, type JupyterServer } from '../../lib/jupyter/serve';
 import { generateSample, type SampleManifest } from '../../lib/sample';
+import { ACCOUNT, awsState, TAMPERED } from '../support/containment-aws-state';
 
 const ROOT = join(__dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const NOTEBOOK = 'credential-compromise-analysis.ipynb';
+const CONTAINMENT = 'credential-compromise-containment.ipynb';
+const PRELOAD = join(ROOT, 'test', 'support', 'mock-aws-preload.cjs');
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
 
@@ -27,6 +32,24 @@ let browser: Browser | undefined;
 let page: Page;
 let manifest: SampleManifest;
 
+/** Open a notebook and run all its cells from the Cell menu, until every prompt has a number. */
+async function runAll(notebook: string): Promise<void> {
+  await page.goto(`${server!.baseUrl}/notebooks/${notebook}?token=${server!.token}`);
+  // These callbacks run in the page; the test compiles without DOM types, hence the casts.
+  await page.waitForFunction(() => {
+    const nb = (globalThis as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter?.notebook;
+    return nb?.kernel?.is_connected() === true;
+  }, undefined, { timeout: 60_000 });
+  await page.click('#celllink');
+  await page.click('#run_all_cells');
+  // Done when every code cell has a number in its prompt (a running cell shows [*]).
+  await page.waitForFunction(() => {
+    const { document } = globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ textContent: string | null }> } };
+    const prompts = [...document.querySelectorAll('.code_cell .input_prompt')].map((p) => p.textContent ?? '');
+    return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
+  }, undefined, { timeout: 600_000, polling: 1000 });
+}
+
 describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromium)', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'irbook-ui-'));
@@ -35,6 +58,9 @@ describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromi
     // The copy's node_modules link lets its cells import irbook as the real folder's do.
     await mkdir(join(dir, 'root', 'notebooks'), { recursive: true });
     await copyFile(join(ROOT, 'notebooks', NOTEBOOK), join(dir, 'root', 'notebooks', NOTEBOOK));
+    await copyFile(join(ROOT, 'notebooks', CONTAINMENT), join(dir, 'root', 'notebooks', CONTAINMENT));
+    const story = manifest.stories.credentialCompromise;
+    writeFileSync(join(dir, 'aws-state.json'), JSON.stringify(awsState(story.userName, story.accessKeyIds[0] as string)));
     await symlink(join(ROOT, 'node_modules'), join(dir, 'root', 'node_modules'));
     const jupyterPath = await writePrivateKernel(join(dir, 'jupyter'));
     const jupyter = await findJupyter();
@@ -48,6 +74,10 @@ describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromi
         JUPYTER_CONFIG_DIR: join(dir, 'config'),
         JUPYTER_RUNTIME_DIR: join(dir, 'runtime'),
         IRBOOK_SAMPLE_DIR: join(dir, 'sample'),
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim(),
+        IRBOOK_TEST_AWS_STATE: join(dir, 'aws-state.json'),
+        IRBOOK_TEST_AWS_CALLS: join(dir, 'aws-calls.jsonl'),
+        AWS_REGION: 'us-east-1',
       },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -62,20 +92,7 @@ describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromi
 
   it('runs all cells from the menu and shows the tables and charts', async () => {
     expect(server!.flavour).toBe('notebook');
-    await page.goto(`${server!.baseUrl}/notebooks/${NOTEBOOK}?token=${server!.token}`);
-    // These callbacks run in the page; the test compiles without DOM types, hence the casts.
-    await page.waitForFunction(() => {
-      const nb = (globalThis as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter?.notebook;
-      return nb?.kernel?.is_connected() === true;
-    }, undefined, { timeout: 60_000 });
-    await page.click('#celllink');
-    await page.click('#run_all_cells');
-    // Done when every code cell has a number in its prompt (a running cell shows [*]).
-    await page.waitForFunction(() => {
-      const { document } = globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ textContent: string | null }> } };
-      const prompts = [...document.querySelectorAll('.code_cell .input_prompt')].map((p) => p.textContent ?? '');
-      return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
-    }, undefined, { timeout: 600_000, polling: 1000 });
+    await runAll(NOTEBOOK);
 
     expect(await page.locator('.output_error, .output_stderr').count()).toBe(0);
     expect(await page.locator('table.irbook-table').count()).toBeGreaterThanOrEqual(10);
@@ -91,5 +108,25 @@ describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromi
     await cell.scrollIntoViewIfNeeded();
     await cell.screenshot({ path: join(ARTIFACTS, 'notebook-2.2-top-entities.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'notebook-run-all.png'), fullPage: true });
+  }, 900_000);
+
+  it('shows the containment plans, and sends no change to AWS', async () => {
+    await runAll(CONTAINMENT);
+    expect(await page.locator('.output_error, .output_stderr').count()).toBe(0);
+    const plans = page.locator('.irbook-plan');
+    expect(await plans.count()).toBe(4);
+    const keys = page.locator('.code_cell', { hasText: 'const keysPlan = await ir.planUser' });
+    expect(await keys.locator('.irbook-plan tbody tr').first().textContent()).toContain(`${manifest.stories.credentialCompromise.accessKeyIds[0]} of user ci-deployer`);
+    expect(await keys.textContent()).toContain(`To act, set apply = true and account = '${ACCOUNT}'`);
+    const isolate = page.locator('.code_cell', { hasText: 'const instancePlan = await ir.planInstance' });
+    expect(await isolate.textContent()).toContain(`Isolate EC2 instance ${TAMPERED}`);
+    const calls = readFileSync(join(dir, 'aws-calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { command: string });
+    expect(calls.length).toBeGreaterThan(20);
+    expect(calls.filter((c) => !/^(Get|List|Describe)/.test(c.command))).toEqual([]);
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    await keys.scrollIntoViewIfNeeded();
+    await keys.screenshot({ path: join(ARTIFACTS, 'containment-3.2-plan.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'containment-run-all.png'), fullPage: true });
   }, 900_000);
 });
