@@ -147,8 +147,8 @@ export class Containment {
     return this.lastReport;
   }
 
-  /** Undo what a plan (or one audit entry) changed. `confirm` must be the account id. */
-  async undo(target: Plan | AuditEntry, options: { readonly confirm?: string } = {}): Promise<ContainmentReport> {
+  /** Undo what a plan (given as itself or its id) or one audit entry changed. `confirm` must be the account id. */
+  async undo(target: Plan | AuditEntry | string, options: { readonly confirm?: string } = {}): Promise<ContainmentReport> {
     this.lastReport = await undoPlan(this.context, this.auditLog, target, options);
     return this.lastReport;
   }
@@ -170,7 +170,7 @@ export class Containment {
   }
 
   /** Undo for a notebook cell: show the report; throw when a step failed. */
-  async actUndo(target: Plan | AuditEntry, options: { readonly confirm?: string } = {}): Promise<void> {
+  async actUndo(target: Plan | AuditEntry | string, options: { readonly confirm?: string } = {}): Promise<void> {
     const report = await this.undo(target, options);
     this.show(report);
     if (!report.ok) throw new ContainmentFailedError(report.summary);

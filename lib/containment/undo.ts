@@ -20,23 +20,26 @@ export interface UndoOptions {
 
 /**
  * Reverse what a plan changed (every step the log shows applied and not yet undone, last
- * first), or one step given as its audit entry. Stops at the first call that fails.
+ * first), or one step given as its audit entry. The plan may be given by its id, as the audit
+ * log names it (after a kernel restart the plan object is gone). Stops at the first call that
+ * fails.
  *
  * @throws ContainmentRefusedError before any change, when a guard refuses
  */
 export async function undoPlan(
   context: ContainmentContext,
   log: AuditLog,
-  target: Plan | AuditEntry,
+  target: Plan | AuditEntry | string,
   options: UndoOptions = {},
 ): Promise<ContainmentReport> {
   const entries = log.entries();
-  const planId = 'steps' in target ? target.id : target.planId;
-  const account = target.account;
+  const planId = typeof target === 'string' ? target : 'steps' in target ? target.id : target.planId;
+  const account = typeof target === 'string' ? entries.find((e) => e.planId === planId)?.account : target.account;
+  if (account === undefined) throw new IrbookError(`the audit log ${log.file} has no entry for plan ${planId}: nothing to undo`);
   const undone = undoneSteps(entries, planId);
   const knownCannot = cannotUndoSteps(entries, planId);
   let todo: AuditEntry[];
-  if ('steps' in target) {
+  if (typeof target === 'string' || 'steps' in target) {
     // Undone steps are listed too, so the report shows the whole plan.
     todo = [...appliedSteps(entries, planId).values(), ...undone.values()].sort((a, b) => Number(b.step) - Number(a.step));
   } else {

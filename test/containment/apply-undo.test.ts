@@ -230,6 +230,19 @@ describe('undoPlan', () => {
     expect(aws.changes().map((c) => c.command)).toEqual(['UpdateAccessKey']);
   });
 
+  it('undoes a plan by its id, as after a kernel restart, and names an id the log does not have', async () => {
+    await applyPlan(aws.context, log, plan, { confirm: ACCOUNT });
+    aws.iam.resetHistory();
+    const report = await undoPlan(aws.context, log, plan.id, { confirm: ACCOUNT });
+    expect(report.steps.map((s) => [s.step, s.outcome])).toEqual([
+      ['3', 'cannot-undo'],
+      ['2', 'undone'],
+      ['1', 'undone'],
+    ]);
+    expect(aws.changes().map((c) => c.command)).toEqual(['UpdateAccessKey', 'DeleteUserPolicy']);
+    await expect(undoPlan(aws.context, log, 'iam-user/nobody/20240101T000000.000Z', { confirm: ACCOUNT })).rejects.toThrow(/has no entry for plan iam-user\/nobody/);
+  });
+
   it('reports a failed undo and what was not tried', async () => {
     await applyPlan(aws.context, log, plan, { confirm: ACCOUNT });
     aws.iam.on(UpdateAccessKeyCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
