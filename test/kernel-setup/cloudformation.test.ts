@@ -1,6 +1,6 @@
 // kernel-setup/cloudformation/irbook-notebook.yaml, read with CloudFormation's YAML tags and
 // checked by cfn-template.ts; the checker itself is tested on broken copies of the template.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -277,6 +277,28 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     expect(result.allowedBy).toEqual([`ContainmentPolicy/${sid}`]);
     // Together with the role's own policy too (no Deny gets in the way).
     expect(evaluate(roleStatements, { action, resource, context }, env).decision).toBe('Allow');
+  });
+
+  it('allows every AWS call lib/containment makes (read from its source), so the policy cannot fall behind the code', () => {
+    const dir = join(__dirname, '..', '..', 'lib', 'containment');
+    const sent = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      for (const m of source.matchAll(/new (iam|ec2|s3)\.(\w+)Command\(/g)) sent.add(`${m[1]}:${m[2]}`);
+      for (const m of source.matchAll(/service: '(iam|ec2|s3)'(?: as const)?, command: '(\w+)'/g)) sent.add(`${m[1]}:${m[2]}`);
+      for (const m of source.matchAll(/(ec2|s3)Call\('(\w+)'/g)) sent.add(`${m[1]}:${m[2]}`);
+      if (/new PutObjectCommand\(/.test(source)) sent.add('s3:PutObject');
+    }
+    // S3's API names differ from its IAM actions for Block Public Access.
+    const S3_ACTIONS: Record<string, string> = {
+      's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
+      's3:PutPublicAccessBlock': 's3:PutBucketPublicAccessBlock',
+      's3:DeletePublicAccessBlock': 's3:PutBucketPublicAccessBlock',
+    };
+    const needed = new Set(NEEDED.map(([action]) => action));
+    const actions = [...sent].map((call) => S3_ACTIONS[call] ?? call);
+    expect(actions.length).toBeGreaterThan(40);
+    expect(actions.filter((action) => !needed.has(action))).toEqual([]);
   });
 
   it('allows no action beyond the ones the containment functions need', () => {
