@@ -10,6 +10,26 @@ interface Sender {
 
 type CommandClass = new (input: unknown) => unknown;
 
+/**
+ * The only changes containment makes (plans and their undo). `send` refuses anything else, so
+ * an audit log edited by someone else cannot make `undo` call, say, CreateAccessKey.
+ */
+export const CONTAINMENT_COMMANDS: Readonly<Record<AwsCall['service'], readonly string[]>> = {
+  iam: ['UpdateAccessKey', 'PutUserPolicy', 'DeleteUserPolicy', 'DeleteLoginProfile', 'PutRolePolicy', 'DeleteRolePolicy', 'UpdateAssumeRolePolicy'],
+  ec2: [
+    'ModifyInstanceAttribute',
+    'CreateSecurityGroup',
+    'RevokeSecurityGroupEgress',
+    'AuthorizeSecurityGroupEgress',
+    'DeleteSecurityGroup',
+    'ModifyNetworkInterfaceAttribute',
+    'DisassociateIamInstanceProfile',
+    'AssociateIamInstanceProfile',
+    'CreateSnapshot',
+  ],
+  s3: ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutPublicAccessBlock', 'DeletePublicAccessBlock'],
+};
+
 async function sdkModule(service: AwsCall['service']): Promise<Record<string, unknown>> {
   switch (service) {
     case 'iam':
@@ -28,11 +48,12 @@ async function sdkModule(service: AwsCall['service']): Promise<Record<string, un
  * await send(clients, { service: 'iam', command: 'UpdateAccessKey', input: { UserName: 'bob', AccessKeyId: 'AKIA…', Status: 'Inactive' } });
  */
 export async function send(clients: ContainmentClients, call: AwsCall): Promise<Json> {
+  if (!(CONTAINMENT_COMMANDS[call.service] ?? []).includes(call.command)) {
+    throw new IrbookError(`refused: ${call.service} ${call.command} is not a call containment makes (allowed: ${(CONTAINMENT_COMMANDS[call.service] ?? []).join(', ')})`);
+  }
   const mod = await sdkModule(call.service);
   const Command = mod[`${call.command}Command`];
-  if (typeof Command !== 'function' || !/^[A-Z][A-Za-z0-9]+$/.test(call.command)) {
-    throw new IrbookError(`unknown ${call.service} command '${call.command}'`);
-  }
+  if (typeof Command !== 'function') throw new IrbookError(`the AWS SDK has no ${call.service} command '${call.command}'`);
   const client = clients[call.service] as unknown as Sender;
   const response = await client.send(new (Command as CommandClass)(structuredClone(call.input)));
   return toJson(response);

@@ -110,7 +110,7 @@ export class Containment {
     return this.remember(() => planRoleRevocation(this.context, role, options));
   }
 
-  /** Plan denying one session name on a role (a federated or Identity Center user). */
+  /** Plan denying one session name on a shared role (a federated user). IAM Identity Center's roles are refused: IAM cannot edit them. */
   planSession(role: string, options?: SessionDenyOptions): Promise<Plan> {
     return this.remember(() => planSessionDeny(this.context, role, options));
   }
@@ -131,7 +131,7 @@ export class Containment {
     return plan;
   }
 
-  /** What a user or role may do: its policies, directly and through groups. */
+  /** What a user or role may do: its policies, directly and through groups. Give an ARN; a bare name is taken as a role's. */
   permissions(identity: string): Promise<PlanTable> {
     const kind = /:(user)\//.test(identity) ? 'user' : 'role';
     return permissionsTable(this.context, parseIdentity(identity, kind));
