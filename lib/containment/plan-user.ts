@@ -23,7 +23,10 @@ const ALL_STEPS: readonly UserStep[] = ['deny-all', 'deactivate-keys', 'delete-l
 export interface UserContainmentOptions {
   /** Which changes to plan. Default all three. */
   readonly steps?: readonly UserStep[];
-  /** Deactivate only these keys (the ones seen in the investigation). Default: all the user's keys. */
+  /**
+   * Deactivate only these keys (the ones seen in the investigation), and any key created during
+   * `window` (an attacker's new key may not have been used yet). Default: all the user's keys.
+   */
   readonly keys?: readonly string[];
   /** The incident window: keys and MFA devices created in it are flagged. */
   readonly window?: { readonly start: Date; readonly end: Date };
@@ -91,12 +94,13 @@ export async function planUserContainment(context: ContainmentContext, user: str
     steps.push(denyAllStep(userName, existing));
   }
   if (wanted.includes('deactivate-keys')) {
-    for (const key of keys) {
-      const id = key.AccessKeyId ?? '';
-      if (seen && !seen.has(id)) continue;
-      steps.push(keyStep(userName, key, lastUsed.get(id) ?? 'never', inWindow(key.CreateDate)));
+    const chosen = (key: AccessKeyMetadata): boolean => !seen || seen.has(key.AccessKeyId ?? '') || inWindow(key.CreateDate);
+    for (const key of keys.filter(chosen)) {
+      steps.push(keyStep(userName, key, lastUsed.get(key.AccessKeyId ?? '') ?? 'never', inWindow(key.CreateDate)));
     }
-    const left = keys.filter((k) => seen && !seen.has(k.AccessKeyId ?? '') && k.Status === 'Active').map((k) => k.AccessKeyId);
+    const added = keys.filter((k) => seen && !seen.has(k.AccessKeyId ?? '') && inWindow(k.CreateDate)).map((k) => k.AccessKeyId);
+    if (added.length > 0) notes.push(`Also planned, though not seen in the investigation: ${added.join(', ')}, created during the incident window.`);
+    const left = keys.filter((k) => !chosen(k) && k.Status === 'Active').map((k) => k.AccessKeyId);
     if (left.length > 0) notes.push(`Left active (not seen in the investigation): ${left.join(', ')}. Add them to keys to deactivate them too.`);
     const unknown = [...(seen ?? [])].filter((id) => !keys.some((k) => k.AccessKeyId === id));
     if (unknown.length > 0) notes.push(`Seen in CloudTrail but not a key of ${userName} now: ${unknown.join(', ')} (deleted since, or another identity's key).`);

@@ -15,7 +15,7 @@ import { planUserContainment } from '../../lib/containment/plan-user';
 import { DENY_ALL_POLICY_NAME } from '../../lib/containment/policies';
 import { undoPlan } from '../../lib/containment/undo';
 import type { Plan } from '../../lib/containment/types';
-import { encoded, mockUser, SEEN_KEY, USER, USER_ARN, WINDOW } from './iam-fixtures';
+import { encoded, mockUser, SEEN_KEY, USER, USER_ARN } from './iam-fixtures';
 import { ACCOUNT, ANALYST_ARN, mockedAws, NOW, type MockedAws } from './mocked-aws';
 
 let aws: MockedAws;
@@ -29,7 +29,7 @@ beforeEach(async () => {
   aws.iam.on(GetGroupPolicyCommand).resolves({ PolicyDocument: encoded({ Version: '2012-10-17', Statement: [] }) });
   dir = mkdtempSync(join(tmpdir(), 'irbook-audit-'));
   log = new AuditLog({ file: join(dir, 'audit.jsonl') });
-  plan = await planUserContainment(aws.context, USER_ARN, { keys: [SEEN_KEY], window: WINDOW });
+  plan = await planUserContainment(aws.context, USER_ARN, { keys: [SEEN_KEY] });
   aws.iam.resetHistory();
   aws.sts.resetHistory();
 });

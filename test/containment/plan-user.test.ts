@@ -42,12 +42,14 @@ describe('planUserContainment', () => {
     expect(plan.account).toBe(ACCOUNT);
     expect(plan.kind).toBe('iam-user');
     expect(plan.target).toBe(USER_ARN);
-    expect(plan.steps.map((s) => [s.id, s.call?.command])).toEqual([
-      ['1', 'PutUserPolicy'],
-      ['2', 'UpdateAccessKey'],
-      ['3', 'DeleteLoginProfile'],
+    // The key created in the window is planned too (it is inactive already: no call).
+    expect(plan.steps.map((s) => [s.id, s.call?.command, s.target])).toEqual([
+      ['1', 'PutUserPolicy', `user ${USER}: ${DENY_ALL_POLICY_NAME}`],
+      ['2', 'UpdateAccessKey', `${SEEN_KEY} of user ${USER}`],
+      ['3', undefined, `${NEW_KEY} of user ${USER}`],
+      ['4', 'DeleteLoginProfile', `user ${USER}`],
     ]);
-    const [deny, key, login] = plan.steps;
+    const [deny, key, , login] = plan.steps;
     expect(deny?.call?.input).toEqual({ UserName: USER, PolicyName: DENY_ALL_POLICY_NAME, PolicyDocument: JSON.stringify(denyAllPolicy()) });
     expect(deny?.undo).toEqual({ calls: [{ service: 'iam', command: 'DeleteUserPolicy', input: { UserName: USER, PolicyName: DENY_ALL_POLICY_NAME } }] });
     expect(key?.call?.input).toEqual({ UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Inactive' });
@@ -55,7 +57,8 @@ describe('planUserContainment', () => {
     expect(key?.undo).toEqual({ calls: [{ service: 'iam', command: 'UpdateAccessKey', input: { UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Active' } }] });
     expect(login?.before).toEqual({ loginProfile: true, created: '2024-03-19T06:55:00Z', passwordResetRequired: false });
     expect(login?.undo).toHaveProperty('cannot');
-    expect(plan.notes.join('\n')).toContain(`Left active (not seen in the investigation): ${OTHER_KEY}`);
+    expect(plan.notes.join('\n')).toContain(`Left active (not seen in the investigation): ${OTHER_KEY}.`);
+    expect(plan.notes.join('\n')).toContain(`Also planned, though not seen in the investigation: ${NEW_KEY}, created during the incident window.`);
     expect(plan.notes.join('\n')).toContain('MFA device was enabled during the incident window');
   });
 
