@@ -8,7 +8,8 @@ import { IrbookError } from '../errors';
 import { resolveCall, send } from './calls';
 import type { ContainmentContext } from './context';
 import { checkBeforeActing, refuseDrift, refuseOwnPrincipal, refuseStalePlan } from './guards';
-import { appliedSteps, recordedOutputs } from './history';
+import { parseIdentity } from './identity';
+import { planHistory, recordedOutputs } from './history';
 import type { AuditLog } from './audit-log';
 import type { AuditEntry, AwsCall, ContainmentReport, Json, Plan, PlanStep, StepReport, Undo } from './types';
 
@@ -39,16 +40,17 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
   const caller = await whoami(context.clients.sts);
   checkBeforeActing(plan, caller, options.confirm);
   refuseStalePlan(plan, context.now(), options.maxPlanAgeMinutes ?? DEFAULT_MAX_PLAN_AGE_MINUTES);
-  const subject = identityOf(plan);
-  if (subject) refuseOwnPrincipal(caller, subject);
+  if (plan.kind === 'iam-user') refuseOwnPrincipal(caller, parseIdentity(plan.target, 'user'));
+  if (plan.kind === 'iam-role' || plan.kind === 'role-session') refuseOwnPrincipal(caller, parseIdentity(plan.target, 'role'));
 
   log.ensureWritable();
-  const applied = appliedSteps(log.entries(), plan.id);
+  const { applied } = planHistory(log.entries(), plan.id);
   const outputs = recordedOutputs(applied);
   const pending = plan.steps.filter((step) => step.call && !applied.has(step.id));
   const reports: StepReport[] = [];
+  const earlier = (step: PlanStep): StepReport => report(step, 'already-applied', `applied earlier (${applied.get(step.id)?.time ?? '?'}); not repeated`);
   if (pending.length === 0) {
-    for (const step of plan.steps) reports.push(report(step, applied.has(step.id) ? 'already-applied' : 'unchanged', applied.get(step.id)?.time));
+    for (const step of plan.steps) reports.push(applied.has(step.id) ? earlier(step) : report(step, 'unchanged', step.change));
     const when = [...applied.values()].map((e) => e.time).sort().at(-1);
     const summary = when
       ? `plan ${plan.id} was already applied (${when}); nothing changed`
@@ -77,7 +79,7 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
   let changed = 0;
   for (const [index, step] of plan.steps.entries()) {
     if (applied.has(step.id)) {
-      reports.push(report(step, 'already-applied', applied.get(step.id)?.time));
+      reports.push(earlier(step));
       continue;
     }
     if (!step.call) {
@@ -113,15 +115,9 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
     }
     reports.push(report(step, 'applied', step.change));
   }
-  const summary = `applied plan ${plan.id}: ${changed} change(s), ${plan.steps.length - changed} step(s) needed none`;
+  const before = applied.size > 0 ? `, ${applied.size} applied earlier` : '';
+  const summary = `applied plan ${plan.id}: ${changed} change(s)${before}, ${plan.steps.length - changed - applied.size} step(s) needed none`;
   return { operation: 'apply', planId: plan.id, account: plan.account, ok: true, summary, steps: reports, auditLog: log.locations };
-}
-
-/** The user or role a plan acts on, from its target ARN (`…:user/path/name`, `…:role/name`). */
-export function identityOf(plan: Pick<Plan, 'target' | 'kind'>): { kind: 'user' | 'role'; name: string } | undefined {
-  const match = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/(?:.*\/)?([^/]+)$/.exec(plan.target);
-  if (!match) return undefined;
-  return { kind: match[1] as 'user' | 'role', name: match[2] as string };
 }
 
 function resolveUndo(undo: Undo, outputs: ReadonlyMap<string, Json>): Undo {
@@ -133,7 +129,6 @@ function resolveUndo(undo: Undo, outputs: ReadonlyMap<string, Json>): Undo {
   }
 }
 
-function report(step: PlanStep, outcome: StepReport['outcome'], detail: string | undefined): StepReport {
-  const text = outcome === 'already-applied' ? `applied earlier (${detail ?? '?'}); not repeated` : (detail ?? '');
-  return { step: step.id, action: step.action, target: step.target, outcome, detail: text };
+function report(step: PlanStep, outcome: StepReport['outcome'], detail: string): StepReport {
+  return { step: step.id, action: step.action, target: step.target, outcome, detail };
 }

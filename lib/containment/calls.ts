@@ -107,8 +107,11 @@ export function resolveCall(call: AwsCall, outputs: ReadonlyMap<string, Json>): 
   return { ...call, input: resolveOutputs(call.input, outputs) as { readonly [key: string]: Json } };
 }
 
-/** Whether an SDK error is one of the "it does not exist" answers (NoSuchEntity, NoSuchBucketPolicy…). */
-export function isNotFound(error: unknown, ...names: string[]): boolean {
+/** IAM's "no such user, role, policy or profile": the SDK's name, and the wire code. */
+export const IAM_NOT_FOUND = ['NoSuchEntityException', 'NoSuchEntity'] as const;
+
+/** Whether an SDK error has one of these names or codes (NoSuchEntity, NoSuchBucketPolicy, AccessDenied…). */
+export function hasErrorName(error: unknown, ...names: string[]): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { name, Code } = error as { name?: string; Code?: string };
   return names.some((n) => n === name || n === Code);
@@ -119,7 +122,7 @@ export async function readOptional<T>(read: () => Promise<T>, ...names: string[]
   try {
     return await read();
   } catch (error) {
-    if (isNotFound(error, ...names)) return undefined;
+    if (hasErrorName(error, ...names)) return undefined;
     throw error;
   }
 }

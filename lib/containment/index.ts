@@ -1,7 +1,7 @@
 /** Containment: plan from the current state, show, apply when confirmed, record, undo. */
 
 export { openContainment, Containment, type ActOptions, type ContainmentOptions } from './containment';
-export { applyPlan, identityOf, DEFAULT_MAX_PLAN_AGE_MINUTES, type ApplyOptions } from './apply';
+export { applyPlan, DEFAULT_MAX_PLAN_AGE_MINUTES, type ApplyOptions } from './apply';
 export { undoPlan, type UndoOptions } from './undo';
 export { AuditLog, readAuditLog, type AuditLogOptions } from './audit-log';
 export { createContainmentClients, type ContainmentClients } from './clients';

@@ -3,6 +3,7 @@
  * permissions boundary, as a table, so the analyst can judge the blast radius.
  */
 
+import type { AttachedPolicy } from '@aws-sdk/client-iam';
 import type { ContainmentContext } from './context';
 import { decodePolicyDocument } from './policies';
 import type { IamIdentity } from './identity';
@@ -35,44 +36,56 @@ export async function permissionsTable(context: ContainmentContext, identity: Ia
   };
 }
 
+/** Where policies come from: a user, one of its groups, or a role. */
+interface PolicyHolder {
+  readonly via: string;
+  attached(): Promise<readonly AttachedPolicy[] | undefined>;
+  inlineNames(): Promise<readonly string[] | undefined>;
+  inlineDocument(name: string): Promise<string | undefined>;
+}
+
+/** The managed and inline policies of one holder, each with its note. */
+async function policiesOf(holder: PolicyHolder): Promise<PolicyRow[]> {
+  const rows = ((await holder.attached()) ?? []).map((p) => managedRow(holder.via, p.PolicyArn ?? p.PolicyName ?? '?'));
+  for (const name of (await holder.inlineNames()) ?? []) {
+    rows.push(inlineRow(holder.via, name, decodePolicyDocument(await holder.inlineDocument(name))));
+  }
+  return rows;
+}
+
 async function userPolicies(context: ContainmentContext, userName: string): Promise<PolicyRow[]> {
   const iam = await import('@aws-sdk/client-iam');
-  const send = context.clients.iam;
-  const rows: PolicyRow[] = [];
-  const attached = await send.send(new iam.ListAttachedUserPoliciesCommand({ UserName: userName }));
-  for (const p of attached?.AttachedPolicies ?? []) rows.push(managedRow('user', p.PolicyArn ?? p.PolicyName ?? '?'));
-  const inline = await send.send(new iam.ListUserPoliciesCommand({ UserName: userName }));
-  for (const name of inline?.PolicyNames ?? []) {
-    const doc = await send.send(new iam.GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
-    rows.push(inlineRow('user', name, decodePolicyDocument(doc?.PolicyDocument)));
-  }
-  const groups = await send.send(new iam.ListGroupsForUserCommand({ UserName: userName }));
+  const client = context.clients.iam;
+  const rows = await policiesOf({
+    via: 'user',
+    attached: async () => (await client.send(new iam.ListAttachedUserPoliciesCommand({ UserName: userName })))?.AttachedPolicies,
+    inlineNames: async () => (await client.send(new iam.ListUserPoliciesCommand({ UserName: userName })))?.PolicyNames,
+    inlineDocument: async (name) => (await client.send(new iam.GetUserPolicyCommand({ UserName: userName, PolicyName: name })))?.PolicyDocument,
+  });
+  const groups = await client.send(new iam.ListGroupsForUserCommand({ UserName: userName }));
   for (const group of groups?.Groups ?? []) {
     const groupName = group.GroupName ?? '?';
-    const via = `group ${groupName}`;
-    const groupAttached = await send.send(new iam.ListAttachedGroupPoliciesCommand({ GroupName: groupName }));
-    for (const p of groupAttached?.AttachedPolicies ?? []) rows.push(managedRow(via, p.PolicyArn ?? p.PolicyName ?? '?'));
-    const groupInline = await send.send(new iam.ListGroupPoliciesCommand({ GroupName: groupName }));
-    for (const name of groupInline?.PolicyNames ?? []) {
-      const doc = await send.send(new iam.GetGroupPolicyCommand({ GroupName: groupName, PolicyName: name }));
-      rows.push(inlineRow(via, name, decodePolicyDocument(doc?.PolicyDocument)));
-    }
+    rows.push(
+      ...(await policiesOf({
+        via: `group ${groupName}`,
+        attached: async () => (await client.send(new iam.ListAttachedGroupPoliciesCommand({ GroupName: groupName })))?.AttachedPolicies,
+        inlineNames: async () => (await client.send(new iam.ListGroupPoliciesCommand({ GroupName: groupName })))?.PolicyNames,
+        inlineDocument: async (name) => (await client.send(new iam.GetGroupPolicyCommand({ GroupName: groupName, PolicyName: name })))?.PolicyDocument,
+      })),
+    );
   }
   return rows;
 }
 
 async function rolePolicies(context: ContainmentContext, roleName: string): Promise<PolicyRow[]> {
   const iam = await import('@aws-sdk/client-iam');
-  const send = context.clients.iam;
-  const rows: PolicyRow[] = [];
-  const attached = await send.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: roleName }));
-  for (const p of attached?.AttachedPolicies ?? []) rows.push(managedRow('role', p.PolicyArn ?? p.PolicyName ?? '?'));
-  const inline = await send.send(new iam.ListRolePoliciesCommand({ RoleName: roleName }));
-  for (const name of inline?.PolicyNames ?? []) {
-    const doc = await send.send(new iam.GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-    rows.push(inlineRow('role', name, decodePolicyDocument(doc?.PolicyDocument)));
-  }
-  return rows;
+  const client = context.clients.iam;
+  return policiesOf({
+    via: 'role',
+    attached: async () => (await client.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: roleName })))?.AttachedPolicies,
+    inlineNames: async () => (await client.send(new iam.ListRolePoliciesCommand({ RoleName: roleName })))?.PolicyNames,
+    inlineDocument: async (name) => (await client.send(new iam.GetRolePolicyCommand({ RoleName: roleName, PolicyName: name })))?.PolicyDocument,
+  });
 }
 
 function managedRow(via: string, arn: string): PolicyRow {

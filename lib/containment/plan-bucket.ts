@@ -5,7 +5,7 @@
 
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import { IrbookError, OptionError } from '../errors';
-import { isNotFound, readOptional } from './calls';
+import { hasErrorName, readOptional } from './calls';
 import { makePlan, numberSteps, type ContainmentContext } from './context';
 import { partitionOf } from './guards';
 import { policyText, samePolicy } from './policies';
@@ -94,9 +94,9 @@ async function readBucket(context: ContainmentContext, bucket: string, account: 
 }
 
 function readError(error: unknown, bucket: string, account: string): unknown {
-  if (isNotFound(error, 'NoSuchBucket')) return new IrbookError(`bucket ${bucket} does not exist`, { cause: error });
+  if (hasErrorName(error, 'NoSuchBucket')) return new IrbookError(`bucket ${bucket} does not exist`, { cause: error });
   // S3 answers 405 to GetBucketPolicy from another account, 403 when the owner is not the expected one.
-  if (isNotFound(error, 'AccessDenied', 'Forbidden', 'MethodNotAllowed')) {
+  if (hasErrorName(error, 'AccessDenied', 'Forbidden', 'MethodNotAllowed')) {
     return new IrbookError(
       `cannot read bucket ${bucket} (${(error as Error).name}): the credentials lack s3:GetBucketPolicy or s3:GetBucketPublicAccessBlock, or the bucket is not owned by account ${account} (irbook locks down only buckets of the credentials' account)`,
       { cause: error },

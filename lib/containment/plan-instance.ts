@@ -6,7 +6,7 @@
 
 import type { Instance, InstanceNetworkInterface } from '@aws-sdk/client-ec2';
 import { ContainmentRefusedError, IrbookError, OptionError } from '../errors';
-import { isNotFound, readOptional, stepOutput } from './calls';
+import { hasErrorName, IAM_NOT_FOUND, readOptional, stepOutput } from './calls';
 import { makePlan, numberSteps, type ContainmentContext } from './context';
 import { callerPrincipal, partitionOf } from './guards';
 import type { AwsCall, Json, Plan, PlanStep, PlanTable } from './types';
@@ -157,7 +157,7 @@ async function readInstance(context: ContainmentContext, instanceId: string): Pr
   try {
     out = await context.clients.ec2.send(new ec2.DescribeInstancesCommand({ InstanceIds: [instanceId] }));
   } catch (error) {
-    if (isNotFound(error, 'InvalidInstanceID.NotFound')) throw notFound(error);
+    if (hasErrorName(error, 'InvalidInstanceID.NotFound')) throw notFound(error);
     throw error;
   }
   const instance = (out?.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
@@ -231,7 +231,7 @@ async function readProfileRoles(context: ContainmentContext, profileArn: string)
   const iam = await import('@aws-sdk/client-iam');
   // The ARN carries the profile's path; GetInstanceProfile takes only the name.
   const name = profileArn.split('/').pop() ?? profileArn;
-  const out = await readOptional(() => context.clients.iam.send(new iam.GetInstanceProfileCommand({ InstanceProfileName: name })), 'NoSuchEntityException', 'NoSuchEntity');
+  const out = await readOptional(() => context.clients.iam.send(new iam.GetInstanceProfileCommand({ InstanceProfileName: name })), ...IAM_NOT_FOUND);
   return (out?.InstanceProfile?.Roles ?? []).map((role) => ({ name: role.RoleName ?? '', arn: role.Arn ?? '' }));
 }
 

@@ -6,7 +6,7 @@
 
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
 import { OptionError } from '../errors';
-import { readOptional } from './calls';
+import { IAM_NOT_FOUND, readOptional } from './calls';
 import { makePlan, numberSteps, type ContainmentContext } from './context';
 import { refuseOtherAccount, refuseOwnPrincipal } from './guards';
 import { parseIdentity } from './identity';
@@ -52,7 +52,7 @@ export async function planUserContainment(context: ContainmentContext, user: str
   const readAt = context.now();
   const userName = identity.name;
 
-  const got = await readOptional(() => client.send(new iam.GetUserCommand({ UserName: userName })), 'NoSuchEntityException', 'NoSuchEntity');
+  const got = await readOptional(() => client.send(new iam.GetUserCommand({ UserName: userName })), ...IAM_NOT_FOUND);
   if (!got?.User) throw new OptionError('user', user, `no IAM user '${userName}' in account ${context.caller.account}`);
   const arn = got.User.Arn ?? `arn:aws:iam::${context.caller.account}:user/${userName}`;
 
@@ -72,13 +72,10 @@ export async function planUserContainment(context: ContainmentContext, user: str
   }
   const denyPolicy = wanted.includes('deny-all')
     ? await readOptional(
-        () => client.send(new iam.GetUserPolicyCommand({ UserName: userName, PolicyName: DENY_ALL_POLICY_NAME })),
-        'NoSuchEntityException',
-        'NoSuchEntity',
-      )
+        () => client.send(new iam.GetUserPolicyCommand({ UserName: userName, PolicyName: DENY_ALL_POLICY_NAME })), ...IAM_NOT_FOUND)
     : undefined;
   const loginProfile = wanted.includes('delete-login-profile')
-    ? await readOptional(() => client.send(new iam.GetLoginProfileCommand({ UserName: userName })), 'NoSuchEntityException', 'NoSuchEntity')
+    ? await readOptional(() => client.send(new iam.GetLoginProfileCommand({ UserName: userName })), ...IAM_NOT_FOUND)
     : undefined;
   const mfa = await client.send(new iam.ListMFADevicesCommand({ UserName: userName }));
   const permissions = await permissionsTable(context, identity, got.User.PermissionsBoundary?.PermissionsBoundaryArn);

@@ -4,6 +4,7 @@
  */
 
 import { escapeHtml, revealInvisibles } from '../display/escape';
+import { displayWidth, padToWidth, truncateToWidth } from '../display/text-width';
 import type { AuditEntry, ContainmentReport, Plan, PlanTable, StepOutcome } from './types';
 
 const BOX = 'font-size:13px;line-height:1.45;margin:4px 0';
@@ -22,10 +23,14 @@ function htmlTable(columns: readonly string[], rows: readonly (readonly string[]
   return `<table class="irbook-table" style="${TABLE}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+// A terminal fallback: columns are capped so a policy document cannot make a row a page wide; `…` marks a cut.
+const MAX_TEXT_COLUMN = 60;
+
 function textTable(columns: readonly string[], rows: readonly (readonly string[])[]): string {
   const clean = rows.map((row) => row.map((v) => revealInvisibles(v)));
-  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...clean.map((r) => (r[i] ?? '').length))));
-  const line = (cells: readonly string[]) => cells.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const widths = columns.map((c, i) => Math.min(MAX_TEXT_COLUMN, Math.max(displayWidth(c), ...clean.map((r) => displayWidth(r[i] ?? '')))));
+  const line = (cells: readonly string[]) =>
+    cells.map((v, i) => padToWidth(truncateToWidth(v, widths[i] ?? 0), widths[i] ?? 0, 'left')).join('  ').trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...clean.map(line)].join('\n');
 }
 

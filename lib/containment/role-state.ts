@@ -2,7 +2,7 @@
 
 import type { Role } from '@aws-sdk/client-iam';
 import { ContainmentRefusedError, OptionError } from '../errors';
-import { readOptional } from './calls';
+import { IAM_NOT_FOUND, readOptional } from './calls';
 import type { ContainmentContext } from './context';
 import { refuseOtherAccount, refuseOwnPrincipal } from './guards';
 import { parseIdentity, type IamIdentity } from './identity';
@@ -26,7 +26,7 @@ export async function readRole(context: ContainmentContext, role: string): Promi
   if (identity.account) refuseOtherAccount(context.caller, identity.account, role);
   refuseOwnPrincipal(context.caller, identity);
   const iam = await import('@aws-sdk/client-iam');
-  const got = await readOptional(() => context.clients.iam.send(new iam.GetRoleCommand({ RoleName: identity.name })), 'NoSuchEntityException', 'NoSuchEntity');
+  const got = await readOptional(() => context.clients.iam.send(new iam.GetRoleCommand({ RoleName: identity.name })), ...IAM_NOT_FOUND);
   if (!got?.Role) throw new OptionError('role', role, `no IAM role '${identity.name}' in account ${context.caller.account}`);
   const path = got.Role.Path ?? '/';
   if (path.startsWith('/aws-service-role/')) {
@@ -44,9 +44,6 @@ export async function readRole(context: ContainmentContext, role: string): Promi
 export async function readRolePolicy(context: ContainmentContext, roleName: string, policyName: string): Promise<Json> {
   const iam = await import('@aws-sdk/client-iam');
   const got = await readOptional(
-    () => context.clients.iam.send(new iam.GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
-    'NoSuchEntityException',
-    'NoSuchEntity',
-  );
+    () => context.clients.iam.send(new iam.GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })), ...IAM_NOT_FOUND);
   return got ? decodePolicyDocument(got.PolicyDocument) : null;
 }

@@ -8,7 +8,7 @@ import { IrbookError } from '../errors';
 import { send } from './calls';
 import type { ContainmentContext } from './context';
 import { checkBeforeActing } from './guards';
-import { appliedSteps, cannotUndoSteps, undoneSteps } from './history';
+import { planHistory } from './history';
 import type { AuditLog } from './audit-log';
 import type { AuditEntry, AwsCall, ContainmentReport, Plan, StepReport } from './types';
 
@@ -36,12 +36,11 @@ export async function undoPlan(
   const planId = typeof target === 'string' ? target : 'steps' in target ? target.id : target.planId;
   const account = typeof target === 'string' ? entries.find((e) => e.planId === planId)?.account : target.account;
   if (account === undefined) throw new IrbookError(`the audit log ${log.file} has no entry for plan ${planId}: nothing to undo`);
-  const undone = undoneSteps(entries, planId);
-  const knownCannot = cannotUndoSteps(entries, planId);
+  const { applied: stillApplied, undone, cannotUndo: knownCannot } = planHistory(entries, planId);
   let todo: AuditEntry[];
   if (typeof target === 'string' || 'steps' in target) {
     // Undone steps are listed too, so the report shows the whole plan.
-    todo = [...appliedSteps(entries, planId).values(), ...undone.values()].sort((a, b) => Number(b.step) - Number(a.step));
+    todo = [...stillApplied.values(), ...undone.values()].sort((a, b) => Number(b.step) - Number(a.step));
   } else {
     if (target.operation !== 'apply' || target.outcome !== 'applied') {
       throw new IrbookError(`audit entry for step ${target.step} of ${planId} is '${target.operation} ${target.outcome}', not an applied step: nothing to undo`);

@@ -131,6 +131,8 @@ describe('applyPlan', () => {
     const retry = await applyPlan(aws.context, log, plan, { confirm: ACCOUNT });
     expect(retry.ok).toBe(true);
     expect(aws.changes().map((c) => c.command)).toEqual(['UpdateAccessKey', 'DeleteLoginProfile']);
+    expect(retry.summary).toBe(`applied plan ${plan.id}: 2 change(s), 1 applied earlier, 0 step(s) needed none`);
+    expect(retry.steps[0]).toMatchObject({ outcome: 'already-applied', detail: `applied earlier (${NOW.toISOString()}); not repeated` });
   });
 
   it('fills in a value an earlier step returned, in later calls and in the recorded undo', async () => {

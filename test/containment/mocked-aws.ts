@@ -9,6 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import type { ContainmentContext } from '../../lib/containment/context';
+import { isChangeCommand } from '../support/containment-calls';
 import type { ContainmentService } from '../../lib/containment/types';
 
 export const ACCOUNT = '111122223333';
@@ -85,7 +86,7 @@ export function mockedAws(options: { callerArn?: string; callerAccount?: string 
     context,
     ...stubs,
     sent,
-    changes: () => sent().filter((call) => !/^(Get|List|Describe|Head)/.test(call.command)),
+    changes: () => sent().filter((call) => isChangeCommand(call.command)),
     setNow: (date) => {
       now = date;
     },

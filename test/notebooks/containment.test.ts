@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNotebook } from '../../lib/jupyter/run-notebook';
 import { generateSample, type SampleManifest } from '../../lib/sample';
 import { ACCOUNT, awsState, TAMPERED } from '../support/containment-aws-state';
+import { isChangeCommand } from '../support/containment-calls';
 import { ExecutedNotebook } from '../support/notebook-outputs';
 
 const NOTEBOOK = join(__dirname, '..', '..', 'notebooks', 'credential-compromise-containment.ipynb');
@@ -32,7 +33,7 @@ function sentCalls(file: string): Sent[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Sent);
 }
-const isChange = (c: Sent) => !/^(Get|List|Describe|Head)/.test(c.command);
+const isChange = (c: Sent) => isChangeCommand(c.command);
 
 /** Run the notebook (or a copy with `edit` applied to some cells) with the mocked AWS. */
 async function run(name: string, edits: Record<string, (source: string) => string> = {}) {
