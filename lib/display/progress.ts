@@ -50,22 +50,25 @@ export async function withProgress<T>(
 ): Promise<T> {
   const started = performance.now();
   let latest: QueryProgress = { state: 'RUNNING' };
-  let slot: ProgressSlot | undefined;
-  let shown = false;
+  // undefined until the first draw; null when there is nowhere to draw. A slot is kept only
+  // once it has taken a line, so a slot means the line is on screen.
+  let slot: ProgressSlot | null | undefined;
+  const show = (html: string) => {
+    if (slot === null) return;
+    try {
+      slot ??= (options.slot ?? tslabSlot)() ?? null;
+      slot?.html(html);
+    } catch {
+      // tslab loaded outside a kernel throws "Not ready": progress is optional, stay quiet.
+      slot = null;
+    }
+  };
   const draw = (finalState?: string) => {
     const elapsed = formatDuration(performance.now() - started);
     const state = finalState ?? latest.state;
     const detail = latest.detail ? ` · ${escapeHtml(latest.detail)}` : '';
-    const text = `<div class="irbook-progress" style="font-family:monospace;color:#555">${escapeHtml(options.label)}: ` +
-      `<b>${escapeHtml(state)}</b> · ${elapsed}${detail}</div>`;
-    try {
-      slot ??= (options.slot ?? tslabSlot)();
-      slot?.html(text);
-      shown = slot !== undefined;
-    } catch {
-      // tslab loaded outside a kernel throws "Not ready": progress is optional, stay quiet.
-      slot = undefined;
-    }
+    show(`<div class="irbook-progress" style="font-family:monospace;color:#555">${escapeHtml(options.label)}: ` +
+      `<b>${escapeHtml(state)}</b> · ${elapsed}${detail}</div>`);
   };
   let timer: NodeJS.Timeout | undefined;
   const delay = setTimeout(() => {
@@ -77,10 +80,10 @@ export async function withProgress<T>(
       latest = progress;
     });
     // On success the line goes away: the result's own summary says how long it took.
-    if (shown) slot?.html('');
+    if (slot) show('');
     return value;
   } catch (error) {
-    if (shown) draw(error instanceof Error && error.name === 'QueryCancelledError' ? 'CANCELLED' : 'FAILED');
+    if (slot) draw(error instanceof Error && error.name === 'QueryCancelledError' ? 'CANCELLED' : 'FAILED');
     throw error;
   } finally {
     clearTimeout(delay);

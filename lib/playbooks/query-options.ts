@@ -58,16 +58,19 @@ function tableOption(where: string, value: unknown): SqlFragment {
 }
 
 /**
- * A non-empty entity string, trimmed (a copied ARN often carries a space).
+ * {@link readCommon} for a query about one entity: also the entity, a non-empty string,
+ * trimmed (a copied ARN often carries a space).
  *
  * @example
- * entityOption('servicesUsed', options.entity); // 'arn:aws:iam::111122223333:user/ci-deployer'
+ * const { window, table, entity } = readEntityCommon('servicesUsed', options);
  */
-export function entityOption(where: string, value: unknown, option = 'entity'): string {
+export function readEntityCommon(where: string, options: unknown, extra: readonly string[] = []): CommonOptions & { entity: string } {
+  const common = readCommon(where, options, ['entity', ...extra]);
+  const value = (options as Partial<EntityOptions>).entity as unknown;
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new OptionError(option, value, `${where}: option "${option}" must be the entity's ARN as query 2.2 lists it, e.g. suspectFrom(top); got ${JSON.stringify(value) ?? 'nothing'}`);
+    throw new OptionError('entity', value, `${where}: option "entity" must be the entity's ARN as query 2.2 lists it, e.g. suspectFrom(top); got ${JSON.stringify(value) ?? 'nothing'}`);
   }
-  return value.trim();
+  return { ...common, entity: value.trim() };
 }
 
 /**

@@ -107,7 +107,7 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10).replace(/-/g
  * S3 folder, named after delivery (typically within 5 minutes, up to about 15), so an event in
  * the window's last minutes before midnight can sit in the next day's folder.
  */
-export const DELIVERY_LAG_MS = 60 * 60 * 1000;
+const DELIVERY_LAG_MS = 60 * 60 * 1000;
 const second = (ms: number) => new Date(ms).toISOString().slice(0, 19) + 'Z';
 
 /**

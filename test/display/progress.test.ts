@@ -46,8 +46,13 @@ describe('withProgress', () => {
     expect(r.shown.length).toBe(count);
   });
 
-  it('stays quiet when the slot throws (tslab outside a kernel)', async () => {
-    const slot = () => ({ html: () => { throw new Error('Not ready'); } });
-    await expect(withProgress({ label: 'q', delayMs: 1, intervalMs: 1, slot }, async () => { await sleep(20); return 'ok'; })).resolves.toBe('ok');
+  it('stays quiet when the slot throws (tslab outside a kernel) or there is none, and stops asking', async () => {
+    for (const html of [() => { throw new Error('Not ready'); }, undefined]) {
+      let asked = 0;
+      const slot = () => (asked++, html && { html });
+      await expect(withProgress({ label: 'q', delayMs: 1, intervalMs: 1, slot }, async () => { await sleep(30); return 'ok'; })).resolves.toBe('ok');
+      await expect(withProgress({ label: 'q', delayMs: 1, intervalMs: 1, slot }, async () => { await sleep(30); throw new Error('boom'); })).rejects.toThrow('boom');
+      expect(asked).toBe(2);
+    }
   });
 });

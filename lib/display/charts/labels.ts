@@ -1,6 +1,6 @@
 /** Short, unique axis and legend labels for long identifiers such as IAM ARNs. */
 
-import { OptionError } from '../../errors';
+import { countOption } from '../../options';
 
 /** How long a label may be, in characters, unless the chart's `labelLength` says otherwise. */
 const DEFAULT_LABEL_LENGTH = 56;
@@ -68,9 +68,5 @@ export function uniqueLabels(ids: readonly string[], maxLength = DEFAULT_LABEL_L
  * const n = labelLengthOption('topEntitiesChart', options.labelLength);
  */
 export function labelLengthOption(where: string, value: unknown): number {
-  if (value === undefined) return DEFAULT_LABEL_LENGTH;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 8) {
-    throw new OptionError('labelLength', value, `${where}: option "labelLength" must be an integer >= 8, got ${String(value)}`);
-  }
-  return value;
+  return countOption(where, 'labelLength', value, DEFAULT_LABEL_LENGTH, { min: 8 });
 }

@@ -1,6 +1,6 @@
 /** Colour series: the largest ones kept, the rest combined, each with a short unique label. */
 
-import { OptionError } from '../../errors';
+import { countOption } from '../../options';
 import { formatCount } from '../format';
 import { uniqueLabels } from './labels';
 
@@ -24,6 +24,16 @@ export interface SeriesPlan {
 }
 
 /**
+ * Totals ranked largest first, ties by name, so the order does not depend on the query's.
+ *
+ * @example
+ * byTotal(new Map([['b', 1], ['a', 1], ['c', 5]])); // [['c', 5], ['a', 1], ['b', 1]]
+ */
+export function byTotal(totals: ReadonlyMap<string, number>): [string, number][] {
+  return [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/**
  * Keep the `maxSeries` series with the largest totals (ties by name) and combine the rest
  * into one `(N other …)` series, so the legend stays readable and no colour repeats.
  *
@@ -37,7 +47,7 @@ export function limitSeries(
   noun: string,
   labelLength: number,
 ): SeriesPlan {
-  const ranked = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([s]) => s);
+  const ranked = byTotal(totals).map(([s]) => s);
   // Combining one series into "1 other" would save nothing: keep it instead.
   const keep = ranked.length > maxSeries ? ranked.slice(0, maxSeries - 1) : ranked;
   const rest = ranked.length - keep.length;
@@ -61,9 +71,5 @@ export function limitSeries(
  * const max = maxSeriesOption('failuresOverTimeChart', options.maxSeries);
  */
 export function maxSeriesOption(where: string, value: unknown): number {
-  if (value === undefined) return DEFAULT_MAX_SERIES;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 2) {
-    throw new OptionError('maxSeries', value, `${where}: option "maxSeries" must be an integer >= 2, got ${String(value)}`);
-  }
-  return value;
+  return countOption(where, 'maxSeries', value, DEFAULT_MAX_SERIES, { min: 2 });
 }

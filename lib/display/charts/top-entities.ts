@@ -5,6 +5,7 @@ import type { QueryResultData } from '../../result/types';
 import { Chart } from './chart';
 import { categoryText, chartColumn, countValue, fieldRef, freshKey } from './data';
 import { labelLengthOption, uniqueLabels } from './labels';
+import { byTotal } from './series';
 import { capRows, CHART_CONFIG, chartSettings, chartTitle, emptyChartSpec, leftOutNote, toJsonSpec, VEGA_LITE_SCHEMA, type ChartOptions } from './spec';
 
 // @ts-expect-error TS1542 (type import of an ES module from CommonJS); only checks the literal below.
@@ -60,9 +61,7 @@ export function topEntitiesChart(result: QueryResultData, options: TopEntitiesOp
     const name = categoryText(row[entity.index] ?? null);
     totals.set(name, (totals.get(name) ?? 0) + n);
   }
-  // Largest first; ties by name, so the order does not depend on the query's.
-  const ranked = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const { kept, note } = capRows(ranked, settings.maxRows, 'entities', 'top');
+  const { kept, note } = capRows(byTotal(totals), settings.maxRows, 'entities', 'top');
   const labels = uniqueLabels(
     kept.map(([name]) => name),
     labelLength,

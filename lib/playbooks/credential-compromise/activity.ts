@@ -6,7 +6,7 @@
 import { sql, type SqlFragment } from '../../sql';
 import { distinctList } from '../aggregates';
 import { SESSION_NAME, entityMatches } from '../entity';
-import { entityOption, limitClause, readCommon, type EntityOptions } from '../query-options';
+import { limitClause, readEntityCommon, type EntityOptions } from '../query-options';
 import { inWindow } from '../time-window';
 
 /** Options of a listing of one entity's events. */
@@ -26,8 +26,7 @@ export interface EntityListingOptions extends EntityOptions {
  */
 export function entityActivity(options: EntityListingOptions): SqlFragment {
   const where = 'entityActivity';
-  const { window, table } = readCommon(where, options, ['entity', 'limit']);
-  const entity = entityOption(where, options.entity);
+  const { window, table, entity } = readEntityCommon(where, options, ['limit']);
   const limit = limitClause(where, options.limit, 1000);
   return sql`SELECT
   eventtime,
@@ -55,9 +54,7 @@ ORDER BY eventtime DESC, eventid${limit}`;
  * await queryResults(servicesUsed({ window, entity: suspect }));
  */
 export function servicesUsed(options: EntityOptions): SqlFragment {
-  const where = 'servicesUsed';
-  const { window, table } = readCommon(where, options, ['entity']);
-  const entity = entityOption(where, options.entity);
+  const { window, table, entity } = readEntityCommon('servicesUsed', options);
   return sql`SELECT
   eventsource,
   count(*) AS events,
@@ -80,9 +77,7 @@ ORDER BY events DESC, eventsource`;
  * await queryResults(actionsAttempted({ window, entity: suspect }));
  */
 export function actionsAttempted(options: EntityOptions): SqlFragment {
-  const where = 'actionsAttempted';
-  const { window, table } = readCommon(where, options, ['entity']);
-  const entity = entityOption(where, options.entity);
+  const { window, table, entity } = readEntityCommon('actionsAttempted', options);
   return sql`SELECT
   eventsource,
   eventname,
@@ -106,8 +101,7 @@ ORDER BY attempts DESC, eventsource, eventname`;
  */
 export function entityTimeline(options: EntityListingOptions): SqlFragment {
   const where = 'entityTimeline';
-  const { window, table } = readCommon(where, options, ['entity', 'limit']);
-  const entity = entityOption(where, options.entity);
+  const { window, table, entity } = readEntityCommon(where, options, ['limit']);
   const limit = limitClause(where, options.limit, 5000);
   return sql`SELECT
   from_iso8601_timestamp(eventtime) AS eventtime,

@@ -29,7 +29,7 @@ export const AUTHORIZATION_FAILURE_CODES: readonly string[] = Object.freeze([
   'UnauthorizedAccess',
 ]);
 
-const FAILURE_CODES = () => sql.join(AUTHORIZATION_FAILURE_CODES);
+const FAILURE_CODES = sql.join(AUTHORIZATION_FAILURE_CODES);
 
 /** Options of `authorizationFailures`. */
 export interface AuthorizationFailuresOptions extends WindowOptions {
@@ -69,7 +69,7 @@ export function authorizationFailures(options: AuthorizationFailuresOptions): Sq
   recipientaccountid
 FROM ${table}
 WHERE ${inWindow(window)}
-  AND errorcode IN (${FAILURE_CODES()})
+  AND errorcode IN (${FAILURE_CODES})
   AND ${ENTITY} IS NOT NULL${sso}
 ORDER BY eventtime DESC, eventid${limit}`;
 }
@@ -103,7 +103,7 @@ export function topFailingEntities(options: TopFailingEntitiesOptions): SqlFragm
     eventtime
   FROM ${table}
   WHERE ${inWindow(window)}
-    AND errorcode IN (${FAILURE_CODES()})
+    AND errorcode IN (${FAILURE_CODES})
 )
 SELECT
   entity,
@@ -149,15 +149,15 @@ export function failuresOverTime(options: FailuresOverTimeQueryOptions): SqlFrag
   if (!Object.hasOwn(BUCKETS, bucket)) {
     throw new OptionError('bucket', bucket, `${where}: option "bucket" must be 'hour' or 'day', got ${JSON.stringify(bucket)}`);
   }
-  const list = () => sql.join(entities.map((e: string) => e.trim()));
+  const list = sql.join(entities.map((e: string) => e.trim()));
   return sql`SELECT
   date_trunc(${BUCKETS[bucket]}, from_iso8601_timestamp(eventtime)) AS bucket,
   ${ENTITY} AS entity,
   count(*) AS failures
 FROM ${table}
 WHERE ${inWindow(window)}
-  AND errorcode IN (${FAILURE_CODES()})
-  AND (useridentity.arn IN (${list()}) OR useridentity.sessioncontext.sessionissuer.arn IN (${list()}))
+  AND errorcode IN (${FAILURE_CODES})
+  AND (useridentity.arn IN (${list}) OR useridentity.sessioncontext.sessionissuer.arn IN (${list}))
 GROUP BY 1, 2
 ORDER BY 1, 2`;
 }

@@ -8,7 +8,7 @@ import { OptionError } from '../../errors';
 import { sql, type SqlFragment } from '../../sql';
 import { distinctList } from '../aggregates';
 import { entityMatches } from '../entity';
-import { booleanOption, entityOption, readCommon, type EntityOptions } from '../query-options';
+import { booleanOption, readEntityCommon, type EntityOptions } from '../query-options';
 import { inWindow } from '../time-window';
 
 /**
@@ -20,9 +20,7 @@ import { inWindow } from '../time-window';
  * await queryResults(activityByHour({ window, entity: suspect }));
  */
 export function activityByHour(options: EntityOptions): SqlFragment {
-  const where = 'activityByHour';
-  const { window, table } = readCommon(where, options, ['entity']);
-  const entity = entityOption(where, options.entity);
+  const { window, table, entity } = readEntityCommon('activityByHour', options);
   return sql`SELECT
   CAST(hour(from_iso8601_timestamp(eventtime)) AS INTEGER) AS hour,
   count(*) AS events,
@@ -67,8 +65,7 @@ function workingHoursOption(where: string, value: unknown): [number, number] {
  */
 export function offHoursActivity(options: OffHoursOptions): SqlFragment {
   const where = 'offHoursActivity';
-  const { window, table } = readCommon(where, options, ['entity', 'workingHours', 'weekends']);
-  const entity = entityOption(where, options.entity);
+  const { window, table, entity } = readEntityCommon(where, options, ['workingHours', 'weekends']);
   const [from, to] = workingHoursOption(where, options.workingHours);
   const weekends = booleanOption(where, 'weekends', options.weekends, true);
   // day_of_week is ISO: Saturday 6, Sunday 7.

@@ -4,8 +4,8 @@
  */
 
 import { sql, type SqlFragment } from '../../sql';
-import { entityMatches, iamUserOf } from '../entity';
-import { entityOption, readCommon, type EntityOptions } from '../query-options';
+import { entityMatches, iamUserOf, type IamUserRef } from '../entity';
+import { readEntityCommon, type EntityOptions } from '../query-options';
 import { inWindow } from '../time-window';
 
 const param = (key: string) => sql.raw(`json_extract_scalar(requestparameters, '$.${key}')`);
@@ -21,9 +21,7 @@ const param = (key: string) => sql.raw(`json_extract_scalar(requestparameters, '
  * await queryResults(iamChanges({ window, entity: suspect })); // CreateUser, AttachUserPolicy, CreateAccessKey…
  */
 export function iamChanges(options: EntityOptions): SqlFragment {
-  const where = 'iamChanges';
-  const { window, table } = readCommon(where, options, ['entity']);
-  const entity = entityOption(where, options.entity);
+  const { window, table, entity } = readEntityCommon('iamChanges', options);
   return sql`SELECT
   eventtime,
   eventname,
@@ -48,17 +46,20 @@ WHERE ${inWindow(window)}
 ORDER BY eventtime, eventid`;
 }
 
+/** {@link entityMatches}, or, when the entity is an IAM user, also `orForUser(user)`. */
+function byEntityOrUser(entity: string, orForUser: (user: IamUserRef) => SqlFragment): SqlFragment {
+  const user = iamUserOf(entity);
+  return user ? sql`(${entityMatches(entity)}
+    OR ${orForUser(user)})` : entityMatches(entity);
+}
+
 /**
  * A failed console sign-in by an existing IAM user is logged without `userIdentity.arn`,
  * with the account and user name only: match those too for an IAM user.
  */
 function signInBy(entity: string): SqlFragment {
-  const user = iamUserOf(entity);
-  if (!user) return entityMatches(entity);
-  return sql`(useridentity.arn = ${entity}
-    OR useridentity.sessioncontext.sessionissuer.arn = ${entity}
-    OR (useridentity.arn IS NULL AND useridentity.type = 'IAMUser'
-        AND useridentity.accountid = ${user.accountId} AND useridentity.username = ${user.userName}))`;
+  return byEntityOrUser(entity, (user) => sql`(useridentity.arn IS NULL AND useridentity.type = 'IAMUser'
+        AND useridentity.accountid = ${user.accountId} AND useridentity.username = ${user.userName})`);
 }
 
 /**
@@ -71,9 +72,7 @@ function signInBy(entity: string): SqlFragment {
  * await queryResults(consoleLogins({ window, entity: 'arn:aws:iam::111122223333:user/bob' }));
  */
 export function consoleLogins(options: EntityOptions): SqlFragment {
-  const where = 'consoleLogins';
-  const { window, table } = readCommon(where, options, ['entity']);
-  const entity = entityOption(where, options.entity);
+  const { window, table, entity } = readEntityCommon('consoleLogins', options);
   return sql`SELECT
   eventtime,
   sourceipaddress,
@@ -107,15 +106,8 @@ export const MFA_EVENT_NAMES: readonly string[] = Object.freeze([
  * await queryResults(mfaChanges({ window, entity: suspect }));
  */
 export function mfaChanges(options: EntityOptions): SqlFragment {
-  const where = 'mfaChanges';
-  const { window, table } = readCommon(where, options, ['entity']);
-  const entity = entityOption(where, options.entity);
-  const user = iamUserOf(entity);
-  const byOrTo = user
-    ? sql`(useridentity.arn = ${entity}
-    OR useridentity.sessioncontext.sessionissuer.arn = ${entity}
-    OR (recipientaccountid = ${user.accountId} AND ${param('userName')} = ${user.userName}))`
-    : entityMatches(entity);
+  const { window, table, entity } = readEntityCommon('mfaChanges', options);
+  const byOrTo = byEntityOrUser(entity, (user) => sql`(recipientaccountid = ${user.accountId} AND ${param('userName')} = ${user.userName})`);
   return sql`SELECT
   eventtime,
   eventname,

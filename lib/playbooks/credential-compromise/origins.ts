@@ -8,7 +8,7 @@ import { OptionError } from '../../errors';
 import { sql, type SqlFragment } from '../../sql';
 import { distinctList } from '../aggregates';
 import { entityMatches } from '../entity';
-import { entityOption, readCommon, type EntityOptions } from '../query-options';
+import { readEntityCommon, type EntityOptions } from '../query-options';
 import { inWindow } from '../time-window';
 
 /**
@@ -22,9 +22,7 @@ import { inWindow } from '../time-window';
  * await queryResults(accessKeysUsed({ window, entity: suspect }));
  */
 export function accessKeysUsed(options: EntityOptions): SqlFragment {
-  const where = 'accessKeysUsed';
-  const { window, table } = readCommon(where, options, ['entity']);
-  const entity = entityOption(where, options.entity);
+  const { window, table, entity } = readEntityCommon('accessKeysUsed', options);
   return sql`SELECT
   useridentity.accesskeyid AS accesskeyid,
   CASE
@@ -97,8 +95,7 @@ function cidrsOption(where: string, value: unknown): readonly string[] {
  */
 export function sourceIpsAndAgents(options: SourceIpsOptions): SqlFragment {
   const where = 'sourceIpsAndAgents';
-  const { window, table } = readCommon(where, options, ['entity', 'internalCidrs']);
-  const entity = entityOption(where, options.entity);
+  const { window, table, entity } = readEntityCommon(where, options, ['internalCidrs']);
   const cidrs = cidrsOption(where, options.internalCidrs);
   // Athena takes ? only in WHERE: the networks are tested in a WHERE that lists the
   // internal addresses, and the CASE looks them up.

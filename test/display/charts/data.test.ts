@@ -4,6 +4,7 @@ import { shortLabel, uniqueLabels } from '../../../lib/display/charts/labels';
 import { limitSeries } from '../../../lib/display/charts/series';
 import { OptionError } from '../../../lib/errors';
 import { makeData } from '../../result/fixtures';
+import { optionError } from '../../support/capture';
 
 describe('chartColumn', () => {
   const data = makeData(
@@ -21,17 +22,9 @@ describe('chartColumn', () => {
   });
 
   it('throws OptionError naming the option, quoting the name and listing the columns', () => {
-    const error = (() => {
-      try {
-        chartColumn(data, 'entity', 'arn', 'topEntitiesChart');
-      } catch (e) {
-        return e;
-      }
-      return undefined;
-    })();
-    expect(error).toBeInstanceOf(OptionError);
+    const error = optionError(() => chartColumn(data, 'entity', 'arn', 'topEntitiesChart'));
     expect(error).toMatchObject({ option: 'entity', value: 'arn' });
-    expect((error as Error).message).toContain('"entity", "n", "n"');
+    expect(error.message).toContain('"entity", "n", "n"');
     expect(() => chartColumn(data, 'time', 42, 'f')).toThrow(OptionError);
   });
 });
