@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalEngine } from './engines/local/local-engine';
 import { IrbookError, NotebookCellError } from './errors';
-import { formatBytes, formatDuration } from './display/format';
+import { formatBytes, formatCount, formatDuration } from './display/format';
 import { ensureJupyter } from './jupyter/install-jupyter';
 import { installKernel } from './jupyter/kernelspec';
 import { parseParameterArgs } from './jupyter/parameters';
@@ -191,13 +191,13 @@ async function sample(args: readonly string[]): Promise<number> {
     onProgress: (written, total) => {
       if (process.stderr.isTTY && performance.now() - lastReport > 500) {
         lastReport = performance.now();
-        process.stderr.write(`\r${written.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} events`);
+        process.stderr.write(`\r${formatCount(written)} / ${formatCount(total)} events`);
       }
     },
   });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   process.stderr.write(
-    `wrote ${manifest.events.toLocaleString('en-US')} events in ${manifest.files.toLocaleString('en-US')} files to ${values.out} ` +
+    `wrote ${formatCount(manifest.events)} events in ${formatCount(manifest.files)} files to ${values.out} ` +
       `in ${formatDuration(performance.now() - started)}; ground truth in ${values.out}/manifest.json\n`);
   return 0;
 }
@@ -277,9 +277,10 @@ async function start(args: readonly string[]): Promise<number> {
   const kernelResult = await installKernel({});
   say(`Kernel "tslab" ${kernelResult.status === 'unchanged' ? 'already registered' : kernelResult.status} (${kernelResult.file})`);
   const started = performance.now();
-  const manifest = await ensureSample();
-  say(`Sample logs: ${bundledSampleDir()} (${manifest.events.toLocaleString('en-US')} events; ` +
-    `${performance.now() - started > 1000 ? `written in ${formatDuration(performance.now() - started)}` : 'already there'})`);
+  let written = false;
+  const manifest = await ensureSample({ onProgress: () => (written = true) });
+  say(`Sample logs: ${bundledSampleDir()} (${formatCount(manifest.events)} events; ` +
+    `${written ? `written in ${formatDuration(performance.now() - started)}` : 'already there'})`);
   if (values['no-serve']) return 0;
   const server = await serveNotebooks({ jupyter, root: join(__dirname, '..', 'notebooks'), port });
   say(`\nServing the playbooks. Open:\n\n  ${server.url}\n\nStart with credential-compromise-analysis.ipynb. Ctrl+C stops the server.`);

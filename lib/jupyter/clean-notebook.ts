@@ -1,6 +1,6 @@
 /** Notebooks in git: no outputs, no execution counts, no per-run metadata, stable bytes. */
 
-import type { Notebook, NotebookCell } from './parameters';
+import { cellSource, INJECTED_TAG, type Notebook, type NotebookCell } from './parameters';
 
 /** Cell metadata worth keeping in git: tags drive `parameters`; the rest is per-session UI state. */
 const KEPT_CELL_METADATA = ['tags'];
@@ -18,7 +18,7 @@ export function notebookProblems(notebook: Notebook): string[] {
     }
     const extra = Object.keys(cell.metadata).filter((k) => !KEPT_CELL_METADATA.includes(k));
     if (extra.length > 0) problems.push(`${where} has metadata ${extra.join(', ')}`);
-    if (cell.metadata.tags?.includes('injected-parameters')) problems.push(`${where} holds injected parameters`);
+    if (cell.metadata.tags?.includes(INJECTED_TAG)) problems.push(`${where} holds injected parameters`);
     if (cell.attachments !== undefined) problems.push(`${where} has attachments`);
   });
   const extra = Object.keys(notebook.metadata).filter((k) => !KEPT_NOTEBOOK_METADATA.includes(k));
@@ -35,7 +35,7 @@ export function notebookProblems(notebook: Notebook): string[] {
  */
 export function cleanNotebook(notebook: Notebook): Notebook {
   const cells = notebook.cells
-    .filter((c) => !c.metadata.tags?.includes('injected-parameters'))
+    .filter((c) => !c.metadata.tags?.includes(INJECTED_TAG))
     .map((cell): NotebookCell => {
       const { outputs: _outputs, execution_count: _count, attachments: _attachments, ...rest } = cell;
       const metadata = Object.fromEntries(Object.entries(cell.metadata).filter(([k]) => KEPT_CELL_METADATA.includes(k)));
@@ -57,13 +57,12 @@ export function cleanNotebook(notebook: Notebook): Notebook {
 export function serializeNotebook(notebook: Notebook): string {
   const normalized = {
     ...notebook,
-    cells: notebook.cells.map((cell) => ({ ...cell, source: splitLines(cell.source) })),
+    cells: notebook.cells.map((cell) => ({ ...cell, source: splitLines(cellSource(cell)) })),
   };
   return `${JSON.stringify(sortKeys(normalized), null, 1)}\n`;
 }
 
-function splitLines(source: string | string[]): string[] {
-  const text = Array.isArray(source) ? source.join('') : source;
+function splitLines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 

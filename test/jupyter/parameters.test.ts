@@ -7,6 +7,7 @@ import {
   parseParameterArgs,
   type Notebook,
 } from '../../lib/jupyter/parameters';
+import { optionError } from '../support/capture';
 
 function notebook(): Notebook {
   return {
@@ -65,10 +66,9 @@ describe('injectParameters', () => {
   });
 
   it('rejects an undeclared name and a value of the wrong kind, naming the parameter', () => {
-    const unknown = (() => { try { injectParameters(notebook(), { suspekt: 'x' }); } catch (e) { return e; } })();
-    expect(unknown).toBeInstanceOf(OptionError);
-    expect((unknown as OptionError).option).toBe('suspekt');
-    expect((unknown as OptionError).message).toContain('suspect');
+    const unknown = optionError(() => injectParameters(notebook(), { suspekt: 'x' }));
+    expect(unknown.option).toBe('suspekt');
+    expect(unknown.message).toContain('suspect');
     expect(() => injectParameters(notebook(), { limit: '5; process.exit()' })).toThrow(OptionError);
     expect(() => injectParameters(notebook(), { apply: 'yes' })).toThrow(OptionError);
   });

@@ -27,22 +27,6 @@ export interface AthenaField {
   readonly type: AthenaType;
 }
 
-/**
- * What Athena's text form of nested values cannot tell apart. The parser keeps the raw text when
- * the structure does not parse (unbalanced brackets, an entry that is not `key=value`, a value that
- * is not of its type, a repeated key); the cases below parse "cleanly" and may still be misread.
- */
-export const ATHENA_TEXT_LIMITS: readonly string[] = Object.freeze([
-  "Elements are separated by ', ' and nothing is quoted: a varchar element containing ', ' reads as two elements.",
-  "A varchar map key containing '=' is split at its first '='; a varchar value containing ', <next field>=' ends early.",
-  "A varchar piece without '=' inside {…} is read as part of the previous value ('{k=a, b}' → { k: 'a, b' }).",
-  "Brackets inside varchar values nested in a structure (or of unknown type) unbalance it: the whole value stays raw text.",
-  "'null' is SQL NULL, except as a varchar element, where it stays the string 'null' (Athena prints both alike).",
-  "'[]' is an empty array, never an array holding one empty string; '{}' is an empty map or row.",
-  "With no element type (Athena's metadata says only 'array', 'map', 'row'), elements are strings, or nested arrays and objects when their text parses as one; JSON-looking text stays a string.",
-  'A row printed without field names ({a, 1}) becomes { field0, field1, … }.',
-]);
-
 // ---- Type signatures ----------------------------------------------------------------------
 
 const MULTI_WORD_TYPES = new Set([
@@ -219,8 +203,24 @@ function needsDepth(type: AthenaType | undefined): boolean {
 /**
  * Reads Athena's text form of an array, map or row (`[a, b]`, `{k=v}`, `{f1=v1, f2=v2}`) as
  * arrays and plain objects, converting leaves with `scalar`. Returns `undefined` when the text
- * does not parse cleanly as that structure, so the caller can keep the raw text. What the form
- * cannot tell apart is listed in {@link ATHENA_TEXT_LIMITS}.
+ * does not parse cleanly as that structure (unbalanced brackets, an entry that is not
+ * `key=value`, a value that is not of its type, a repeated key), so the caller can keep the raw
+ * text. What parses cleanly may still be misread, because the form quotes nothing:
+ *
+ * - elements are separated by `, `: a varchar element containing `, ` reads as two elements;
+ * - a varchar map key containing `=` is split at its first `=`; a varchar value containing
+ *   `, <next field>=` ends early;
+ * - a varchar piece without `=` inside `{…}` is read as part of the previous value
+ *   (`{k=a, b}` → `{ k: 'a, b' }`);
+ * - brackets inside varchar values nested in a structure (or of unknown type) unbalance it:
+ *   the whole value stays raw text;
+ * - `null` is SQL NULL, except as a varchar element, where it stays the string `'null'`
+ *   (Athena prints both alike);
+ * - `[]` is an empty array, never an array holding one empty string; `{}` is an empty map or row;
+ * - with no element type (Athena's metadata says only `array`, `map`, `row`), elements are
+ *   strings, or nested arrays and objects when their text parses as one; JSON-looking text
+ *   stays a string;
+ * - a row printed without field names (`{a, 1}`) becomes `{ field0, field1, … }`.
  *
  * @example
  * readNestedText(parseAthenaType('array(varchar)'), '[a, b]', (_t, s) => s); // ['a', 'b']

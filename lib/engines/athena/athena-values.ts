@@ -7,7 +7,7 @@ import { IrbookError } from '../../errors';
 import type { Column, ColumnKind, Value } from '../../result/types';
 import { parseAthenaType, readNestedText, type AthenaType } from './athena-text';
 
-export { ATHENA_TEXT_LIMITS, parseAthenaType, type AthenaType } from './athena-text';
+export { parseAthenaType, type AthenaType } from './athena-text';
 
 /**
  * Type names as Athena's `ColumnInfo.Type` spells them, with the Hive spellings some APIs use
@@ -267,7 +267,7 @@ function typeOf(input: AthenaTypeInput): AthenaType {
  * then the converter is called per cell. `null` (SQL NULL) gives `null`; `''` is an empty string.
  * Throws `IrbookError` naming the type and the text when a scalar's text is not of its type
  * (`'abc'` for `bigint`); the caller adds the column. Arrays, maps and rows whose text does not
- * parse cleanly come back as their raw text (see {@link ATHENA_TEXT_LIMITS}).
+ * parse cleanly come back as their raw text (see {@link readNestedText}).
  *
  * @example
  * const toValue = athenaConverter('bigint');
@@ -293,7 +293,7 @@ export function athenaConverter(type: AthenaTypeInput): (text: string | null) =>
  *
  * Athena prints nested values without quoting, so a varchar inside one that holds `, `, `=` or
  * brackets can be misread; text that does not parse cleanly is returned raw, never dropped.
- * The cases are listed in {@link ATHENA_TEXT_LIMITS}.
+ * The cases are listed at {@link readNestedText}.
  *
  * @example
  * athenaValue('array(bigint)', '[1, null, 3]'); // [1n, null, 3n]

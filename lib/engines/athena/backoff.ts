@@ -8,8 +8,8 @@ export interface PollSchedule {
 }
 
 /**
- * The default: a short query's completion is seen within about 150 ms (first poll at 100 ms,
- * then 150, 225 …), and a long one is polled every 2 s, not every 100 ms.
+ * The default: the first poll 100 ms in sees a quick query done; after that the waits grow
+ * (150, 225 … ms) to 2 s, so a long query is polled every 2 s, not every 100 ms.
  */
 export const DEFAULT_POLL_SCHEDULE: PollSchedule = Object.freeze({ firstMs: 100, factor: 1.5, maxMs: 2000 });
 

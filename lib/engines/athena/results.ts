@@ -68,7 +68,7 @@ async function readCsvRows(clients: AthenaClients, location: string, columns: Co
   const rows: Value[][] = [];
   const convert = converters(columns);
   let header = true;
-  for await (const row of readAthenaCsv(object.Body as Readable)) {
+  for await (const row of readAthenaCsv(object.Body as Readable, { source: location })) {
     if (header) {
       header = false;
       if (row.length !== columns.length) {

@@ -1,5 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { formatBytes } from '../../display/format';
+import { formatBytes, formatCount, plural } from '../../display/format';
 import { OptionError, QueryCancelledError, QueryError, SkippedFilesError, SourceError } from '../../errors';
 import { checkOptionNames } from '../../options';
 import { QueryResult } from '../../result/query-result';
@@ -98,8 +98,8 @@ export class LocalEngine implements Engine {
   async describe(): Promise<string> {
     const { files, skipped } = await this.inventory();
     const bytes = files.reduce((sum, f) => sum + f.size, 0);
-    const unreadable = skipped.length > 0 ? `; ${skipped.length.toLocaleString('en-US')} unreadable (see stats.filesSkipped)` : '';
-    return `local: ${files.length.toLocaleString('en-US')} log files (${formatBytes(bytes)}) under ${this.roots.join(', ')}; ` +
+    const unreadable = skipped.length > 0 ? `; ${formatCount(skipped.length)} unreadable (see stats.filesSkipped)` : '';
+    return `local: ${plural(files.length, 'log file')} (${formatBytes(bytes)}) under ${this.roots.join(', ')}; ` +
       `database ${this.database}${unreadable}`;
   }
 
@@ -121,7 +121,7 @@ export class LocalEngine implements Engine {
     for (let attempt = 0; ; attempt++) {
       const inventory = await this.#inventory.scan();
       if (this.strict && inventory.skipped.length > 0) throw new SkippedFilesError(inventory.skipped);
-      onProgress?.({ state: 'RUNNING', detail: `reading ${inventory.files.length.toLocaleString('en-US')} log files` });
+      onProgress?.({ state: 'RUNNING', detail: `reading ${plural(inventory.files.length, 'log file')}` });
       const spliced = this.#splice(tokens, userParams, needs, inventory);
       try {
         const reader = await this.#execute(spliced.text, spliced.params, signal, compiled.text);

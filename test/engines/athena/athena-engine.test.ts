@@ -3,7 +3,7 @@
  * (which runs the SQL on the local engine and writes the result CSV to s3rver).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AthenaEngine } from '../../../lib/engines/athena/athena-engine';
 import type { AthenaEngineOptions } from '../../../lib/engines/athena/options';
 import { LocalEngine } from '../../../lib/engines/local/local-engine';
-import { QueryCancelledError, QueryError } from '../../../lib/errors';
+import { AthenaCsvError, QueryCancelledError, QueryError } from '../../../lib/errors';
 import { CREDENTIAL_COMPROMISE_QUERIES } from '../../../lib/playbooks';
 import { generateSample, type SampleManifest } from '../../../lib/sample';
 import { sql } from '../../../lib/sql';
@@ -118,6 +118,22 @@ describe('AthenaEngine against the stand-in', () => {
     expect(failure.stateChangeReason).toContain('no_such_column');
     expect(standin.queries.get(failure.queryExecutionId!)?.state).toBe('FAILED');
     expect(failure.sql).toBe('SELECT no_such_column FROM cloudtrail');
+  });
+
+  it('names the result CSV in S3 when it is not well-formed', async () => {
+    // A reused result is read again from the first query's CSV, which is spoiled in between.
+    const engine = await athena({ resultPath: 's3', resultReuseMaxAgeMinutes: 60 });
+    const query = 'SELECT 7 AS seven';
+    const first = await engine.query(query);
+    const location = standin.queries.get(first.stats.queryExecutionId!)!.outputLocation;
+    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(location)!;
+    const s3 = new S3Client(standin.s3ClientConfig);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '"seven"\n"7' }));
+    s3.destroy();
+    const error = await engine.query(query).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryError);
+    expect((error as QueryError).cause).toBeInstanceOf(AthenaCsvError);
+    expect((error as QueryError).message).toContain(`${location}: row 2`);
   });
 
   it('retries throttled calls with backoff and starts the query once', async () => {

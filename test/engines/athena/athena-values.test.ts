@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ATHENA_TEXT_LIMITS,
   athenaColumn,
   athenaConverter,
   athenaValue,
@@ -312,10 +311,5 @@ describe('athenaValue: arrays, maps and rows', () => {
     const value = athenaValue('map(varchar, varchar)', '{__proto__=x}') as Record<string, unknown>;
     expect(Object.keys(value)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
-  });
-
-  it('documents what the text form cannot tell apart', () => {
-    expect(ATHENA_TEXT_LIMITS.length).toBeGreaterThan(3);
-    expect(ATHENA_TEXT_LIMITS.join('\n')).toContain("', '");
   });
 });

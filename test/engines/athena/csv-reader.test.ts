@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { AthenaCsvError } from '../../../lib/errors';
 import { AthenaCsvParser, readAthenaCsv, type CsvField } from '../../../lib/engines/athena/csv-reader';
-import { SourceError } from '../../../lib/errors';
+import { AthenaCsvError, SourceError } from '../../../lib/errors';
+import { toAthenaCsv } from '../../support/athena-standin/athena-format';
 
 async function* inChunks(chunks: readonly (Uint8Array | string)[]): AsyncGenerator<Uint8Array | string> {
   for (const chunk of chunks) yield chunk;
@@ -26,10 +26,6 @@ async function failure(text: string): Promise<AthenaCsvError> {
   }
   throw new Error(`no error for ${JSON.stringify(text)}`);
 }
-
-/** How Athena writes one field: NULL empty and unquoted, everything else quoted with "" for ". */
-const field = (value: CsvField) => (value === null ? '' : `"${value.replace(/"/g, '""')}"`);
-const csvOf = (rows: readonly CsvField[][]) => rows.map((row) => `${row.map(field).join(',')}\n`).join('');
 
 // Multi-byte characters (2, 3, 4 bytes), doubled quotes, CRLF inside and outside quotes,
 // NULL and '' side by side, and a last row without its newline that ends in a NULL.
@@ -168,11 +164,12 @@ describe('readAthenaCsv', () => {
     });
   });
 
-  it('reads 100k generated rows exactly (and reports its throughput)', async () => {
+  it('reads 100k generated rows exactly', async () => {
     const pieces = ['', 'plain', 'with,comma', 'with "quotes"', 'multi\nline', 'crlf\r\nin', 'ünïcödé €', '😀 emoji', ' spaced '];
-    const expected: CsvField[][] = [['eventid', 'eventname', 'useridentity', 'sourceipaddress', 'errorcode', 'n']];
+    const header = ['eventid', 'eventname', 'useridentity', 'sourceipaddress', 'errorcode', 'n'];
+    const body: CsvField[][] = [];
     for (let i = 0; i < 100_000; i++) {
-      expected.push([
+      body.push([
         `e${i.toString(16).padStart(8, '0')}-4c2a-9f1e-${(i * 7919).toString(16)}`,
         ['ConsoleLogin', 'GetObject', 'AssumeRole', 'PutBucketPolicy'][i % 4],
         `{type=IAMUser, arn=arn:aws:iam::111122223333:user/u${i % 97}, ${pieces[i % pieces.length]}}`,
@@ -181,20 +178,13 @@ describe('readAthenaCsv', () => {
         String(i),
       ]);
     }
-    const bytes = Buffer.from(csvOf(expected), 'utf8');
+    const bytes = Buffer.from(toAthenaCsv(header, body), 'utf8');
     const chunks: Buffer[] = [];
     for (let at = 0; at < bytes.length; at += 65_536) chunks.push(bytes.subarray(at, at + 65_536));
 
-    const started = performance.now();
     const rows: CsvField[][] = [];
     for await (const row of readAthenaCsv(Readable.from(chunks))) rows.push(row);
-    const seconds = (performance.now() - started) / 1000;
-
-    expect(rows.length).toBe(expected.length);
-    expect(rows).toEqual(expected);
-    console.log(
-      `readAthenaCsv: ${(bytes.length / 1e6).toFixed(1)} MB, ${rows.length} rows in ${(seconds * 1000).toFixed(0)} ms ` +
-        `= ${(bytes.length / 1e6 / seconds).toFixed(0)} MB/s`,
-    );
+    expect(rows.length).toBe(body.length + 1);
+    expect(rows).toEqual([header, ...body]);
   });
 });

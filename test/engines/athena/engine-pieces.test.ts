@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { OptionError } from '../../../lib/errors';
 import { DEFAULT_POLL_SCHEDULE, delays, jitteredDelay, sleep } from '../../../lib/engines/athena/backoff';
 import { cloudTrailTableDdl } from '../../../lib/engines/athena/cloudtrail-table';
 import { estimateCostUsd } from '../../../lib/engines/athena/cost';
@@ -7,6 +6,7 @@ import { resolveAthenaOptions } from '../../../lib/engines/athena/options';
 import { athenaLiteral } from '../../../lib/engines/athena/parameters';
 import { isRetryable, isThrottling, retryThrottled } from '../../../lib/engines/athena/throttling';
 import { CLOUDTRAIL_FIELDS } from '../../../lib/sources/cloudtrail-schema';
+import { optionError } from '../../support/capture';
 
 describe('athenaLiteral', () => {
   it('writes each value as a literal that cannot end early', () => {
@@ -22,7 +22,7 @@ describe('athenaLiteral', () => {
 });
 
 describe('polling and retry schedules', () => {
-  it('polls first after 100 ms, so a short query is seen done within about 150 ms, then backs off to 2 s', () => {
+  it('polls first after 100 ms, then waits 150, 225 … ms, up to 2 s', () => {
     const waits = delays(DEFAULT_POLL_SCHEDULE);
     const first = Array.from({ length: 12 }, () => waits.next().value);
     expect(first.slice(0, 3)).toEqual([100, 150, 225]);
@@ -102,9 +102,7 @@ describe('resolveAthenaOptions', () => {
       [{ polling: { firstMs: 0 } }, 'polling'],
       [{ databse: 'x' }, 'databse'],
     ] as const) {
-      const error = (() => { try { resolveAthenaOptions(bad as never); } catch (e) { return e; } })();
-      expect(error, JSON.stringify(bad)).toBeInstanceOf(OptionError);
-      expect((error as OptionError).option).toBe(option);
+      expect(optionError(() => resolveAthenaOptions(bad as never)).option, JSON.stringify(bad)).toBe(option);
     }
   });
 });
@@ -138,9 +136,7 @@ describe('cloudTrailTableDdl', () => {
       [{ organizationId: 'o-x' }, 'organizationId'],
       [{ startDate: '2024/1/1' }, 'startDate'],
     ] as const) {
-      const error = (() => { try { cloudTrailTableDdl({ ...base, ...bad } as never); } catch (e) { return e; } })();
-      expect(error, JSON.stringify(bad)).toBeInstanceOf(OptionError);
-      expect((error as OptionError).option).toBe(option);
+      expect(optionError(() => cloudTrailTableDdl({ ...base, ...bad } as never)).option, JSON.stringify(bad)).toBe(option);
     }
   });
 });

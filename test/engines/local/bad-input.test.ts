@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../../../lib/engines/local/local-engine';
@@ -58,6 +58,7 @@ describe('LocalEngine on bad input', () => {
       // The verdict is remembered: the next query neither fails nor forgets the skipped files.
       const again = await engine.query('SELECT count(*) AS n FROM cloudtrail');
       expect(again.stats.filesSkipped.length).toBe(Object.keys(bad).length);
+      expect(await engine.describe()).toMatch(new RegExp(`^local: 2 log files \\(.+\\) under ${dir.path}; database security_analysis; ${Object.keys(bad).length} unreadable`));
     } finally {
       await engine.close();
     }
@@ -102,6 +103,24 @@ describe('LocalEngine on bad input', () => {
     } finally {
       await pretty.close();
       await cut.close();
+    }
+  });
+
+  it('reads a file found unreadable once it is replaced', async () => {
+    const folder = tempDir();
+    writeFile(join(folder.path, 'good.json'), JSON.stringify({ Records: [makeEvent(0)] }));
+    const file = writeFile(join(folder.path, 'logs.json'), JSON.stringify({ Records: [makeEvent(1)] }).slice(0, 100));
+    const engine = await LocalEngine.open({ logs: folder.path });
+    try {
+      expect((await engine.query('SELECT count(*) FROM cloudtrail')).stats.filesSkipped.map((s) => s.file)).toEqual([file]);
+      // Written under another name and renamed over it, as downloads and syncs do.
+      renameSync(writeFile(join(folder.path, 'logs.json.part'), JSON.stringify({ Records: [makeEvent(1), makeEvent(2)] })), file);
+      const fixed = await engine.query('SELECT count(*) FROM cloudtrail');
+      expect(Number(fixed.rows[0]![0])).toBe(3);
+      expect(fixed.stats.filesSkipped).toEqual([]);
+    } finally {
+      await engine.close();
+      folder.cleanup();
     }
   });
 

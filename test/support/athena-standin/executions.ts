@@ -58,8 +58,8 @@ export interface QueryExecutionRecord {
   dataScannedBytes: number;
   /** Answered from an earlier query's result (ResultReuseConfiguration). */
   reusedFrom?: string;
-  /** Stays RUNNING until stopped (or released). */
-  held: boolean;
+  /** Stays RUNNING until stopped. */
+  readonly held: boolean;
 }
 
 /** What a new query needs from StartQueryExecution. */
@@ -101,8 +101,6 @@ export class Executions {
   readonly queries = new Map<string, QueryExecutionRecord>();
   readonly stopped: string[] = [];
   latency: Latency;
-  /** Queries started while this is true stay RUNNING until stopped or released. */
-  holdRunning = false;
   readonly #engine: StandInEngine;
   readonly #store: ResultStore;
   readonly #failures: (FailureSpec & { reason: string })[] = [];
@@ -123,25 +121,17 @@ export class Executions {
     this.#failures.push({ ...spec, reason });
   }
 
-  /** The next `count` queries stay RUNNING until stopped or released. */
+  /** The next `count` queries stay RUNNING until stopped. */
   holdNext(count = 1): void {
     this.#holdNext += count;
-  }
-
-  /** Lets a held query run to its end. */
-  release(id: string): void {
-    const record = this.queries.get(id);
-    if (!record?.held) return;
-    record.held = false;
-    if (record.state === 'RUNNING') void this.#run(record);
   }
 
   /** Records a new query and starts its clock. */
   submit(submission: Submission): QueryExecutionRecord {
     const id = randomUUID();
     const type = statementType(submission.query);
-    const held = this.holdRunning || this.#holdNext > 0;
-    if (this.#holdNext > 0) this.#holdNext--;
+    const held = this.#holdNext > 0;
+    if (held) this.#holdNext--;
     const record: QueryExecutionRecord = {
       id,
       query: submission.query,

@@ -32,8 +32,6 @@ export interface AthenaStandInOptions {
   readonly bucket?: string;
   /** The work group's output location, used when a request has none; null for none. Default `s3://<bucket>/`. */
   readonly workGroupOutputLocation?: string | null;
-  /** Every query stays RUNNING until stopped or released. Default false. */
-  readonly holdRunning?: boolean;
   /** What GetCallerIdentity answers. */
   readonly callerIdentity?: CallerIdentity;
 }
@@ -132,7 +130,6 @@ export class AthenaStandIn {
         server.listen(0, '127.0.0.1', () => resolve());
       });
       const executions = new Executions(engine, store, { queuedMs: 20, runningMs: 20, ...options.latency });
-      executions.holdRunning = options.holdRunning ?? false;
       return new AthenaStandIn(server, store, executions, owned, options, bucket);
     } catch (error) {
       await store?.close();
@@ -151,15 +148,6 @@ export class AthenaStandIn {
     return this.#executions.stopped;
   }
 
-  /** Whether queries started from now on stay RUNNING until stopped or released. */
-  get holdRunning(): boolean {
-    return this.#executions.holdRunning;
-  }
-
-  set holdRunning(hold: boolean) {
-    this.#executions.holdRunning = hold;
-  }
-
   /** The next `count` calls of `action` (e.g. `StartQueryExecution`, `GetCallerIdentity`) fail with `errorName`. */
   injectErrors(action: string, count: number, errorName = 'ThrottlingException', status = 400): void {
     this.#injections.push({ action, injection: { remaining: count, errorName, status } });
@@ -175,14 +163,9 @@ export class AthenaStandIn {
     this.#executions.failNext(reason, spec);
   }
 
-  /** The next `count` queries stay RUNNING until stopped or released. */
+  /** The next `count` queries stay RUNNING until stopped. */
   holdNext(count = 1): void {
     this.#executions.holdNext(count);
-  }
-
-  /** Lets a held query run to its end. */
-  release(queryExecutionId: string): void {
-    this.#executions.release(queryExecutionId);
   }
 
   /** The bytes of an object in the local S3, by `s3://` location (e.g. a query's OutputLocation). */
