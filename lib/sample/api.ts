@@ -56,6 +56,34 @@ export function api(
 }
 
 /**
+ * A successful console sign-in. It is logged in us-east-1 without a TLS host (it does not go
+ * through the public API); `mfa` is for IAM and root users, whose record names the device and
+ * the page signed in to (`state` is its opaque tail). IAM Identity Center sign-ins have none.
+ *
+ * @example
+ * consoleLogin({ device: `arn:aws:iam::${SECURITY}:mfa/root-account-mfa-device`, state: '0f1e2d3c4b5a6978' });
+ */
+export function consoleLogin(mfa?: { readonly device: string; readonly state: string }): Call {
+  return {
+    eventSource: 'signin.amazonaws.com',
+    eventName: 'ConsoleLogin',
+    region: 'us-east-1',
+    readOnly: false,
+    requestParameters: null,
+    responseElements: { ConsoleLogin: 'Success' },
+    additionalEventData: mfa
+      ? {
+          LoginTo: `https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_${mfa.state}`,
+          MobileVersion: 'No',
+          MFAIdentifier: mfa.device,
+          MFAUsed: 'Yes',
+        }
+      : { MobileVersion: 'No', MFAUsed: 'No' },
+    eventType: 'AwsConsoleSignIn',
+  };
+}
+
+/**
  * Freezes a call and its parts so it can be reused for many records: the serializer keeps the
  * JSON text of frozen parts instead of producing it again.
  *
@@ -96,7 +124,8 @@ const IAM_PREFIX: Readonly<Record<string, string>> = { monitoring: 'cloudwatch' 
 /**
  * The error a service records when `principalArn` may not make `call`: EC2's
  * `Client.UnauthorizedOperation`, Organizations' `AccessDeniedException`, S3's bare
- * "Access Denied", and IAM's "User: … is not authorized to perform: …" for the rest.
+ * "Access Denied", SNS's `AuthorizationError` (name `resource`, the topic ARN), and IAM's
+ * "User: … is not authorized to perform: …" for the rest.
  *
  * @example
  * denied(rng, iam('ListUsers', true), 'arn:aws:iam::111122223333:user/ci-deployer').errorCode; // 'AccessDenied'
@@ -123,6 +152,10 @@ export function denied(rng: Rng, call: Call, principalArn: string, resource?: st
     return { errorCode: 'AccessDeniedException', errorMessage: "You don't have permissions to access this resource." };
   }
   const on = resource ? ` on resource: ${resource}` : '';
+  if (service === 'sns') {
+    const message = `User: ${principalArn} is not authorized to perform: SNS:${call.action ?? call.eventName}${on}`;
+    return { errorCode: 'AuthorizationError', errorMessage: message };
+  }
   return {
     errorCode: 'AccessDenied',
     errorMessage: `User: ${principalArn} is not authorized to perform: ${action}${on} ${because}`,

@@ -36,7 +36,7 @@ export const AGENTS = {
  * A caller that never changes.
  *
  * @example
- * fixed({ identity, sourceIPAddress: '10.20.5.14', userAgent: CI_AGENT }, 'ci-deployer');
+ * fixed(CI_ACTOR, 'ci-deployer');
  */
 export function fixed(actor: Actor, session: string): (c: ActorCtx) => Caller {
   const caller = { actor, session };

@@ -8,7 +8,7 @@ import { act, type Action } from './action';
 import { api, sessionKey, sessionStart } from './api';
 import { assumeRole } from './iam-calls';
 import { s3Bucket } from './s3-calls';
-import { BUCKETS, INSTANCES } from './inventory';
+import { INSTANCES, bucketsOf } from './inventory';
 import { PRODUCTION, SECURITY, role } from './identities';
 import { iamDate } from './clock';
 import { runInstances } from './ec2-calls';
@@ -61,7 +61,7 @@ export const CONFIG_RECORDER: readonly Action[] = [
     2,
     's3.amazonaws.com',
     (c) => {
-      const own = BUCKETS.filter((x) => x.account === c.account);
+      const own = bucketsOf(c.account);
       const here = own.filter((x) => x.region === c.region);
       const b = c.rng.pick(here.length > 0 ? here : own);
       return s3Bucket('GetBucketAcl', b.region, b.account, b.name, { acl: '' });

@@ -3,21 +3,25 @@
  * attacker's address and clients, and the EC2 instance whose role credentials are stolen.
  */
 
-import { PRODUCTION, accessKeyId, assumedRoleArn, role } from './identities';
+import { PRODUCTION, accessKeyId, assumedRoleArn, iamUser, role } from './identities';
 import { STOLEN_INSTANCE } from './inventory';
+import type { Actor } from './record';
 
 /** The CI/CD IAM user whose key leaks. */
 export const CI_USER = 'ci-deployer';
-/** Its long-term access key. */
-export const CI_KEY = accessKeyId('AKIA', PRODUCTION, CI_USER);
 /** Its ARN. */
 export const CI_ARN = `arn:aws:iam::${PRODUCTION}:user/${CI_USER}`;
-/** The Jenkins host it normally runs on. */
-export const CI_IP = '10.20.5.14';
-/** Its normal client: Terraform on the Jenkins agent. */
-export const CI_AGENT =
-  'APN/1.0 HashiCorp/1.0 Terraform/1.5.7 (+https://www.terraform.io) terraform-provider-aws/5.31.0 ' +
-  '(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go/1.49.13 (go1.21.5; linux; amd64)';
+/**
+ * The CI user as it normally calls: its long-term access key, from the Jenkins host, with
+ * Terraform on the Jenkins agent.
+ */
+export const CI_ACTOR: Actor = Object.freeze({
+  identity: iamUser(PRODUCTION, CI_USER, accessKeyId('AKIA', PRODUCTION, CI_USER)),
+  sourceIPAddress: '10.20.5.14',
+  userAgent:
+    'APN/1.0 HashiCorp/1.0 Terraform/1.5.7 (+https://www.terraform.io) terraform-provider-aws/5.31.0 ' +
+    '(+https://registry.terraform.io/providers/hashicorp/aws) aws-sdk-go/1.49.13 (go1.21.5; linux; amd64)',
+});
 
 /** Where the leaked key is used from. */
 export const ATTACKER_IP = '203.0.113.77';

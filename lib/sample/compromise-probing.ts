@@ -105,15 +105,8 @@ export function recon(tl: Timeline, cli: Actor): void {
 
 function probe(tl: Timeline, rng: Rng, actor: Actor, region: string, [service, name, action, allowed]: Probe): void {
   const call = api(`${service}.amazonaws.com`, name, region, true, null, null, action ? { action } : {});
-  if (allowed) {
-    tl.call(actor, call);
-  } else if (service === 'sns') {
-    const resource = `arn:aws:sns:${region}:${PRODUCTION}:*`;
-    const message = `User: ${actor.identity.arn} is not authorized to perform: SNS:ListTopics on resource: ${resource}`;
-    tl.fail(actor, call, 'AuthorizationError', message);
-  } else {
-    tl.deny(actor, call);
-  }
+  if (allowed) tl.call(actor, call);
+  else tl.deny(actor, call, service === 'sns' ? `arn:aws:sns:${region}:${PRODUCTION}:*` : undefined);
   tl.pause(0, rng.chance(0.1) ? 4 : 1);
 }
 

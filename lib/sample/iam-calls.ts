@@ -3,7 +3,7 @@
  * (logged in us-east-1), STS is called on regional endpoints as current SDKs do.
  */
 
-import type { Rng } from './prng';
+import { BASE64, type Rng } from './prng';
 import type { Call, JsonObject } from './record';
 import { iamDate } from './clock';
 import { assumedRoleArn, uniqueId, type RoleRef } from './identities';
@@ -127,7 +127,7 @@ export function assumeRole(
     {
       credentials: {
         accessKeyId: keyId,
-        sessionToken: rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 96),
+        sessionToken: rng.chars(BASE64, 96),
         expiration: iamDate(ms + durationSeconds * 1000),
       },
       assumedRoleUser: { assumedRoleId: `${r.principalId}:${sessionName}`, arn: assumedRoleArn(r, sessionName) },

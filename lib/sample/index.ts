@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError } from '../errors';
-import { generate } from './generate';
+import { checkOptionNames, countOption } from '../options';
+import { generate, type GenerateSettings } from './generate';
 import type { SampleManifest } from './manifest';
 
 /** The manifest's types. */
@@ -43,32 +44,16 @@ export const SAMPLE_DEFAULTS: { readonly events: number; readonly seed: number }
 const MIN_EVENTS = 1000;
 const KNOWN = ['out', 'events', 'seed', 'onProgress'];
 
-function validate(
-  options: SampleOptions,
-): Required<Omit<SampleOptions, 'onProgress'>> & Pick<SampleOptions, 'onProgress'> {
+function validate(options: SampleOptions): GenerateSettings {
   if (typeof options !== 'object' || options === null) {
     throw new OptionError('options', options, 'generateSample needs an options object, e.g. { out: "./sample" }');
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) {
-      throw new OptionError(
-        key,
-        (options as unknown as Record<string, unknown>)[key],
-        `unknown option "${key}"; known options: ${KNOWN.join(', ')}`,
-      );
-    }
-  }
-  const { out, events = SAMPLE_DEFAULTS.events, seed = SAMPLE_DEFAULTS.seed, onProgress } = options;
+  checkOptionNames(options, KNOWN, 'generateSample');
+  const { out, seed = SAMPLE_DEFAULTS.seed, onProgress } = options;
   if (typeof out !== 'string' || out.trim() === '') {
     throw new OptionError('out', out, 'out must be the folder to write the sample into, e.g. "./sample"');
   }
-  if (typeof events !== 'number' || !Number.isSafeInteger(events) || events < MIN_EVENTS) {
-    throw new OptionError(
-      'events',
-      events,
-      `events must be an integer >= ${MIN_EVENTS} (the stories alone need a few hundred); got ${String(events)}`,
-    );
-  }
+  const events = countOption('generateSample', 'events', options.events, SAMPLE_DEFAULTS.events, { min: MIN_EVENTS });
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
     throw new OptionError('seed', seed, `seed must be an integer; got ${String(seed)}`);
   }

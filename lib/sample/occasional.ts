@@ -3,12 +3,12 @@
  * MFA, from the office) to update the account's security contact.
  */
 
-import { Rng } from './prng';
+import { BASE32, Rng } from './prng';
 import { at, eventTime } from './clock';
-import { api } from './api';
+import { api, consoleLogin } from './api';
 import { SECURITY, root } from './identities';
 import { Timeline, type ScriptedEvent } from './timeline';
-import type { Actor, Call } from './record';
+import type { Actor } from './record';
 
 const BROWSER =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36';
@@ -23,27 +23,12 @@ export function occasionalEvents(seed: number): ScriptedEvent[] {
   const rng = new Rng(seed, 'occasional');
   const tl = new Timeline(rng, SECURITY, at(4, 16, 10, rng.below(60)));
   const signIn: Actor = { identity: root(SECURITY), sourceIPAddress: '192.0.2.10', userAgent: BROWSER };
-  const login: Call = {
-    eventSource: 'signin.amazonaws.com',
-    eventName: 'ConsoleLogin',
-    region: 'us-east-1',
-    readOnly: false,
-    requestParameters: null,
-    responseElements: { ConsoleLogin: 'Success' },
-    additionalEventData: {
-      LoginTo:
-        'https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_0f1e2d3c4b5a6978',
-      MobileVersion: 'No',
-      MFAIdentifier: `arn:aws:iam::${SECURITY}:mfa/root-account-mfa-device`,
-      MFAUsed: 'Yes',
-    },
-    eventType: 'AwsConsoleSignIn',
-  };
-  tl.call(signIn, login).pause(40, 120);
+  const mfa = { device: `arn:aws:iam::${SECURITY}:mfa/root-account-mfa-device`, state: '0f1e2d3c4b5a6978' };
+  tl.call(signIn, consoleLogin(mfa)).pause(40, 120);
   const session: Actor = {
     identity: {
       ...root(SECURITY),
-      accessKeyId: `ASIA${rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`,
+      accessKeyId: `ASIA${rng.chars(BASE32, 16)}`,
       sessionContext: { attributes: { creationDate: eventTime(tl.time - 60_000), mfaAuthenticated: 'true' } },
     },
     sourceIPAddress: '192.0.2.10',

@@ -8,7 +8,7 @@ import { hash32 } from './prng';
 import { Memo } from './memo';
 import type { Zone } from './clock';
 import { act, type Action } from './action';
-import { api, sessionKey, sessionStart } from './api';
+import { api, consoleLogin, sessionKey, sessionStart } from './api';
 import type { Actor, Call, UserIdentity } from './record';
 import type { Persona, ActorCtx, Caller } from './persona';
 import {
@@ -76,36 +76,12 @@ export function personIp(key: string, day: number): string {
   return `10.8.${(h >>> 8) % 32}.${((h >>> 16) % 240) + 10}`;
 }
 
-const SIGNIN = 'signin.amazonaws.com';
-
 function signInActions(spec: PersonSpec): Action[] {
-  const sso = 'sso' in spec.access;
-  const login = act(
-    1,
-    SIGNIN,
-    (): Call => ({
-      eventSource: SIGNIN,
-      eventName: 'ConsoleLogin',
-      region: 'us-east-1',
-      readOnly: false,
-      requestParameters: null,
-      responseElements: { ConsoleLogin: 'Success' },
-      additionalEventData: sso
-        ? { MobileVersion: 'No', MFAUsed: 'No' }
-        : {
-            LoginTo:
-              'https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_a8b1c2d3e4f5a6b7',
-            MobileVersion: 'No',
-            MFAIdentifier: `arn:aws:iam::${spec.account}:mfa/${spec.key}`,
-            MFAUsed: 'Yes',
-          },
-      eventType: 'AwsConsoleSignIn',
-    }),
-    { deniable: false, mode: 'signin' },
-  );
+  const sso = 'sso' in spec.access ? spec.access.sso : undefined;
+  const mfa = sso ? undefined : { device: `arn:aws:iam::${spec.account}:mfa/${spec.key}`, state: 'a8b1c2d3e4f5a6b7' };
+  const login = act(1, 'signin.amazonaws.com', () => consoleLogin(mfa), { deniable: false, mode: 'signin' });
   if (!sso) return [login];
-  const access = spec.access as { sso: 'AdministratorAccess' | 'ReadOnly' };
-  const r = ssoRole(spec.account, access.sso);
+  const r = ssoRole(spec.account, sso);
   const saml = act(
     1,
     'sts.amazonaws.com',

@@ -9,6 +9,8 @@ const HEX = '0123456789abcdef';
 const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 /** The alphabet of AWS key and unique ids (RFC 4648 base32). */
 export const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** The alphabet of base64 tokens (session tokens, S3's `x-amz-id-2`). */
+export const BASE64 = ALNUM + '+/';
 
 function fmix(h: number): number {
   h ^= h >>> 16;

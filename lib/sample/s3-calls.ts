@@ -3,7 +3,7 @@
  * `resources`, and bucket-level management calls; both carry S3's `additionalEventData`.
  */
 
-import type { Rng } from './prng';
+import { BASE64, type Rng } from './prng';
 import type { Call, JsonObject, TrailResource } from './record';
 
 /** Options of an S3 object-level (data event) call. */
@@ -11,6 +11,12 @@ export interface ObjectCallOptions {
   readonly bytesOut?: number;
   readonly bytesIn?: number;
   readonly response?: JsonObject | null;
+}
+
+/** The host an SDK sends for a bucket: virtual-hosted style, path style when the name has a dot. */
+function s3Host(region: string, bucket?: string): string {
+  if (bucket === undefined || bucket.includes('.')) return `s3.${region}.amazonaws.com`;
+  return `${bucket}.s3.${region}.amazonaws.com`;
 }
 
 /**
@@ -29,7 +35,7 @@ export function s3Object(
   key: string,
   options: ObjectCallOptions = {},
 ): Call {
-  const host = bucket.includes('.') ? `s3.${region}.amazonaws.com` : `${bucket}.s3.${region}.amazonaws.com`;
+  const host = s3Host(region, bucket);
   const resources: TrailResource[] = [
     { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${bucket}/${key}` },
     { accountId: bucketAccount, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${bucket}` },
@@ -46,7 +52,7 @@ export function s3Object(
       CipherSuite: 'TLS_AES_128_GCM_SHA256',
       bytesTransferredIn: options.bytesIn ?? 0,
       AuthenticationMethod: 'AuthHeader',
-      'x-amz-id-2': rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 76),
+      'x-amz-id-2': rng.chars(BASE64, 76),
       bytesTransferredOut: options.bytesOut ?? 0,
     },
     resources,
@@ -69,10 +75,7 @@ export function s3Bucket(
   bucket?: string,
   params: JsonObject = {},
 ): Call {
-  const host =
-    bucket === undefined || bucket.includes('.')
-      ? `s3.${region}.amazonaws.com`
-      : `${bucket}.s3.${region}.amazonaws.com`;
+  const host = s3Host(region, bucket);
   const call: Call = {
     eventSource: 's3.amazonaws.com',
     eventName,

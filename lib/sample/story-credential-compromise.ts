@@ -11,7 +11,7 @@ import { at } from './clock';
 import { api, sessionKey, sessionStart } from './api';
 import { getCallerIdentity, iam } from './iam-calls';
 import { s3Bucket, s3Object } from './s3-calls';
-import { PRODUCTION, REGIONS, assumedRole, iamUser, role } from './identities';
+import { PRODUCTION, REGIONS, assumedRole, role } from './identities';
 import { INSTANCES, SECURITY_GROUPS, STACKS, STOLEN_INSTANCE, VICTIM_BUCKET } from './inventory';
 import { ingress, instanceState, runInstances } from './ec2-calls';
 import { EC2_PROBES, enumerate, recon, sweep } from './compromise-probing';
@@ -20,10 +20,8 @@ import type { Actor } from './record';
 import {
   ATTACKER_AGENTS,
   ATTACKER_IP,
-  CI_AGENT,
+  CI_ACTOR,
   CI_ARN,
-  CI_IP,
-  CI_KEY,
   CI_USER,
   STOLEN_AGENT,
   STOLEN_IP,
@@ -35,11 +33,10 @@ const SECRETS = 'secretsmanager.amazonaws.com';
 
 function baseline(rng: Rng): ScriptedEvent[] {
   const tl = new Timeline(rng, PRODUCTION, at(1, 0, 0));
-  const ci: Actor = { identity: iamUser(PRODUCTION, CI_USER, CI_KEY), sourceIPAddress: CI_IP, userAgent: CI_AGENT };
   for (const day of [4, 6, 7, 11, 13, 14, 15]) {
     tl.jump(at(day, 14 + rng.below(6), rng.below(60), rng.below(60)));
-    tl.call(ci, api(CFN, 'DescribeStacks', 'us-east-1', true, { stackName: rng.pick(STACKS) })).pause(2, 20);
-    tl.call(ci, api('ecr.amazonaws.com', 'GetAuthorizationToken', 'us-east-1', true)).pause(5, 40);
+    tl.call(CI_ACTOR, api(CFN, 'DescribeStacks', 'us-east-1', true, { stackName: rng.pick(STACKS) })).pause(2, 20);
+    tl.call(CI_ACTOR, api('ecr.amazonaws.com', 'GetAuthorizationToken', 'us-east-1', true)).pause(5, 40);
   }
   return tl.events;
 }
@@ -115,7 +112,7 @@ function tamper(tl: Timeline, rng: Rng, cli: Actor): void {
 
 function leakedKey(rng: Rng): ScriptedEvent[] {
   const tl = new Timeline(rng, PRODUCTION, at(19, 5, 52, rng.below(60)));
-  const identity = iamUser(PRODUCTION, CI_USER, CI_KEY);
+  const { identity } = CI_ACTOR;
   const cli: Actor = { identity, sourceIPAddress: ATTACKER_IP, userAgent: ATTACKER_AGENTS[0] };
   const script: Actor = { identity, sourceIPAddress: ATTACKER_IP, userAgent: ATTACKER_AGENTS[1] };
   recon(tl, cli);

@@ -74,12 +74,12 @@ function str(obj: { [key: string]: JsonValue } | null | undefined, key: string):
 }
 
 /** Values seen with their time, so lists come out in time order whichever file came first. */
-class Timed {
-  private readonly items: [string, number, string][] = [];
-  add(time: string, value: string): void {
+class Timed<T = string> {
+  private readonly items: [string, number, T][] = [];
+  add(time: string, value: T): void {
     this.items.push([time, this.items.length, value]);
   }
-  values(): string[] {
+  values(): T[] {
     return [...this.items].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1])).map((x) => x[2]);
   }
 }
@@ -111,8 +111,9 @@ export class Tally {
   private readonly keys = new Timed();
   private readonly read = new Timed();
   private readonly deleted = new Timed();
-  private readonly adminGrants = new Timed();
-  private readonly ransom = new Timed();
+  private readonly adminGrants = new Timed<{ userName: string; policyArn: string }>();
+  private readonly ransomBuckets = new Timed();
+  private readonly ransomObjects = new Timed<{ bucket: string; key: string }>();
   private readonly victims = new Set<string>();
   private failedRunInstances = 0;
   private origin: { arn: string; at: string; ip: string } | undefined;
@@ -159,7 +160,7 @@ export class Tally {
         break;
       }
       case 'AttachUserPolicy':
-        this.adminGrants.add(t, `${str(req, 'userName')}\n${str(req, 'policyArn')}`);
+        this.adminGrants.add(t, { userName: str(req, 'userName') ?? '', policyArn: str(req, 'policyArn') ?? '' });
         break;
       case 'CreateAccessKey': {
         const key = r.responseElements?.accessKey;
@@ -167,10 +168,10 @@ export class Tally {
         break;
       }
       case 'CreateBucket':
-        this.ransom.add(t, `bucket\n${str(req, 'bucketName')}`);
+        this.ransomBuckets.add(t, str(req, 'bucketName') ?? '');
         break;
       case 'PutObject':
-        this.ransom.add(t, `object\n${str(req, 'bucketName')}\n${str(req, 'key')}`);
+        this.ransomObjects.add(t, { bucket: str(req, 'bucketName') ?? '', key: str(req, 'key') ?? '' });
         break;
       case 'GetObject':
         this.victims.add(str(req, 'bucketName') ?? '');
@@ -192,10 +193,8 @@ export class Tally {
       background: this.total - meta.scripted,
     };
     const [grant] = this.adminGrants.values();
-    const [adminUserName, attachedPolicyArn] = (grant ?? '\n').split('\n');
-    const ransom = this.ransom.values().map((v) => v.split('\n'));
-    const bucket = ransom.find((v) => v[0] === 'bucket');
-    const note = ransom.find((v) => v[0] === 'object' && v[1] === bucket?.[1]);
+    const [ransomBucket = ''] = this.ransomBuckets.values();
+    const note = this.ransomObjects.values().find((o) => o.bucket === ransomBucket);
     const createdRoles: CreatedRole[] = this.roles
       .values()
       .map((roleName) => ({ roleName, policyArns: this.rolePolicies.get(roleName) ?? [] }));
@@ -239,10 +238,10 @@ export class Tally {
           createdUsers: this.users.values(),
           createdRoles,
           createdAccessKeyIds: this.keys.values(),
-          adminUserName,
-          attachedPolicyArn,
-          ransomBucket: bucket?.[1] ?? '',
-          ransomObject: note?.[2] ?? '',
+          adminUserName: grant?.userName ?? '',
+          attachedPolicyArn: grant?.policyArn ?? '',
+          ransomBucket,
+          ransomObject: note?.key ?? '',
           victimBucket: [...this.victims].sort().join(','),
           objectsRead: this.read.values(),
           objectsDeleted: this.deleted.values(),

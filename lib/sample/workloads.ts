@@ -13,7 +13,7 @@ import { PRODUCTION, SECURITY, accessKeyId, assumedRole, federatedUser, iamUser,
 import type { UserIdentity } from './record';
 import { machine, type ActorCtx, type Caller, type Persona } from './persona';
 import { AGENTS, fixed, instances, lambdaFunction, notebookActor } from './callers';
-import { CI_AGENT, CI_IP, CI_KEY, CI_USER } from './compromise-cast';
+import { CI_ACTOR, CI_USER } from './compromise-cast';
 import { EC2_READS, IAM_READS, s3BucketReads } from './catalog-infra';
 import { CI_DEPLOY } from './catalog-deploy';
 import { KMS_APP, SECRETS_APP, SECURITY_ANALYST, SSM_AGENT, s3Traffic } from './catalog-apps';
@@ -90,10 +90,7 @@ export const WORKLOADS: readonly Persona[] = [
     weight: 7,
     denyRate: 0.004,
     actions: [...CI_DEPLOY, ...s3Traffic(['web-assets-prod', `tf-state-${PRODUCTION}`], 1, 2)],
-    caller: fixed(
-      { identity: iamUser(PRODUCTION, CI_USER, CI_KEY), sourceIPAddress: CI_IP, userAgent: CI_AGENT },
-      CI_USER,
-    ),
+    caller: fixed(CI_ACTOR, CI_USER),
   }),
   machine({
     key: 'web-app',

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSample, parseLogPath, type SampleManifest } from '../../lib/sample';
+import { tempDir } from '../support/cloudtrail-fixtures';
 import {
   isDocumentationAttacker,
   isInternal,
@@ -15,22 +16,19 @@ import {
 const EVENTS = 12_000;
 const FIVE_MINUTES = 5 * 60 * 1000;
 
-let dir: string;
+const { path: dir, cleanup } = tempDir('irbook-sample-');
 let manifest: SampleManifest;
 let files: ParsedFile[];
 let records: ParsedRecord[];
 const progress: [number, number][] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'irbook-sample-'));
   manifest = await generateSample({ out: dir, events: EVENTS, seed: 7, onProgress: (w, t) => progress.push([w, t]) });
   files = readSample(dir);
   records = files.flatMap((f) => f.records);
 });
 
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(cleanup);
 
 describe('the files', () => {
   it('hold exactly the requested number of records, as the manifest says', () => {
@@ -69,10 +67,12 @@ describe('the files', () => {
     expect(problems).toEqual([]);
   });
 
-  it('is one JSON object on one line per file', () => {
-    const text = readFileSync(join(dir, files[0].path));
-    expect(text[0]).toBe(0x1f);
-    expect(text[1]).toBe(0x8b);
+  it('is one gzipped JSON object on one line per file', () => {
+    const body = readFileSync(join(dir, files[0].path));
+    expect([body[0], body[1]]).toEqual([0x1f, 0x8b]);
+    const text = gunzipSync(body).toString('utf8');
+    expect(text).not.toContain('\n');
+    expect(Object.keys(JSON.parse(text) as object)).toEqual(['Records']);
   });
 
   it('cover March 2024 in both accounts and all three regions', () => {

@@ -1,15 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OptionError } from '../../lib/errors';
 import { SAMPLE_DEFAULTS, generateSample, type SampleOptions } from '../../lib/sample';
+import { tempDir } from '../support/cloudtrail-fixtures';
 
-const root = mkdtempSync(join(tmpdir(), 'irbook-sample-opt-'));
+const { path: root, cleanup } = tempDir('irbook-sample-opt-');
 
-afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(cleanup);
 
 async function rejection(options: unknown): Promise<OptionError> {
   const error = await generateSample(options as SampleOptions).then(

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSample, type SampleManifest } from '../../lib/sample';
+import { tempDir } from '../support/cloudtrail-fixtures';
 import {
   authFailuresByArn,
   isDocumentationAttacker,
@@ -13,19 +11,16 @@ import {
   type ParsedRecord,
 } from '../support/sample-reader';
 
-let dir: string;
+const { path: dir, cleanup } = tempDir('irbook-sample-stories-');
 let manifest: SampleManifest;
 let records: ParsedRecord[];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'irbook-sample-stories-'));
   manifest = await generateSample({ out: dir, events: 8000, seed: 2 });
   records = readSample(dir).flatMap((f) => f.records);
 });
 
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(cleanup);
 
 describe('story 1: credential compromise', () => {
   const story = () => manifest.stories.credentialCompromise;
