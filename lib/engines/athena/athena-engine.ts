@@ -9,6 +9,7 @@ import { createClients, type AthenaClients } from './clients';
 import { estimateCostUsd } from './cost';
 import { startQuery, stopQuery, waitForQuery } from './execution';
 import { resolveAthenaOptions, type AthenaEngineOptions, type ResolvedAthenaOptions } from './options';
+import { checkAthenaRules } from './placeholders';
 import { fetchResults } from './results';
 import { whoami, type CallerIdentity } from './whoami';
 
@@ -71,7 +72,9 @@ export class AthenaEngine implements Engine {
 
   /** Runs one query; see Engine.query. */
   async query(query: QueryInput, options: QueryOptions = {}): Promise<QueryResult> {
-    const { text, params } = compileQuery(query);
+    const compiled = compileQuery(query);
+    checkAthenaRules(compiled);
+    const { text, params } = compiled;
     const clients = await this.#clients;
     const started = performance.now();
     const timeout = AbortSignal.timeout(this.options.timeoutMs);

@@ -6,9 +6,8 @@ import type { QueryProgress } from '../../display/progress';
 import { formatBytes } from '../../display/format';
 import { delays, sleep, type PollSchedule } from './backoff';
 import type { ResolvedAthenaOptions } from './options';
-import { athenaLiteral } from './parameters';
 import { retryThrottled } from './throttling';
-import type { SqlValue } from '../../sql';
+import { sqlLiteral, type SqlValue } from '../../sql';
 
 /** The states after which a query changes no more. */
 export const FINAL_STATES = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
@@ -32,7 +31,7 @@ export async function startQuery(
     WorkGroup: options.workgroup,
     QueryExecutionContext: { Catalog: options.catalog, Database: options.database },
     ...(options.outputLocation ? { ResultConfiguration: { OutputLocation: options.outputLocation } } : {}),
-    ...(params.length > 0 ? { ExecutionParameters: params.map(athenaLiteral) } : {}),
+    ...(params.length > 0 ? { ExecutionParameters: params.map(sqlLiteral) } : {}),
     ...(options.resultReuseMaxAgeMinutes > 0
       ? { ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: options.resultReuseMaxAgeMinutes } } }
       : {}),

@@ -5,6 +5,7 @@ import { checkOptionNames } from '../../options';
 import { QueryResult } from '../../result/query-result';
 import type { Column, SkippedFile } from '../../result/types';
 import { compileQuery, type QueryInput } from '../../sql';
+import { checkAthenaRules } from '../athena/placeholders';
 import type { Engine, QueryOptions } from '../engine';
 import { buildScan, spliceTable } from './cloudtrail-scan';
 import { columnNeeds, fieldsToRead, partitionsToRead, type ColumnNeeds } from './column-needs';
@@ -114,6 +115,7 @@ export class LocalEngine implements Engine {
     if (this.#closed) throw new OptionError('engine', 'closed', 'this LocalEngine is closed; open a new one');
     const started = performance.now();
     const compiled = compileQuery(query);
+    checkAthenaRules(compiled);
     const tokens = tokenizeTrino(rewriteTrinoSql(compiled.text));
     const userParams = compiled.params.map(toDuckDBParam);
     let needs: ColumnNeeds = columnNeeds(tokens);

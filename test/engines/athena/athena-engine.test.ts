@@ -108,6 +108,15 @@ describe('AthenaEngine against the stand-in', () => {
     expect(result.rows).toEqual(expected.rows);
   });
 
+  it('refuses ? outside WHERE before sending anything, as the local engine does', async () => {
+    const engine = await athena();
+    const before = requestsFor('StartQueryExecution').length;
+    const query = sql`SELECT ${'triage'} AS stage, count(*) AS n FROM cloudtrail`;
+    await expect(engine.query(query)).rejects.toMatchObject({ name: 'PlaceholderError', clause: 'SELECT' });
+    await expect(local.query(query)).rejects.toMatchObject({ name: 'PlaceholderError', clause: 'SELECT' });
+    expect(requestsFor('StartQueryExecution')).toHaveLength(before);
+  });
+
   it('turns FAILED into a QueryError with the id, the reason and the category', async () => {
     const engine = await athena();
     const error = await engine.query('SELECT no_such_column FROM cloudtrail').catch((e: unknown) => e);

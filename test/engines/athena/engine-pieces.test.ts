@@ -3,12 +3,12 @@ import { DEFAULT_POLL_SCHEDULE, delays, jitteredDelay, sleep } from '../../../li
 import { cloudTrailTableDdl } from '../../../lib/engines/athena/cloudtrail-table';
 import { estimateCostUsd } from '../../../lib/engines/athena/cost';
 import { resolveAthenaOptions } from '../../../lib/engines/athena/options';
-import { athenaLiteral } from '../../../lib/engines/athena/parameters';
+import { sqlLiteral as athenaLiteral } from '../../../lib/sql';
 import { isRetryable, isThrottling, retryThrottled } from '../../../lib/engines/athena/throttling';
 import { CLOUDTRAIL_FIELDS } from '../../../lib/sources/cloudtrail-schema';
 import { optionError } from '../../support/capture';
 
-describe('athenaLiteral', () => {
+describe('sqlLiteral (ExecutionParameters)', () => {
   it('writes each value as a literal that cannot end early', () => {
     expect(athenaLiteral("o'brien' OR '1'='1")).toBe("'o''brien'' OR ''1''=''1'");
     expect(athenaLiteral('')).toBe("''");
