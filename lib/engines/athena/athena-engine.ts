@@ -93,11 +93,14 @@ export class AthenaEngine implements Engine {
 
     let execution;
     try {
-      execution = await waitForQuery(clients.athena, id, this.options.polling, signal, options.onProgress);
+      execution = await waitForQuery(clients.athena, id, this.options.polling, this.options.retry, signal, options.onProgress);
     } catch (error) {
-      if (!signal.aborted) throw fail(`Athena query ${id}: ${(error as Error).message}`, { queryExecutionId: id, cause: error });
-      const stopFailure = await stopQuery(clients.athena, id);
-      throw this.#cancelled(text, id, timeout.aborted, stopFailure);
+      // Whatever ended the watch (an interrupt, a lost connection, AccessDenied on polling),
+      // the query would run on, and be billed, unwatched: stop it before the cell fails.
+      const stopFailure = await stopQuery(clients.athena, id, this.options.retry);
+      if (signal.aborted) throw this.#cancelled(text, id, timeout.aborted, stopFailure);
+      const stopped = stopFailure ? `${stopFailure}; the query may still be running` : 'StopQueryExecution was called';
+      throw fail(`Athena query ${id}: watching it failed: ${(error as Error).message}; ${stopped}`, { queryExecutionId: id, cause: error });
     }
 
     const status = execution.Status ?? {};

@@ -5,6 +5,7 @@ import { checkOptionNames, countOption } from '../../options';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from './backoff';
 import { DEFAULT_COST_PER_TB_USD } from './cost';
 import type { AthenaClients } from './clients';
+import { DEFAULT_RETRY, type RetryPolicy } from './throttling';
 
 /** How to reach Athena and how to run queries there. */
 export interface AthenaEngineOptions {
@@ -24,6 +25,11 @@ export interface AthenaEngineOptions {
   readonly timeoutMs?: number;
   /** How often to poll: first wait, growth, cap. Default 100 ms × 1.5 up to 2 s. */
   readonly polling?: Partial<PollSchedule>;
+  /**
+   * How calls that were throttled, failed on the server or lost the connection are retried:
+   * tries in all and the backoff's base and cap. Default 8 tries, 200 ms, 10 s.
+   */
+  readonly retry?: Partial<RetryPolicy>;
   /** USD per TB scanned, for the estimate on each result. Default 5. */
   readonly costPerTbUsd?: number;
   /** Results with more rows than one GetQueryResults page are read from the CSV in S3. Default 1000. */
@@ -48,6 +54,7 @@ export interface ResolvedAthenaOptions {
   readonly resultReuseMaxAgeMinutes: number;
   readonly timeoutMs: number;
   readonly polling: PollSchedule;
+  readonly retry: RetryPolicy;
   readonly costPerTbUsd: number;
   readonly pageSize: number;
   readonly resultPath: 'auto' | 'page' | 's3';
@@ -55,7 +62,7 @@ export interface ResolvedAthenaOptions {
 }
 
 const NAMES = ['region', 'workgroup', 'outputLocation', 'catalog', 'database', 'resultReuseMaxAgeMinutes', 'timeoutMs',
-  'polling', 'costPerTbUsd', 'pageSize', 'resultPath', 'clients'] as const;
+  'polling', 'retry', 'costPerTbUsd', 'pageSize', 'resultPath', 'clients'] as const;
 
 /** Check the options and fill in the defaults; a wrong one is an OptionError naming it. */
 export function resolveAthenaOptions(options: AthenaEngineOptions): ResolvedAthenaOptions {
@@ -75,6 +82,11 @@ export function resolveAthenaOptions(options: AthenaEngineOptions): ResolvedAthe
   if (!(polling.firstMs > 0 && polling.factor >= 1 && polling.maxMs >= polling.firstMs)) {
     throw new OptionError('polling', options.polling, 'AthenaEngine: polling needs firstMs > 0, factor ≥ 1 and maxMs ≥ firstMs');
   }
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  checkOptionNames(retry, ['attempts', 'baseMs', 'capMs'], 'AthenaEngine retry');
+  if (!(Number.isInteger(retry.attempts) && retry.attempts >= 1 && retry.baseMs >= 0 && retry.capMs >= retry.baseMs)) {
+    throw new OptionError('retry', options.retry, 'AthenaEngine: retry needs a whole number of attempts ≥ 1, baseMs ≥ 0 and capMs ≥ baseMs');
+  }
   const pageSize = countOption('AthenaEngine', 'pageSize', options.pageSize, 1000, { min: 2 });
   if (pageSize > 1000) throw new OptionError('pageSize', pageSize, 'AthenaEngine: pageSize is at most 1000 (GetQueryResults MaxResults)');
   const reuse = countOption('AthenaEngine', 'resultReuseMaxAgeMinutes', options.resultReuseMaxAgeMinutes, 0, { min: 0 });
@@ -92,6 +104,7 @@ export function resolveAthenaOptions(options: AthenaEngineOptions): ResolvedAthe
     resultReuseMaxAgeMinutes: reuse,
     timeoutMs: countOption('AthenaEngine', 'timeoutMs', options.timeoutMs, 30 * 60_000, { min: 1 }),
     polling: Object.freeze(polling),
+    retry: Object.freeze(retry),
     costPerTbUsd: options.costPerTbUsd ?? DEFAULT_COST_PER_TB_USD,
     pageSize,
     resultPath,

@@ -157,6 +157,34 @@ describe('AthenaEngine against the stand-in', () => {
     expect(new Set(starts.map((s) => s.ClientRequestToken)).size).toBe(1);
   });
 
+  it('retries dropped connections like throttling, and still starts the query once', async () => {
+    const engine = await athena({ retry: { baseMs: 1, capMs: 5 } });
+    standin.injectResets('StartQueryExecution', 1);
+    standin.injectResets('GetQueryExecution', 2);
+    const before = requestsFor('StartQueryExecution').length;
+    const result = await engine.query('SELECT 7 AS answer');
+    expect(result.rows).toEqual([[7]]);
+    const starts = requestsFor('StartQueryExecution').slice(before).map((r) => r.body as { ClientRequestToken: string });
+    expect(starts).toHaveLength(2);
+    expect(new Set(starts.map((s) => s.ClientRequestToken)).size).toBe(1);
+  });
+
+  it.each([
+    ['the connection drops on every poll', () => standin.injectResets('GetQueryExecution', 3)],
+    ['polling is refused (AccessDenied)', () => standin.injectErrors('GetQueryExecution', 1, 'AccessDeniedException')],
+  ])('stops the query before failing the cell when %s', async (_case, inject) => {
+    const engine = await athena({ retry: { attempts: 3, baseMs: 1, capMs: 5 } });
+    standin.holdNext();
+    inject();
+    const error = await engine.query('SELECT 1 AS x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryError);
+    expect(error).not.toBeInstanceOf(QueryCancelledError);
+    const id = (error as QueryError).queryExecutionId!;
+    expect(standin.stopped).toContain(id);
+    expect(standin.queries.get(id)?.state).toBe('CANCELLED');
+    expect((error as Error).message).toContain('StopQueryExecution was called');
+  });
+
   it('stops the query when it times out', async () => {
     const engine = await athena({ timeoutMs: 300 });
     standin.holdNext();

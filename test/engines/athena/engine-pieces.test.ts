@@ -50,6 +50,15 @@ describe('retryThrottled', () => {
     expect(isThrottling(throttled())).toBe(true);
     expect(isRetryable(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 503 } }))).toBe(true);
     expect(isRetryable(Object.assign(new Error('bad'), { name: 'InvalidRequestException', $metadata: { httpStatusCode: 400 } }))).toBe(false);
+    // The network failing, as the SDK's own retry strategy classifies it; not a wrong host, not an abort.
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']) {
+      expect(isRetryable(Object.assign(new Error('x'), { code })), code).toBe(true);
+    }
+    expect(isRetryable(new Error('socket hang up'))).toBe(true);
+    expect(isRetryable(Object.assign(new Error('x'), { name: 'TimeoutError' }))).toBe(true);
+    expect(isRetryable(Object.assign(new Error('x'), { code: 'ENOTFOUND' }))).toBe(false);
+    expect(isRetryable(Object.assign(new Error('x'), { name: 'AbortError', code: 'ECONNRESET' }))).toBe(false);
+    expect(isRetryable(Object.assign(new Error('x'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }))).toBe(false);
     let calls = 0;
     const waits: number[] = [];
     const value = await retryThrottled(async () => {

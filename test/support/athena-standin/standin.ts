@@ -49,6 +49,7 @@ interface Injection {
 }
 
 const TARGET_PREFIX = 'AmazonAthena.';
+const RESET = 'connection reset';
 const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
 export class AthenaStandIn {
@@ -153,6 +154,14 @@ export class AthenaStandIn {
     this.#injections.push({ action, injection: { remaining: count, errorName, status } });
   }
 
+  /**
+   * The next `count` calls of `action` get no answer: the server drops the connection, which
+   * the SDK reports as ECONNRESET ("socket hang up"), as a flaky network or proxy does.
+   */
+  injectResets(action: string, count: number): void {
+    this.#injections.push({ action, injection: { remaining: count, errorName: RESET, status: 0 } });
+  }
+
   /** Changes the latencies of queries started from now on. */
   setLatency(latency: Partial<Latency>): void {
     this.#executions.latency = { ...this.#executions.latency, ...latency };
@@ -197,7 +206,10 @@ export class AthenaStandIn {
         }
         const body = parsed as Record<string, unknown>;
         this.requests.push({ action, body });
-        this.#injected(action);
+        if (this.#injected(action) === RESET) {
+          request.socket.destroy();
+          return;
+        }
         sendJson(response, 200, await this.#actions.handle(action, body));
       } catch (error) {
         sendJsonError(response, wireError(error));
@@ -208,7 +220,10 @@ export class AthenaStandIn {
     const action = form.Action ?? '';
     this.requests.push({ action, body: form });
     try {
-      this.#injected(action);
+      if (this.#injected(action) === RESET) {
+        request.socket.destroy();
+        return;
+      }
       if (action !== 'GetCallerIdentity') throw new AwsWireError('InvalidAction', `Could not find operation ${action}`);
       sendCallerIdentity(response, this.callerIdentity);
     } catch (error) {
@@ -216,11 +231,13 @@ export class AthenaStandIn {
     }
   }
 
-  #injected(action: string): void {
+  /** Throws the injected error for `action`, if one is due; returns RESET when the connection is to be dropped. */
+  #injected(action: string): typeof RESET | undefined {
     const found = this.#injections.find((i) => i.action === action && i.injection.remaining > 0);
-    if (!found) return;
+    if (!found) return undefined;
     found.injection.remaining--;
     const { errorName, status } = found.injection;
+    if (errorName === RESET) return RESET;
     const throttling = /Throttl|TooManyRequests/.test(errorName);
     throw new AwsWireError(errorName, throttling ? 'Rate exceeded' : `injected ${errorName}`, status);
   }
