@@ -6,6 +6,7 @@
 
 import { join } from 'node:path';
 import { showHtml } from '../display/notebook';
+import { resolveRegion } from '../engines/athena/settings';
 import { whoami } from '../engines/athena/whoami';
 import { ContainmentFailedError, OptionError } from '../errors';
 import { applyPlan, DEFAULT_MAX_PLAN_AGE_MINUTES } from './apply';
@@ -63,13 +64,9 @@ export async function openContainment(options: ContainmentOptions): Promise<Cont
   if (typeof options.incident !== 'string' || !INCIDENT.test(options.incident)) {
     throw new OptionError('incident', options.incident, `incident: give an id of 1-64 letters, digits and . _ : - (got '${String(options.incident)}')`);
   }
-  const clients = await createContainmentClients(options.region, options.clients);
-  let region: string;
-  try {
-    region = options.region ?? (await clients.ec2.config.region());
-  } catch (error) {
-    throw new OptionError('region', options.region, `region: none given and the SDK has none (set AWS_REGION or pass region): ${(error as Error).message}`);
-  }
+  // The region the Athena engine resolves too ('' or none: AWS_REGION, AWS_DEFAULT_REGION, the SageMaker setup's, the profile's).
+  const region = (await resolveRegion(options.region || undefined, options.clients?.ec2)).value;
+  const clients = await createContainmentClients(region, options.clients);
   const caller = await whoami(clients.sts);
   const context: ContainmentContext = { clients, caller, region, incident: options.incident, now: options.now ?? (() => new Date()) };
   const auditLog = new AuditLog({

@@ -9,9 +9,12 @@ import { DEFAULT_RETRY, type RetryPolicy } from './throttling';
 
 /** How to reach Athena and how to run queries there. */
 export interface AthenaEngineOptions {
-  /** AWS region; default: the SDK's chain (`AWS_REGION`, the profile, the instance). */
+  /**
+   * AWS region. Empty or left out: `AWS_REGION`, `AWS_DEFAULT_REGION`, the region the
+   * SageMaker setup recorded, the profile's, the instance's (see resolveRegion).
+   */
   readonly region?: string;
-  /** Athena workgroup. Default `primary`. */
+  /** Athena workgroup. Empty or left out: `IRBOOK_WORKGROUP`, the SageMaker setup's, else `primary`. */
   readonly workgroup?: string;
   /** Where Athena writes results, `s3://bucket/prefix/`; default: the workgroup's setting. */
   readonly outputLocation?: string;
@@ -44,10 +47,10 @@ export interface AthenaEngineOptions {
   readonly clients?: Partial<AthenaClients>;
 }
 
-/** The options with every default filled in. */
-export interface ResolvedAthenaOptions {
+/** The options checked, with every default filled in but the two found at open: region and workgroup. */
+export interface CheckedAthenaOptions {
   readonly region?: string;
-  readonly workgroup: string;
+  readonly workgroup?: string;
   readonly outputLocation?: string;
   readonly catalog: string;
   readonly database: string;
@@ -64,11 +67,21 @@ export interface ResolvedAthenaOptions {
 const NAMES = ['region', 'workgroup', 'outputLocation', 'catalog', 'database', 'resultReuseMaxAgeMinutes', 'timeoutMs',
   'polling', 'retry', 'costPerTbUsd', 'pageSize', 'resultPath', 'clients'] as const;
 
+/** The options an engine runs with: region and workgroup resolved, and where each came from. */
+export interface ResolvedAthenaOptions extends CheckedAthenaOptions {
+  readonly region: string;
+  readonly workgroup: string;
+  /** Where the region and the workgroup were found, for the setup cell (`AWS_DEFAULT_REGION`, …). */
+  readonly sources: { readonly region: string; readonly workgroup: string };
+}
+
 /** Check the options and fill in the defaults; a wrong one is an OptionError naming it. */
-export function resolveAthenaOptions(options: AthenaEngineOptions): ResolvedAthenaOptions {
+export function resolveAthenaOptions(options: AthenaEngineOptions): CheckedAthenaOptions {
   checkOptionNames(options, NAMES, 'AthenaEngine');
   for (const name of ['region', 'workgroup', 'outputLocation', 'catalog', 'database'] as const) {
     const value: unknown = options[name];
+    // An empty region or workgroup is the settings cell's way of saying "find it".
+    if (value === '' && (name === 'region' || name === 'workgroup')) continue;
     if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
       throw new OptionError(name, value, `AthenaEngine: ${name} must be a non-empty string`);
     }
@@ -96,8 +109,8 @@ export function resolveAthenaOptions(options: AthenaEngineOptions): ResolvedAthe
     throw new OptionError('resultPath', resultPath, "AthenaEngine: resultPath must be 'auto', 'page' or 's3'");
   }
   return {
-    region: options.region,
-    workgroup: options.workgroup ?? 'primary',
+    region: options.region || undefined,
+    workgroup: options.workgroup || undefined,
     outputLocation: options.outputLocation,
     catalog: options.catalog ?? 'AwsDataCatalog',
     database: options.database ?? 'security_analysis',

@@ -102,9 +102,10 @@ describe('estimateCostUsd', () => {
 describe('resolveAthenaOptions', () => {
   it('fills the defaults and names a wrong option', () => {
     const o = resolveAthenaOptions({});
-    expect(o).toMatchObject({ workgroup: 'primary', catalog: 'AwsDataCatalog', database: 'security_analysis', resultReuseMaxAgeMinutes: 0, pageSize: 1000 });
+    expect(o.workgroup).toBeUndefined();
+    expect(o).toMatchObject({ catalog: 'AwsDataCatalog', database: 'security_analysis', resultReuseMaxAgeMinutes: 0, pageSize: 1000 });
     for (const [bad, option] of [
-      [{ workgroup: '' }, 'workgroup'],
+      [{ workgroup: '  ' }, 'workgroup'],
       [{ outputLocation: 'my-bucket/x' }, 'outputLocation'],
       [{ pageSize: 5000 }, 'pageSize'],
       [{ timeoutMs: -1 }, 'timeoutMs'],

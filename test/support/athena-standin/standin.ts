@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { LocalEngine } from '../../../lib/engines/local/local-engine';
-import { AthenaActions } from './actions';
+import { AthenaActions, type WorkGroupSettings } from './actions';
 import { Executions, type FailureSpec, type Latency, type QueryExecutionRecord, type StandInEngine } from './executions';
 import {
   AwsWireError, readBody, sendCallerIdentity, sendJson, sendJsonError, sendXmlError, type CallerIdentity,
@@ -34,6 +34,8 @@ export interface AthenaStandInOptions {
   readonly workGroupOutputLocation?: string | null;
   /** What GetCallerIdentity answers. */
   readonly callerIdentity?: CallerIdentity;
+  /** Whether the workgroup enforces its settings, and the capacity reservations there are. */
+  readonly workGroup?: WorkGroupSettings;
 }
 
 /** One request as received: the action and its parsed body (form fields for STS). */
@@ -112,7 +114,7 @@ export class AthenaStandIn {
       UserId: 'AIDAIRBOOKTESTUSER01',
     };
     const workGroupOutput = options.workGroupOutputLocation === undefined ? `s3://${bucket}/` : options.workGroupOutputLocation;
-    this.#actions = new AthenaActions(executions, workGroupOutput ?? undefined);
+    this.#actions = new AthenaActions(executions, workGroupOutput ?? undefined, options.workGroup);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => void this.#handle(request, response));
   }
 
