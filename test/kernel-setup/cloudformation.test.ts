@@ -82,7 +82,9 @@ describe('CloudFormation template: structure', () => {
     expect(nb.RootAccess).toEqual({ Ref: 'RootAccess' });
     expect(p.RootAccess.Default).toBe('Disabled');
     expect(nb.PlatformIdentifier).toEqual({ Ref: 'PlatformIdentifier' });
-    expect(p.PlatformIdentifier.AllowedValues.sort()).toEqual(['notebook-al2-v3', 'notebook-al2023-v1']);
+    // Amazon Linux 2 notebook instances cannot be created or restarted from 1 July 2026.
+    expect(p.PlatformIdentifier.AllowedValues).toEqual(['notebook-al2023-v1']);
+    expect(p.PlatformIdentifier.Default).toBe('notebook-al2023-v1');
     expect(nb.VolumeSizeInGB).toEqual({ Ref: 'VolumeSizeInGB' });
     expect(nb.DirectInternetAccess).toEqual({ Ref: 'DirectInternetAccess' });
     expect(nb.InstanceMetadataServiceConfiguration).toEqual({ MinimumInstanceMetadataServiceVersion: '2' });
@@ -159,13 +161,63 @@ describe('CloudFormation template: security', () => {
   });
 });
 
+describe('CloudFormation template: what a first run on a real account needs', () => {
+  const env = fakeEnvironment(t);
+  const arn = (kind: string) => `arn:aws:glue:${TEST_REGION}:${TEST_ACCOUNT}:${kind}`;
+
+  it('creates the Glue database it names, and lets the role create tables in that one only', () => {
+    expect(t.Parameters?.CreateGlueDatabase.Default).toBe('true');
+    const db = t.Resources.LogDatabase;
+    expect(db).toMatchObject({ Type: 'AWS::Glue::Database', Condition: 'CreatesDatabase' });
+    expect(db.Properties.DatabaseInput.Name).toEqual({ Ref: 'GlueDatabaseName' });
+    // The grant sits in Fn::If CreatesDatabase: without the database, no CreateTable at all.
+    const conditional = t.Resources.NotebookRole.Properties.Policies[0].PolicyDocument.Statement
+      .filter((s: Record<string, unknown>) => Array.isArray(s['Fn::If']) && s['Fn::If'][0] === 'CreatesDatabase');
+    expect(conditional).toHaveLength(1);
+    const grant = conditional[0]['Fn::If'][1];
+    expect(grant.Action).toBe('glue:CreateTable');
+    const statements = [{ ...grant, where: 'NotebookRole/grant', owner: 'NotebookRole', inline: true, Action: [grant.Action], Resource: grant.Resource } as Statement];
+    const createTable = (resource: string) => evaluate(statements, { action: 'glue:CreateTable', resource }, env).decision;
+    // Athena's CREATE EXTERNAL TABLE is checked on the catalog, the database and the new table.
+    for (const resource of [arn('catalog'), arn(`database/${env.LogDatabase}`), arn(`table/${env.LogDatabase}/cloudtrail`)]) {
+      expect(createTable(resource), resource).toBe('Allow');
+    }
+    for (const resource of [arn('database/default'), arn('table/default/cloudtrail'), arn('table/other_db/cloudtrail')]) {
+      expect(createTable(resource), resource).toBe('ImplicitDeny');
+    }
+    // No other statement of the notebook role creates, changes or deletes Glue objects.
+    const glueWrites = identityStatements(t).filter((s) => s.owner === 'NotebookRole' && s.Sid !== grant.Sid).flatMap((s) => s.Action)
+      .filter((a) => typeof a === 'string' && /^glue:(Create|Update|Delete|Batch(Create|Delete|Update))/.test(a));
+    expect(glueWrites).toEqual([]);
+  });
+
+  it('holds BytesScannedCutoffPerQuery to 0 or Athena\'s 10,000,000-byte minimum', () => {
+    const p = t.Parameters!.BytesScannedCutoffPerQuery;
+    const allowed = (v: string) => new RegExp(p.AllowedPattern).test(v);
+    for (const ok of ['0', '10000000', '10000001', '5000000000000']) expect(allowed(ok), ok).toBe(true);
+    for (const bad of ['9999999', '1', '1000', '-1', '010000000', '1e7', '']) expect(allowed(bad), bad).toBe(false);
+    expect(allowed(p.Default)).toBe(true);
+    expect(t.Resources.AthenaWorkGroup.Properties.WorkGroupConfiguration.BytesScannedCutoffPerQuery)
+      .toEqual({ 'Fn::If': ['HasScanCutoff', { Ref: 'BytesScannedCutoffPerQuery' }, { Ref: 'AWS::NoValue' }] });
+  });
+
+  it('lets the role read the workgroup and whether it runs on a capacity reservation, for the setup cell', () => {
+    const all = identityStatements(t).filter((s) => s.owner === 'NotebookRole');
+    const decide = (action: string, resource: string) => evaluate(all, { action, resource }, env).decision;
+    expect(decide('athena:GetWorkGroup', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:workgroup/${env.AthenaWorkGroup}`)).toBe('Allow');
+    expect(decide('athena:GetCapacityAssignmentConfiguration', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:capacity-reservation/r1`)).toBe('Allow');
+    expect(decide('athena:StartQueryExecution', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:workgroup/primary`)).toBe('ImplicitDeny');
+  });
+});
+
 describe('CloudFormation template: lifecycle configuration', () => {
   it('inlines on-create.sh and on-start.sh unchanged, after a prefix that sets the stack parameters', () => {
     expect(lifecycleProblems(t, FILES)).toEqual([]);
     const prefix = lifecycleParts(t, 'OnStart')?.prefix ?? '';
-    expect(subVariables(prefix).filter((v) => !v.startsWith('AWS::'))).toEqual(['RepositoryUrl', 'RepositoryBranch', 'NodeMajorVersion']);
+    expect(subVariables(prefix).filter((v) => !v.startsWith('AWS::'))).toEqual(['RepositoryUrl', 'RepositoryBranch', 'NodeMajorVersion', 'AthenaWorkGroupName']);
+    expect(prefix).toContain("IRBOOK_AWS_REGION='${AWS::Region}'");
     // The variables the prefix sets are the script's parameters.
-    for (const variable of ['IRBOOK_REPO_URL', 'IRBOOK_BRANCH', 'IRBOOK_NODE_MAJOR']) expect(FILES.OnStart).toContain(`${variable}="\${${variable}:-`);
+    for (const variable of ['IRBOOK_REPO_URL', 'IRBOOK_BRANCH', 'IRBOOK_NODE_MAJOR', 'IRBOOK_AWS_REGION', 'IRBOOK_WORKGROUP']) expect(FILES.OnStart).toContain(`${variable}="\${${variable}:-`);
     // The defaults agree.
     expect(FILES.OnStart).toContain(`IRBOOK_REPO_URL:-${t.Parameters?.RepositoryUrl.Default}}`);
     expect(FILES.OnStart).toContain(`IRBOOK_NODE_MAJOR:-${t.Parameters?.NodeMajorVersion.Default}}`);
@@ -178,6 +230,8 @@ describe('CloudFormation template: lifecycle configuration', () => {
       RepositoryUrl: `https://${'u'.repeat(p.RepositoryUrl.MaxLength - 8)}`,
       RepositoryBranch: 'b'.repeat(p.RepositoryBranch.MaxLength),
       NodeMajorVersion: '22',
+      AthenaWorkGroupName: 'w'.repeat(128),
+      'AWS::Region': 'ap-southeast-5',
     };
     for (const hook of ['OnCreate', 'OnStart'] as const) {
       const parts = lifecycleParts(t, hook);
@@ -267,8 +321,8 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     // No fixed name: a named policy would need CAPABILITY_NAMED_IAM and clash across stacks.
     expect(policy.Properties.ManagedPolicyName).toBeUndefined();
     expect(t.Outputs?.ContainmentPolicyArn).toEqual({ Condition: 'ContainmentEnabled', Description: expect.any(String), Value: { Ref: 'ContainmentPolicy' } });
-    // The only resource with a condition, and nothing unconditional refers to it.
-    expect(Object.entries(t.Resources).filter(([, r]) => r.Condition).map(([name]) => name)).toEqual(['ContainmentPolicy']);
+    // The only resource under this condition, and nothing unconditional refers to it.
+    expect(Object.entries(t.Resources).filter(([, r]) => r.Condition === 'ContainmentEnabled').map(([name]) => name)).toEqual(['ContainmentPolicy']);
     expect(conditionalReferenceProblems(t)).toEqual([]);
     expect(containmentProblems(t)).toEqual([]);
   });
