@@ -201,12 +201,15 @@ describe('CloudFormation template: what a first run on a real account needs', ()
       .toEqual({ 'Fn::If': ['HasScanCutoff', { Ref: 'BytesScannedCutoffPerQuery' }, { Ref: 'AWS::NoValue' }] });
   });
 
-  it('lets the role read the workgroup and whether it runs on a capacity reservation, for the setup cell', () => {
+  it('lets the role query in the stack\'s workgroup and region only, and read how that workgroup is billed', () => {
     const all = identityStatements(t).filter((s) => s.owner === 'NotebookRole');
     const decide = (action: string, resource: string) => evaluate(all, { action, resource }, env).decision;
     expect(decide('athena:GetWorkGroup', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:workgroup/${env.AthenaWorkGroup}`)).toBe('Allow');
     expect(decide('athena:GetCapacityAssignmentConfiguration', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:capacity-reservation/r1`)).toBe('Allow');
+    // Queries run in the stack's workgroup in the stack's region only: why the notebooks take both from the stack.
+    expect(decide('athena:StartQueryExecution', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:workgroup/${env.AthenaWorkGroup}`)).toBe('Allow');
     expect(decide('athena:StartQueryExecution', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:workgroup/primary`)).toBe('ImplicitDeny');
+    expect(decide('athena:StartQueryExecution', `arn:aws:athena:eu-west-1:${TEST_ACCOUNT}:workgroup/${env.AthenaWorkGroup}`)).toBe('ImplicitDeny');
   });
 });
 
