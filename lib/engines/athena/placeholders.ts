@@ -44,8 +44,9 @@ const SUBQUERY_STARTS = new Set(['select', 'with', 'values', 'table']);
 
 /**
  * The clause each `?` of `text` stands in: the innermost query's clause, so a placeholder in
- * the WHERE of a subquery counts as WHERE wherever the subquery sits. Brackets that do not
- * open a subquery (calls, IN lists, `OVER (…)`) belong to the clause around them. Strings,
+ * the WHERE of a subquery counts as WHERE wherever the subquery sits, and so does an
+ * aggregate's `FILTER (WHERE …)`. Other brackets that do not open a subquery (calls, IN
+ * lists, `OVER (…)`) belong to the clause around them. Strings,
  * quoted names and comments are tokens of their own, so a `?` inside them is no placeholder.
  *
  * @example
@@ -60,9 +61,9 @@ export function placeholderClauses(text: string): string[] {
     const level = stack[stack.length - 1]!;
     if (token.kind === 'punct' && (token.text === '(' || token.text === '[')) {
       const next = wordAt(tokens, i + 1);
-      stack.push(next !== undefined && SUBQUERY_STARTS.has(next)
-        ? { clause: level.clause, subquery: true }
-        : { clause: level.clause, subquery: false });
+      // An aggregate's FILTER (WHERE …) is a WHERE clause of its own.
+      if (next === 'where') stack.push({ clause: 'WHERE', subquery: false });
+      else stack.push({ clause: level.clause, subquery: next !== undefined && SUBQUERY_STARTS.has(next) });
     } else if (token.kind === 'punct' && (token.text === ')' || token.text === ']')) {
       if (stack.length > 1) stack.pop();
     } else if (token.kind === 'param') {
@@ -86,8 +87,9 @@ function isWithOrdinality(tokens: readonly TrinoToken[], i: number): boolean {
 }
 
 /**
- * Refuse what Athena would refuse, with the fix in the message: a `?` outside WHERE, a
- * parameter longer than 1,024 characters, a query text over 262,144 bytes.
+ * Refuse what Athena would refuse, with the fix in the message: placeholders and values that
+ * differ in number, a `?` outside WHERE, a parameter longer than 1,024 characters, a query
+ * text over 262,144 bytes.
  *
  * @throws PlaceholderError naming the clause of the first misplaced `?`
  * @throws SqlBuildError for a parameter or query over Athena's size limits
@@ -97,6 +99,12 @@ function isWithOrdinality(tokens: readonly TrinoToken[], i: number): boolean {
  */
 export function checkAthenaRules(query: CompiledQuery): void {
   const clauses = placeholderClauses(query.text);
+  if (clauses.length !== query.params.length) {
+    throw new SqlBuildError(
+      `the query has ${clauses.length} ? placeholder(s) and ${query.params.length} value(s); Athena needs one value per ?. ` +
+        'Build the query with the sql`…` tag, which keeps them in step, instead of writing ? into a string.',
+    );
+  }
   const misplaced = clauses.findIndex((clause) => clause !== 'WHERE');
   if (misplaced >= 0) {
     const clause = clauses[misplaced]!;

@@ -24,6 +24,7 @@ describe('placeholderClauses', () => {
     // Calls, windows, CASE and lambdas inside WHERE stay in WHERE, whatever words they hold.
     ["SELECT a FROM t WHERE extract(hour FROM ?) = 3 AND any_match(xs, x -> x = ?) AND CASE WHEN a = ? THEN true END", ['WHERE', 'WHERE', 'WHERE']],
     ['SELECT row_number() OVER (PARTITION BY a ORDER BY ?) FROM t', ['SELECT']],
+    ['SELECT count(*) FILTER (WHERE a = ?), max(b) FILTER (WHERE c IN (?, ?)) + ? FROM t', ['WHERE', 'WHERE', 'WHERE', 'SELECT']],
     // Not placeholders: inside strings, quoted names and comments.
     [`SELECT '?' AS "?" FROM t -- ?\n/* ? */ WHERE a = ?`, ['WHERE']],
     ['SELECT x, n FROM t CROSS JOIN UNNEST(xs) WITH ORDINALITY AS u(x, n) WHERE n = ?', ['WHERE']],
@@ -45,6 +46,11 @@ describe('checkAthenaRules', () => {
     expect(error).toBeInstanceOf(SqlBuildError);
     expect(error).toMatchObject({ clause: 'SELECT', placeholder: 1 });
     expect((error as Error).message).toMatch(/"triage".*SELECT.*WHERE.*sql\.literal/s);
+  });
+
+  it('needs one value per placeholder, as Athena does', () => {
+    expect(() => checkAthenaRules({ text: 'SELECT 1 FROM t WHERE a = ?', params: [] })).toThrow(/1 \? placeholder\(s\) and 0 value/);
+    expect(() => checkAthenaRules({ text: "SELECT '?' FROM t WHERE a = 1", params: [] })).not.toThrow();
   });
 
   it('accepts the same query with the constant inlined by sql.literal', () => {
