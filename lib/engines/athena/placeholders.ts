@@ -46,8 +46,8 @@ const SUBQUERY_STARTS = new Set(['select', 'with', 'values', 'table']);
  * The clause each `?` of `text` stands in: the innermost query's clause, so a placeholder in
  * the WHERE of a subquery counts as WHERE wherever the subquery sits, and so does an
  * aggregate's `FILTER (WHERE …)`. Other brackets that do not open a subquery (calls, IN
- * lists, `OVER (…)`) belong to the clause around them. Strings,
- * quoted names and comments are tokens of their own, so a `?` inside them is no placeholder.
+ * lists, `OVER (…)`) belong to the clause around them. Strings, quoted names and comments
+ * are tokens of their own, so a `?` inside them is no placeholder.
  *
  * @example
  * placeholderClauses('SELECT ? FROM t WHERE a = ? LIMIT ?'); // ['SELECT', 'WHERE', 'LIMIT']
@@ -70,7 +70,7 @@ export function placeholderClauses(text: string): string[] {
       found.push(level.clause);
     } else if (token.kind === 'word' && level.subquery) {
       const clause = CLAUSES[token.text.toLowerCase()];
-      if (clause !== undefined && !isWithOrdinality(tokens, i)) level.clause = clause;
+      if (clause !== undefined && !continuesClause(tokens, i)) level.clause = clause;
     }
   });
   return found;
@@ -81,9 +81,11 @@ function wordAt(tokens: readonly TrinoToken[], i: number): string | undefined {
   return token?.kind === 'word' ? token.text.toLowerCase() : undefined;
 }
 
-// `UNNEST(…) WITH ORDINALITY` continues the FROM clause; it does not start a WITH.
-function isWithOrdinality(tokens: readonly TrinoToken[], i: number): boolean {
-  return wordAt(tokens, i) === 'with' && wordAt(tokens, i + 1) === 'ordinality';
+// Clause words inside an expression: `UNNEST(…) WITH ORDINALITY` continues the FROM clause,
+// `a IS DISTINCT FROM ?` the WHERE clause.
+function continuesClause(tokens: readonly TrinoToken[], i: number): boolean {
+  const word = wordAt(tokens, i);
+  return (word === 'with' && wordAt(tokens, i + 1) === 'ordinality') || (word === 'from' && wordAt(tokens, i - 1) === 'distinct');
 }
 
 /**

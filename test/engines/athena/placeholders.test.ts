@@ -28,6 +28,8 @@ describe('placeholderClauses', () => {
     // Not placeholders: inside strings, quoted names and comments.
     [`SELECT '?' AS "?" FROM t -- ?\n/* ? */ WHERE a = ?`, ['WHERE']],
     ['SELECT x, n FROM t CROSS JOIN UNNEST(xs) WITH ORDINALITY AS u(x, n) WHERE n = ?', ['WHERE']],
+    ['SELECT a FROM t WHERE a IS DISTINCT FROM ? AND b IS NOT DISTINCT FROM ?', ['WHERE', 'WHERE']],
+    ['SELECT DISTINCT a FROM t WHERE b = ?', ['WHERE']],
     ['? SELECT', ['the start of the query']],
   ])('%s', (text, clauses) => {
     expect(placeholderClauses(text)).toEqual(clauses);
