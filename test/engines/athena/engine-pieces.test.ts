@@ -88,14 +88,16 @@ describe('retryThrottled', () => {
 });
 
 describe('estimateCostUsd', () => {
-  it('bills data scanned rounded up to the MB, 10 MB at least, DDL and failures free', () => {
+  it('bills data scanned rounded up to the MB, 10 MB at least; DDL that scans nothing and failures free', () => {
     const MB = 1024 ** 2;
     const TB = 1024 ** 4;
     expect(estimateCostUsd({ dataScannedBytes: 0, state: 'SUCCEEDED', statementType: 'DML' })).toBeCloseTo((10 * MB / TB) * 5, 12);
     expect(estimateCostUsd({ dataScannedBytes: 100 * MB + 1, state: 'SUCCEEDED' })).toBeCloseTo((101 * MB / TB) * 5, 12);
     expect(estimateCostUsd({ dataScannedBytes: TB, state: 'CANCELLED', costPerTbUsd: 6.75 })).toBeCloseTo(6.75, 9);
     expect(estimateCostUsd({ dataScannedBytes: TB, state: 'FAILED' })).toBe(0);
-    expect(estimateCostUsd({ dataScannedBytes: TB, state: 'SUCCEEDED', statementType: 'DDL' })).toBe(0);
+    expect(estimateCostUsd({ dataScannedBytes: 0, state: 'SUCCEEDED', statementType: 'DDL' })).toBe(0);
+    // A DDL statement that scanned data (a CTAS, whatever its SubstatementType) pays for it.
+    expect(estimateCostUsd({ dataScannedBytes: TB, state: 'SUCCEEDED', statementType: 'DDL' })).toBeCloseTo(5, 9);
   });
 });
 
