@@ -61,7 +61,7 @@ export interface RetryPolicy {
   readonly capMs: number;
 }
 
-/** The default: 8 tries, waits up to 200 ms × 2^n, never more than 10 s (about a minute in all at worst). */
+/** The default: 8 tries, each wait random up to 200 ms × 2^n and at most 10 s (32.4 s in all at worst). */
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ attempts: 8, baseMs: 200, capMs: 10_000 });
 
 /** How retryable calls are retried. */
