@@ -35,14 +35,16 @@ Runs Athena (Trino) SQL over CloudTrail logs with the embedded DuckDB engine. Th
   --file FILE    read the SQL from FILE instead of the argument
   --strict       fail if any log file cannot be read (default: skip it and report it on stderr)
 `,
-  sample: `Usage: irbook sample --out DIR [--events N] [--seed S]
+  sample: `Usage: irbook sample --out DIR [--events N] [--seed S] [--replace]
 
 Writes deterministic sample CloudTrail logs (March 2024, two accounts, three regions) in the
-S3 delivery layout, with both attack stories and a manifest.json of the ground truth.
+S3 delivery layout, with both attack stories and a manifest.json of the ground truth. The
+files are written next to DIR and moved in when all are written: DIR never holds half a sample.
 
   --out DIR      where to write (AWSLogs/… and manifest.json)
   --events N     total events (default ${SAMPLE_DEFAULTS.events})
   --seed S       random seed (default ${SAMPLE_DEFAULTS.seed}); same seed, same bytes
+  --replace      replace an irbook sample already in DIR (never logs irbook did not write)
 `,
   run: `Usage: irbook run NOTEBOOK [-p NAME=VALUE …] [--out DIR] [--timeout SECONDS]
 
@@ -175,7 +177,7 @@ async function sample(args: readonly string[]): Promise<number> {
   const { values } = parsed(() =>
     parseArgs({
       args: [...args],
-      options: { ...HELP_FLAG, out: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' } },
+      options: { ...HELP_FLAG, out: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' }, replace: { type: 'boolean', default: false } },
     }),
   );
   if (values.help) return help('sample');
@@ -188,6 +190,7 @@ async function sample(args: readonly string[]): Promise<number> {
     out: values.out,
     events,
     seed,
+    replace: values.replace,
     onProgress: (written, total) => {
       if (process.stderr.isTTY && performance.now() - lastReport > 500) {
         lastReport = performance.now();
