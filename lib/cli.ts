@@ -10,6 +10,9 @@ import { installKernel } from './jupyter/kernelspec';
 import { parseParameterArgs } from './jupyter/parameters';
 import { runNotebook } from './jupyter/run-notebook';
 import { serveNotebooks } from './jupyter/serve';
+import { queryToFile } from './query-to-file';
+import { formatOf } from './result/write-file';
+import type { QueryStats } from './result/types';
 import { generateSample, SAMPLE_DEFAULTS } from './sample';
 import { bundledSampleDir, ensureSample } from './sample/bundled';
 
@@ -34,6 +37,8 @@ Runs Athena (Trino) SQL over CloudTrail logs with the embedded DuckDB engine. Th
   --format F     table (default), json (an array of row objects) or csv
   --file FILE    read the SQL from FILE instead of the argument
   --strict       fail if any log file cannot be read (default: skip it and report it on stderr)
+  --out FILE     write every row to FILE instead, streamed and with no row limit: CSV for
+                 .csv, JSON lines for .jsonl/.ndjson/.json; FILE appears only when complete
 `,
   sample: `Usage: irbook sample --out DIR [--events N] [--seed S] [--replace]
 
@@ -132,6 +137,7 @@ async function query(args: readonly string[]): Promise<number> {
         format: { type: 'string', default: 'table' },
         file: { type: 'string' },
         strict: { type: 'boolean', default: false },
+        out: { type: 'string' },
       },
     }),
   );
@@ -145,6 +151,7 @@ async function query(args: readonly string[]): Promise<number> {
 
   const engine = await LocalEngine.open({ logs, database: values.db, strict: values.strict });
   try {
+    if (values.out !== undefined) return await queryToOut(engine, text, values.out);
     const result = await engine.query(text);
     if (format === 'table') {
       // The table ends with its own summary and skipped-files warning.
@@ -152,16 +159,27 @@ async function query(args: readonly string[]): Promise<number> {
       return 0;
     }
     process.stdout.write(format === 'json' ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : result.toCsv());
-    const { stats } = result;
-    process.stderr.write(
-      `${result.rowCount} row(s) in ${formatDuration(stats.elapsedMs)}; ${stats.filesRead ?? 0} file(s), ${formatBytes(stats.bytesRead ?? 0)} read\n`);
-    if (stats.filesSkipped.length > 0) {
-      process.stderr.write(`warning: ${stats.filesSkipped.length} file(s) could not be read and are not in the answer:\n`);
-      for (const s of stats.filesSkipped) process.stderr.write(`  ${s.file}: ${s.reason}\n`);
-    }
+    reportStats(result.rowCount, result.stats);
     return 0;
   } finally {
     await engine.close();
+  }
+}
+
+/** `irbook query --out FILE`: every row to FILE, streamed, with no row limit. */
+async function queryToOut(engine: LocalEngine, text: string, file: string): Promise<number> {
+  const format = parsed(() => formatOf(file));
+  const written = await queryToFile(text, file, { engine, format });
+  reportStats(written.rows, written.stats, `written to ${file} (${format})`);
+  return 0;
+}
+
+function reportStats(rows: number, stats: QueryStats, where = ''): void {
+  process.stderr.write(
+    `${rows} row(s)${where ? ` ${where}` : ''} in ${formatDuration(stats.elapsedMs)}; ${stats.filesRead ?? 0} file(s), ${formatBytes(stats.bytesRead ?? 0)} read\n`);
+  if (stats.filesSkipped.length > 0) {
+    process.stderr.write(`warning: ${stats.filesSkipped.length} file(s) could not be read and are not in the answer:\n`);
+    for (const s of stats.filesSkipped) process.stderr.write(`  ${s.file}: ${s.reason}\n`);
   }
 }
 
