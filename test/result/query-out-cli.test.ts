@@ -32,7 +32,7 @@ describe('irbook query --out FILE', () => {
     expect(code).toBe(0);
     expect(stdout).toBe('');
     expect(stderr).toContain(`300 row(s) written to ${out} (jsonl)`);
-    const expected = [...events].sort((a, b) => (a.eventID < b.eventID ? -1 : 1)).map((e) => ({ eventid: e.eventID, eventname: e.eventName }));
+    const expected = [...events].sort((a, b) => (String(a.eventID) < String(b.eventID) ? -1 : 1)).map((e) => ({ eventid: e.eventID, eventname: e.eventName }));
     expect(readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(expected);
   });
 

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 const QUERY = `SELECT eventid, useridentity.username AS who, resources, readonly FROM cloudtrail ORDER BY eventid`;
-const sortedEvents = () => [...events].sort((a, b) => (a.eventID < b.eventID ? -1 : 1));
+const sortedEvents = () => [...events].sort((a, b) => (String(a.eventID) < String(b.eventID) ? -1 : 1));
 
 function leftovers(): string[] {
   return readdirSync(dir.path).filter((name) => name.includes('.partial-'));
@@ -42,7 +42,7 @@ describe('queryToFile', () => {
       sortedEvents().map((e) => ({
         eventid: e.eventID,
         who: e.userIdentity.userName,
-        resources: e.resources!.map((r) => ({ arn: r.ARN, accountid: r.accountId, type: r.type })),
+        resources: (e.resources as { ARN: string; accountId: string; type: string }[]).map((r) => ({ arn: r.ARN, accountid: r.accountId, type: r.type })),
         readonly: String(e.readOnly),
       })),
     );
