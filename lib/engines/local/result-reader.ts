@@ -100,12 +100,20 @@ export async function streamResult(statement: Statement, options: ReadOptions = 
   const decode = wrapping
     ? (chunk: DuckDBDataChunk) => decodeWrapped(chunk, wrapping.plan, types.length)
     : (chunk: DuckDBDataChunk) => decodePlain(chunk, text);
+  // The next chunk is fetched (DuckDB works on its threads) while this one is decoded here.
   async function* chunks(): AsyncGenerator<Value[][]> {
-    for (;;) {
-      if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) return;
-      yield decode(chunk);
+    let next = result.fetchChunk();
+    try {
+      for (;;) {
+        if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+        const chunk = await next;
+        if (!chunk || chunk.rowCount === 0) return;
+        next = result.fetchChunk();
+        yield decode(chunk);
+      }
+    } finally {
+      // A reader that stops early (row limit, abort) leaves one fetch in flight: its outcome is not wanted.
+      next.catch(() => undefined);
     }
   }
   return { columns, chunks: chunks() };
