@@ -11,7 +11,7 @@ import { parseParameterArgs } from './jupyter/parameters';
 import { runNotebook } from './jupyter/run-notebook';
 import { serveNotebooks } from './jupyter/serve';
 import { queryToFile } from './query-to-file';
-import { formatOf } from './result/write-file';
+import { formatOf, type FileFormat } from './result/write-file';
 import type { QueryStats } from './result/types';
 import { generateSample, SAMPLE_DEFAULTS } from './sample';
 import { bundledSampleDir, ensureSample } from './sample/bundled';
@@ -149,9 +149,11 @@ async function query(args: readonly string[]): Promise<number> {
   if (values.file === undefined && positionals.length !== 1) throw new UsageError('give exactly one SQL statement (quote it) or --file FILE');
   const text = values.file !== undefined ? readSql(values.file) : positionals[0]!;
 
+  const out = values.out === undefined ? undefined : { file: values.out, format: parsed(() => formatOf(values.out!)) };
+
   const engine = await LocalEngine.open({ logs, database: values.db, strict: values.strict });
   try {
-    if (values.out !== undefined) return await queryToOut(engine, text, values.out);
+    if (out) return await queryToOut(engine, text, out);
     const result = await engine.query(text);
     if (format === 'table') {
       // The table ends with its own summary and skipped-files warning.
@@ -167,8 +169,7 @@ async function query(args: readonly string[]): Promise<number> {
 }
 
 /** `irbook query --out FILE`: every row to FILE, streamed, with no row limit. */
-async function queryToOut(engine: LocalEngine, text: string, file: string): Promise<number> {
-  const format = parsed(() => formatOf(file));
+async function queryToOut(engine: LocalEngine, text: string, { file, format }: { file: string; format: FileFormat }): Promise<number> {
   const written = await queryToFile(text, file, { engine, format });
   reportStats(written.rows, written.stats, `written to ${file} (${format})`);
   return 0;

@@ -31,7 +31,6 @@ const ONE_DAY = '2024/03/15';
 /** Runs `task` in this process and prints its JSON result (the parent measured the process). */
 async function child(task, args) {
   const irbook = require(DIST);
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const timed = async (f) => {
     const t = performance.now();
     const value = await f();

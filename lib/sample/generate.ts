@@ -24,7 +24,6 @@ import { serializeRecord } from './serialize';
 import type { CloudTrailRecord } from './record';
 import type { SampleManifest } from './manifest';
 import type { Persona } from './persona';
-
 import { GENERATOR } from './version';
 
 export { GENERATOR };
