@@ -10,6 +10,9 @@ import { installKernel } from './jupyter/kernelspec';
 import { parseParameterArgs } from './jupyter/parameters';
 import { runNotebook } from './jupyter/run-notebook';
 import { serveNotebooks } from './jupyter/serve';
+import { queryToFile } from './query-to-file';
+import { formatOf, type FileFormat } from './result/write-file';
+import type { QueryStats } from './result/types';
 import { generateSample, SAMPLE_DEFAULTS } from './sample';
 import { bundledSampleDir, ensureSample } from './sample/bundled';
 
@@ -34,15 +37,19 @@ Runs Athena (Trino) SQL over CloudTrail logs with the embedded DuckDB engine. Th
   --format F     table (default), json (an array of row objects) or csv
   --file FILE    read the SQL from FILE instead of the argument
   --strict       fail if any log file cannot be read (default: skip it and report it on stderr)
+  --out FILE     write every row to FILE instead, streamed and with no row limit: CSV for
+                 .csv, JSON lines for .jsonl/.ndjson/.json; FILE appears only when complete
 `,
-  sample: `Usage: irbook sample --out DIR [--events N] [--seed S]
+  sample: `Usage: irbook sample --out DIR [--events N] [--seed S] [--replace]
 
 Writes deterministic sample CloudTrail logs (March 2024, two accounts, three regions) in the
-S3 delivery layout, with both attack stories and a manifest.json of the ground truth.
+S3 delivery layout, with both attack stories and a manifest.json of the ground truth. The
+files are written next to DIR and moved in when all are written: DIR never holds half a sample.
 
   --out DIR      where to write (AWSLogs/… and manifest.json)
   --events N     total events (default ${SAMPLE_DEFAULTS.events})
   --seed S       random seed (default ${SAMPLE_DEFAULTS.seed}); same seed, same bytes
+  --replace      replace an irbook sample already in DIR (never logs irbook did not write)
 `,
   run: `Usage: irbook run NOTEBOOK [-p NAME=VALUE …] [--out DIR] [--timeout SECONDS]
 
@@ -130,6 +137,7 @@ async function query(args: readonly string[]): Promise<number> {
         format: { type: 'string', default: 'table' },
         file: { type: 'string' },
         strict: { type: 'boolean', default: false },
+        out: { type: 'string' },
       },
     }),
   );
@@ -141,8 +149,11 @@ async function query(args: readonly string[]): Promise<number> {
   if (values.file === undefined && positionals.length !== 1) throw new UsageError('give exactly one SQL statement (quote it) or --file FILE');
   const text = values.file !== undefined ? readSql(values.file) : positionals[0]!;
 
+  const out = values.out === undefined ? undefined : { file: values.out, format: parsed(() => formatOf(values.out!)) };
+
   const engine = await LocalEngine.open({ logs, database: values.db, strict: values.strict });
   try {
+    if (out) return await queryToOut(engine, text, out);
     const result = await engine.query(text);
     if (format === 'table') {
       // The table ends with its own summary and skipped-files warning.
@@ -150,16 +161,26 @@ async function query(args: readonly string[]): Promise<number> {
       return 0;
     }
     process.stdout.write(format === 'json' ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : result.toCsv());
-    const { stats } = result;
-    process.stderr.write(
-      `${result.rowCount} row(s) in ${formatDuration(stats.elapsedMs)}; ${stats.filesRead ?? 0} file(s), ${formatBytes(stats.bytesRead ?? 0)} read\n`);
-    if (stats.filesSkipped.length > 0) {
-      process.stderr.write(`warning: ${stats.filesSkipped.length} file(s) could not be read and are not in the answer:\n`);
-      for (const s of stats.filesSkipped) process.stderr.write(`  ${s.file}: ${s.reason}\n`);
-    }
+    reportStats(result.rowCount, result.stats);
     return 0;
   } finally {
     await engine.close();
+  }
+}
+
+/** `irbook query --out FILE`: every row to FILE, streamed, with no row limit. */
+async function queryToOut(engine: LocalEngine, text: string, { file, format }: { file: string; format: FileFormat }): Promise<number> {
+  const written = await queryToFile(text, file, { engine, format });
+  reportStats(written.rows, written.stats, `written to ${file} (${format})`);
+  return 0;
+}
+
+function reportStats(rows: number, stats: QueryStats, where = ''): void {
+  process.stderr.write(
+    `${rows} row(s)${where ? ` ${where}` : ''} in ${formatDuration(stats.elapsedMs)}; ${stats.filesRead ?? 0} file(s), ${formatBytes(stats.bytesRead ?? 0)} read\n`);
+  if (stats.filesSkipped.length > 0) {
+    process.stderr.write(`warning: ${stats.filesSkipped.length} file(s) could not be read and are not in the answer:\n`);
+    for (const s of stats.filesSkipped) process.stderr.write(`  ${s.file}: ${s.reason}\n`);
   }
 }
 
@@ -175,7 +196,7 @@ async function sample(args: readonly string[]): Promise<number> {
   const { values } = parsed(() =>
     parseArgs({
       args: [...args],
-      options: { ...HELP_FLAG, out: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' } },
+      options: { ...HELP_FLAG, out: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' }, replace: { type: 'boolean', default: false } },
     }),
   );
   if (values.help) return help('sample');
@@ -188,6 +209,7 @@ async function sample(args: readonly string[]): Promise<number> {
     out: values.out,
     events,
     seed,
+    replace: values.replace,
     onProgress: (written, total) => {
       if (process.stderr.isTTY && performance.now() - lastReport > 500) {
         lastReport = performance.now();

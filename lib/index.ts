@@ -20,6 +20,7 @@ export {
   type LocalSettings,
   type QueryResultsOptions,
 } from './query-results';
+export { queryToFile, type FileWritten, type QueryToFileOptions } from './query-to-file';
 
 // Engines.
 export type { Engine, QueryOptions } from './engines/engine';
@@ -49,6 +50,7 @@ export {
   type SkippedFile,
   type Value,
 } from './result';
+export type { FileFormat } from './result/write-file';
 export { renderHtmlTable, renderTextTable, type HtmlTableOptions, type TextTableOptions } from './display';
 export { withProgress, type ProgressOptions, type QueryProgress } from './display/progress';
 
@@ -113,6 +115,7 @@ export {
   OptionError,
   QueryCancelledError,
   QueryError,
+  ResultTooLargeError,
   SkippedFilesError,
   SourceError,
   SqlBuildError,

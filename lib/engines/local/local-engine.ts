@@ -1,16 +1,17 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { formatBytes, formatCount, plural } from '../../display/format';
-import { OptionError, QueryCancelledError, QueryError, SkippedFilesError, SourceError } from '../../errors';
+import { OptionError, QueryCancelledError, QueryError, ResultTooLargeError, SkippedFilesError, SourceError } from '../../errors';
 import { checkOptionNames } from '../../options';
 import { QueryResult } from '../../result/query-result';
-import type { Column, SkippedFile } from '../../result/types';
+import type { SkippedFile } from '../../result/types';
 import { compileQuery, type QueryInput } from '../../sql';
 import { checkAthenaRules } from '../athena/placeholders';
 import type { Engine, QueryOptions } from '../engine';
 import { buildScan, spliceTable } from './cloudtrail-scan';
 import { columnNeeds, fieldsToRead, partitionsToRead, type ColumnNeeds } from './column-needs';
-import { columnKind, toDuckDBParam, toValue } from './duckdb-values';
+import { toDuckDBParam } from './duckdb-values';
 import { LogInventory, type Inventory, type LogFile } from './log-inventory';
+import { DEFAULT_MAX_ROWS, readResult, type ReadOptions } from './result-reader';
 import { tokenizeTrino, type TrinoToken as Token } from './trino/tokens';
 import { rewriteTrinoSql } from './trino-dialect';
 import { installTrinoFunctions } from './trino-functions';
@@ -27,9 +28,11 @@ export interface LocalEngineOptions {
   readonly threads?: number;
   /** DuckDB memory limit, e.g. `'4GB'`. Default: DuckDB's (80% of RAM). */
   readonly memoryLimit?: string;
+  /** Rows a result may have before the query fails (ResultTooLargeError); a query's own `maxRows` wins. Default 250,000. */
+  readonly maxRows?: number;
 }
 
-const OPTION_NAMES = ['logs', 'database', 'strict', 'threads', 'memoryLimit'] as const;
+const OPTION_NAMES = ['logs', 'database', 'strict', 'threads', 'memoryLimit', 'maxRows'] as const;
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
 /** A failing file is left out and the query run again; past this many, something is wrong wholesale. */
 const MAX_FILE_RETRIES = 100;
@@ -46,6 +49,7 @@ export class LocalEngine implements Engine {
   readonly name = 'local';
   readonly database: string;
   readonly strict: boolean;
+  readonly maxRows: number;
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
   readonly #inventory: LogInventory;
@@ -59,6 +63,7 @@ export class LocalEngine implements Engine {
     this.#inventory = inventory;
     this.database = options.database ?? 'security_analysis';
     this.strict = options.strict ?? false;
+    this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     this.#schemas = new Set([this.database.toLowerCase(), 'default', 'security_analysis', 'main']);
   }
 
@@ -72,6 +77,7 @@ export class LocalEngine implements Engine {
     if (options.database !== undefined && !DATABASE_NAME.test(options.database)) {
       throw new OptionError('database', options.database, `database: ${JSON.stringify(options.database)} is not a valid database name`);
     }
+    maxRowsOption(options.maxRows, 'LocalEngine.open');
     const inventory = new LogInventory(roots);
     await inventory.scan();
 
@@ -111,8 +117,9 @@ export class LocalEngine implements Engine {
     return run;
   }
 
-  async #run(query: QueryInput, { signal, onProgress }: QueryOptions): Promise<QueryResult> {
+  async #run(query: QueryInput, { signal, onProgress, maxRows, onRows }: QueryOptions): Promise<QueryResult> {
     if (this.#closed) throw new OptionError('engine', 'closed', 'this LocalEngine is closed; open a new one');
+    const reading = { signal, onRows, maxRows: maxRowsOption(maxRows, 'query') ?? this.maxRows };
     const started = performance.now();
     const compiled = compileQuery(query);
     checkAthenaRules(compiled);
@@ -126,17 +133,11 @@ export class LocalEngine implements Engine {
       onProgress?.({ state: 'RUNNING', detail: `reading ${plural(inventory.files.length, 'log file')}` });
       const spliced = this.#splice(tokens, userParams, needs, inventory);
       try {
-        const reader = await this.#execute(spliced.text, spliced.params, signal, compiled.text);
-        const types = reader.columnTypes();
-        const columns: Column[] = reader.columnNames().map((name, i) => ({
-          name,
-          kind: columnKind(types[i]!),
-          engineType: types[i]!.toString(),
-        }));
+        const { columns, rows } = await this.#execute(spliced.text, spliced.params, reading, compiled.text);
         const read = spliced.references > 0 ? inventory.files : [];
         return new QueryResult({
           columns,
-          rows: reader.convertRows(toValue),
+          rows,
           sql: compiled.text,
           stats: {
             engine: this.name,
@@ -149,6 +150,7 @@ export class LocalEngine implements Engine {
         });
       } catch (error) {
         if (error instanceof QueryCancelledError) throw error;
+        if (error instanceof ResultTooLargeError) throw new ResultTooLargeError(error.limit, { sql: compiled.text, engine: this.name });
         const message = (error as Error).message;
         const bad = attempt < MAX_FILE_RETRIES ? fileNamedIn(message, inventory.files) : undefined;
         if (bad) {
@@ -176,16 +178,15 @@ export class LocalEngine implements Engine {
     return spliced;
   }
 
-  async #execute(text: string, params: readonly DuckDBValue[], signal: AbortSignal | undefined, sqlForErrors: string) {
+  async #execute(text: string, params: readonly DuckDBValue[], reading: ReadOptions, sqlForErrors: string) {
+    const { signal } = reading;
     const cancelled = () =>
       new QueryCancelledError('query cancelled', { sql: sqlForErrors, engine: this.name, state: 'CANCELLED' });
     if (signal?.aborted) throw cancelled();
     const interrupt = () => this.#connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      const prepared = await this.#connection.prepare(text);
-      prepared.bind([...params]);
-      return await prepared.runAndReadAll();
+      return await readResult({ connection: this.#connection, sql: text, params }, reading);
     } catch (error) {
       if (signal?.aborted) throw cancelled();
       throw error;
@@ -207,6 +208,13 @@ export class LocalEngine implements Engine {
 /** DuckDB names the file in its read errors ("Malformed JSON in file …", "not a GZIP stream: …"). */
 function fileNamedIn(message: string, files: readonly LogFile[]): LogFile | undefined {
   return files.find((f) => message.includes(f.path));
+}
+
+/** A `maxRows` option: a whole number >= 1, or Infinity for no limit; undefined when not given. */
+function maxRowsOption(value: unknown, where: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === Infinity || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1)) return value;
+  throw new OptionError('maxRows', value, `${where}: maxRows must be a whole number >= 1 (or Infinity for no limit), got ${String(value)}`);
 }
 
 function firstLine(message: string): string {
