@@ -6,15 +6,15 @@
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import { IrbookError, OptionError } from '../errors';
 import { hasErrorName, readOptional } from './calls';
-import { makePlan, numberSteps, type ContainmentContext } from './context';
+import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { partitionOf } from './guards';
 import { policyText, samePolicy } from './policies';
-import type { AwsCall, Json, Plan, PlanStep, PlanTable } from './types';
+import type { AwsCall, Json, Plan, PlanTable } from './types';
 
 /** Sid of the statement that denies everyone outside the account. */
 export const DENY_OUTSIDE_ACCOUNT_SID = 'IrbookDenyOutsideAccount';
 
-type Draft = Omit<PlanStep, 'id'>;
+type Draft = StepDraft;
 type JsonObject = { readonly [key: string]: Json };
 
 const BLOCK_SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
@@ -155,25 +155,22 @@ function policyStep(bucket: string, account: string, arn: string, state: BucketS
   const statements = statementsOf(state.policy);
   const index = statements.findIndex((s) => s.Sid === DENY_OUTSIDE_ACCOUNT_SID);
   const target = `bucket ${bucket}`;
+  const kind = 'bucket-policy' as const;
   const action = 'Deny access from outside the account';
-  const before = state.policyText ?? null;
+  const before = state.policyText ? state.policyText : null;
   const current = state.policy ? `bucket policy with ${statements.length} statement(s)` : 'no bucket policy';
   if (index >= 0 && samePolicy(statements[index] as Json, deny)) {
-    return { action, target, current, change: `none: the policy already has statement ${DENY_OUTSIDE_ACCOUNT_SID}`, before, undo: { calls: [] } };
+    return { kind, action, target, current, change: `none: the policy already has statement ${DENY_OUTSIDE_ACCOUNT_SID}`, before };
   }
   // The old statements stay, so principals of the account keep the access they had.
   const kept = index >= 0 ? statements.map((s, i) => (i === index ? deny : s)) : [...statements, deny];
   const document: JsonObject = { Version: '2012-10-17', ...state.policy, Statement: kept };
   const owner = { Bucket: bucket, ExpectedBucketOwner: account };
-  const undo =
-    state.policyText === undefined || state.policyText === ''
-      ? s3Call('DeleteBucketPolicy', owner)
-      : s3Call('PutBucketPolicy', { ...owner, Policy: state.policyText });
   const change =
     index >= 0
       ? `replace statement ${DENY_OUTSIDE_ACCOUNT_SID}: deny every principal outside account ${account} (AWS services excepted)`
       : `add statement ${DENY_OUTSIDE_ACCOUNT_SID}: deny every principal outside account ${account} (AWS services excepted); the other statements are kept`;
-  return { action, target, current, change, before, call: s3Call('PutBucketPolicy', { ...owner, Policy: policyText(document) }), undo: { calls: [undo] } };
+  return { kind, action, target, current, change, before, call: s3Call('PutBucketPolicy', { ...owner, Policy: policyText(document) }) };
 }
 
 function blockSettings(block: PublicAccessBlockConfiguration | undefined): Record<(typeof BLOCK_SETTINGS)[number], boolean> {
@@ -196,23 +193,20 @@ function blockStep(bucket: string, account: string, block: PublicAccessBlockConf
   const owner = { Bucket: bucket, ExpectedBucketOwner: account };
   const settings = blockSettings(block);
   const base = {
+    kind: 'bucket-public-access-block' as const,
     action: 'Turn on Block Public Access',
     target: `bucket ${bucket}`,
     current: describeBlock(block),
     before: block ? { ...settings } : null,
   };
   if (BLOCK_SETTINGS.every((name) => settings[name])) {
-    return { ...base, change: 'none: all four Block Public Access settings are already on', undo: { calls: [] } };
+    return { ...base, change: 'none: all four Block Public Access settings are already on' };
   }
   const allOn = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
-  const undo = block
-    ? s3Call('PutPublicAccessBlock', { ...owner, PublicAccessBlockConfiguration: { ...settings } })
-    : s3Call('DeletePublicAccessBlock', owner);
   return {
     ...base,
     change: 'turn on all four Block Public Access settings: public ACLs and public policies are ignored and refused',
     call: s3Call('PutPublicAccessBlock', { ...owner, PublicAccessBlockConfiguration: allOn }),
-    undo: { calls: [undo] },
   };
 }
 

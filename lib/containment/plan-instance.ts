@@ -7,9 +7,10 @@
 import type { Instance, InstanceNetworkInterface } from '@aws-sdk/client-ec2';
 import { ContainmentRefusedError, IrbookError, OptionError } from '../errors';
 import { hasErrorName, IAM_NOT_FOUND, readOptional, stepOutput } from './calls';
-import { makePlan, numberSteps, type ContainmentContext } from './context';
+import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { callerPrincipal, partitionOf } from './guards';
-import type { AwsCall, Json, Plan, PlanStep, PlanTable } from './types';
+import { defaultEgress } from './step-kinds';
+import type { AwsCall, Json, Plan, PlanTable } from './types';
 
 /** Options of {@link planInstanceIsolation}. */
 export interface InstanceIsolationOptions {
@@ -22,7 +23,7 @@ export interface InstanceIsolationOptions {
 /** The quarantine group's name when none is given. */
 export const DEFAULT_QUARANTINE_GROUP_NAME = 'irbook-quarantine';
 
-type Draft = Omit<PlanStep, 'id'>;
+type Draft = StepDraft;
 
 interface ProfileAssociation {
   readonly associationId: string;
@@ -47,12 +48,6 @@ interface Interface {
 /** Tag Auto Scaling puts on the instances it launches. */
 const AUTO_SCALING_TAG = 'aws:autoscaling:groupName';
 
-/** Rules EC2 gives a new security group; the quarantine group must lose them. */
-function defaultEgress(ipv6: boolean): Json {
-  const permission: Record<string, Json> = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
-  if (ipv6) permission.Ipv6Ranges = [{ CidrIpv6: '::/0' }];
-  return [permission];
-}
 
 /**
  * Plan the isolation of an EC2 instance from its current state. Nothing is changed: `apply`
@@ -296,11 +291,9 @@ function ec2Call(command: string, input: { readonly [key: string]: Json }): AwsC
 
 function terminationStep(instanceId: string, protectedNow: boolean): Draft {
   const set = (value: boolean): AwsCall => ec2Call('ModifyInstanceAttribute', { InstanceId: instanceId, DisableApiTermination: { Value: value } });
-  const base = { action: 'Turn on termination protection', target: `instance ${instanceId}`, before: { disableApiTermination: protectedNow } };
-  if (protectedNow) {
-    return { ...base, current: 'termination protection is on', change: 'none: termination protection is already on', undo: { calls: [] } };
-  }
-  return { ...base, current: 'termination protection is off', change: 'turn termination protection on', call: set(true), undo: { calls: [set(false)] } };
+  const base = { kind: 'instance-termination-protection' as const, action: 'Turn on termination protection', target: `instance ${instanceId}`, before: { disableApiTermination: protectedNow } };
+  if (protectedNow) return { ...base, current: 'termination protection is on', change: 'none: termination protection is already on' };
+  return { ...base, current: 'termination protection is off', change: 'turn termination protection on', call: set(true) };
 }
 
 /** Create the quarantine group, then strip the outbound rule EC2 gives every new group. */
@@ -308,6 +301,7 @@ function createGroupSteps(incident: string, groupName: string, vpcId: string, ip
   const groupId = stepOutput(createId, 'GroupId');
   const egress = defaultEgress(ipv6);
   const create: Draft = {
+    kind: 'quarantine-group-create',
     action: 'Create quarantine security group',
     target: `security group ${groupName} in ${vpcId}`,
     current: `${vpcId} has no security group named ${groupName}`,
@@ -319,16 +313,15 @@ function createGroupSteps(incident: string, groupName: string, vpcId: string, ip
       VpcId: vpcId,
       TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'irbook:incident', Value: incident }] }],
     }),
-    undo: { calls: [ec2Call('DeleteSecurityGroup', { GroupId: groupId })] },
   };
   const revoke: Draft = {
+    kind: 'quarantine-group-egress',
     action: 'Remove outbound rules of quarantine group',
     target: `security group ${groupName} in ${vpcId}`,
     current: `a new group allows all outbound traffic${ipv6 ? ' (IPv4 and IPv6)' : ''}`,
     change: 'remove the allow-all outbound rule: no traffic in or out',
     before: { groupName, vpcId, egress },
     call: ec2Call('RevokeSecurityGroupEgress', { GroupId: groupId, IpPermissions: egress }),
-    undo: { calls: [ec2Call('AuthorizeSecurityGroupEgress', { GroupId: groupId, IpPermissions: egress })] },
   };
   return [create, revoke];
 }
@@ -340,33 +333,33 @@ function describeGroups(groups: Interface['groups']): string {
 function interfaceStep(eni: Interface, groupId: Json, groupName: string, existing: FoundGroup | undefined): Draft {
   const setGroups = (ids: readonly Json[]): AwsCall => ec2Call('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: eni.id, Groups: [...ids] });
   const base = {
+    kind: 'interface-groups' as const,
     action: 'Move network interface to quarantine group',
     target: `network interface ${eni.id} (device ${eni.deviceIndex})`,
     current: `in ${describeGroups(eni.groups)}`,
     before: { networkInterfaceId: eni.id, groups: eni.groups.map((g) => ({ id: g.id, name: g.name })) },
   };
   if (existing && eni.groups.length === 1 && eni.groups[0]?.id === existing.id) {
-    return { ...base, change: `none: already only in ${groupName}`, undo: { calls: [] } };
+    return { ...base, change: `none: already only in ${groupName}` };
   }
   const where = typeof groupId === 'string' ? `${groupName} (${groupId})` : `${groupName} (created above)`;
   return {
     ...base,
     change: `replace all its groups with ${where}`,
     call: setGroups([groupId]),
-    undo: { calls: [setGroups(eni.groups.map((g) => g.id))] },
   };
 }
 
 function profileStep(instanceId: string, association: ProfileAssociation): Draft {
   const roles = association.roles.map((role) => role.name).join(', ') || 'no role';
   return {
+    kind: 'instance-profile',
     action: 'Detach instance profile',
     target: `instance ${instanceId}`,
     current: `instance profile ${association.profileArn} (role ${roles})`,
     change: 'detach the instance profile: no new credentials from the instance metadata service',
     before: { associationId: association.associationId, instanceProfileArn: association.profileArn, roles: association.roles.map((r) => ({ ...r })) },
     call: ec2Call('DisassociateIamInstanceProfile', { AssociationId: association.associationId }),
-    undo: { calls: [ec2Call('AssociateIamInstanceProfile', { InstanceId: instanceId, IamInstanceProfile: { Arn: association.profileArn } })] },
   };
 }
 
@@ -378,6 +371,7 @@ function snapshotSteps(incident: string, instance: Instance): Draft[] {
     const device = mapping.DeviceName ?? '';
     return [
       {
+        kind: 'volume-snapshot',
         action: 'Snapshot volume as evidence',
         target: `volume ${volumeId} (${device})`,
         current: `${device} of ${instanceId}${mapping.Ebs?.DeleteOnTermination ? ', deleted when the instance terminates' : ''}`,
@@ -397,7 +391,6 @@ function snapshotSteps(incident: string, instance: Instance): Draft[] {
             },
           ],
         }),
-        undo: { cannot: "a snapshot is evidence: it is kept. Delete it by hand (DeleteSnapshot with the SnapshotId in this step's audit entry) when the case is closed" },
       },
     ];
   });

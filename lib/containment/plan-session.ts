@@ -5,12 +5,12 @@
  */
 
 import { OptionError } from '../errors';
-import { makePlan, numberSteps, type ContainmentContext } from './context';
+import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { sessionNameOf } from './identity';
 import { permissionsTable } from './permissions';
 import { denySessionPolicy, policyText, samePolicy } from './policies';
 import { readRole, readRolePolicy } from './role-state';
-import type { AwsCall, Plan, PlanStep } from './types';
+import type { Plan } from './types';
 
 /** Options of {@link planSessionDeny}. */
 export interface SessionDenyOptions {
@@ -57,21 +57,16 @@ export async function planSessionDeny(context: ContainmentContext, role: string,
   const permissions = await permissionsTable(context, state.identity, state.role.PermissionsBoundary?.PermissionsBoundaryArn);
 
   const when = before ? `issued before ${before.toISOString()}` : 'whenever issued';
-  const base = { action: 'Deny one session name', target: `role ${roleName}: ${policyName}`, before: { policyName, document: existing } };
-  let step: Omit<PlanStep, 'id'>;
+  const base = { kind: 'role-inline-policy' as const, action: 'Deny one session name', target: `role ${roleName}: ${policyName}`, before: { policyName, document: existing } };
+  let step: StepDraft;
   if (existing !== null && samePolicy(existing, wanted)) {
-    step = { ...base, current: 'present', change: 'none: this session is already denied', undo: { calls: [] } };
+    step = { ...base, current: 'present', change: 'none: this session is already denied' };
   } else {
-    const restore: AwsCall =
-      existing === null
-        ? { service: 'iam', command: 'DeleteRolePolicy', input: { RoleName: roleName, PolicyName: policyName } }
-        : { service: 'iam', command: 'PutRolePolicy', input: { RoleName: roleName, PolicyName: policyName, PolicyDocument: policyText(existing) } };
     step = {
       ...base,
       current: existing === null ? 'absent' : 'present, with other content (kept in the audit log)',
       change: `deny all to aws:userid ${roleId}:${sessionName}, sessions ${when}`,
       call: { service: 'iam', command: 'PutRolePolicy', input: { RoleName: roleName, PolicyName: policyName, PolicyDocument: policyText(wanted) } },
-      undo: { calls: [restore] },
     };
   }
   const notes = [

@@ -7,12 +7,12 @@
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
 import { OptionError } from '../errors';
 import { IAM_NOT_FOUND, readOptional } from './calls';
-import { makePlan, numberSteps, type ContainmentContext } from './context';
+import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { refuseOtherAccount, refuseOwnPrincipal } from './guards';
 import { parseIdentity } from './identity';
 import { permissionsTable } from './permissions';
 import { DENY_ALL_POLICY_NAME, decodePolicyDocument, denyAllPolicy, policyText, samePolicy } from './policies';
-import type { AwsCall, Json, Plan, PlanStep, PlanTable } from './types';
+import type { Json, Plan, PlanTable } from './types';
 
 /** The changes a user plan can make, in the order they run. */
 export type UserStep = 'deny-all' | 'deactivate-keys' | 'delete-login-profile';
@@ -84,7 +84,7 @@ export async function planUserContainment(context: ContainmentContext, user: str
   const inWindow = (date: Date | undefined): boolean =>
     Boolean(date && options.window && date >= options.window.start && date <= options.window.end);
   const notes: string[] = [];
-  const steps: Omit<PlanStep, 'id'>[] = [];
+  const steps: StepDraft[] = [];
 
   if (wanted.includes('deny-all')) {
     const existing = denyPolicy ? decodePolicyDocument(denyPolicy.PolicyDocument) : null;
@@ -151,46 +151,37 @@ function checkSteps(steps: readonly UserStep[] | undefined): readonly UserStep[]
   return ALL_STEPS.filter((s) => steps.includes(s));
 }
 
-function denyAllStep(userName: string, existing: Json): Omit<PlanStep, 'id'> {
+function denyAllStep(userName: string, existing: Json): StepDraft {
   const wanted = denyAllPolicy();
-  const base = { action: 'Attach deny-all inline policy', target: `user ${userName}: ${DENY_ALL_POLICY_NAME}`, before: { policyName: DENY_ALL_POLICY_NAME, document: existing } };
-  if (existing !== null && samePolicy(existing, wanted)) {
-    return { ...base, current: 'present', change: 'none: already denies everything', undo: { calls: [] } };
-  }
-  const restore: AwsCall =
-    existing === null
-      ? { service: 'iam' as const, command: 'DeleteUserPolicy', input: { UserName: userName, PolicyName: DENY_ALL_POLICY_NAME } }
-      : { service: 'iam' as const, command: 'PutUserPolicy', input: { UserName: userName, PolicyName: DENY_ALL_POLICY_NAME, PolicyDocument: policyText(existing) } };
+  const base = {
+    kind: 'user-deny-all' as const,
+    action: 'Attach deny-all inline policy',
+    target: `user ${userName}: ${DENY_ALL_POLICY_NAME}`,
+    before: { policyName: DENY_ALL_POLICY_NAME, document: existing },
+  };
+  if (existing !== null && samePolicy(existing, wanted)) return { ...base, current: 'present', change: 'none: already denies everything' };
   return {
     ...base,
     current: existing === null ? 'absent' : 'present, with other content (kept in the audit log)',
     change: 'deny every action on every resource',
     call: { service: 'iam', command: 'PutUserPolicy', input: { UserName: userName, PolicyName: DENY_ALL_POLICY_NAME, PolicyDocument: policyText(wanted) } },
-    undo: { calls: [restore] },
   };
 }
 
-function keyStep(userName: string, key: AccessKeyMetadata, lastUsed: string, createdInWindow: boolean): Omit<PlanStep, 'id'> {
+function keyStep(userName: string, key: AccessKeyMetadata, lastUsed: string, createdInWindow: boolean): StepDraft {
   const id = key.AccessKeyId ?? '';
   const status = key.Status ?? 'unknown';
   const created = key.CreateDate ? iso(key.CreateDate) : '?';
   const current = `${status}; created ${created}${createdInWindow ? ' (during the incident window)' : ''}; last used ${lastUsed}`;
   const before = { accessKeyId: id, status, created, lastUsed };
-  const base = { action: 'Deactivate access key', target: `${id} of user ${userName}`, current, before };
-  if (status !== 'Active') return { ...base, change: 'none: already inactive', undo: { calls: [] } };
-  return {
-    ...base,
-    change: 'Inactive',
-    call: { service: 'iam', command: 'UpdateAccessKey', input: { UserName: userName, AccessKeyId: id, Status: 'Inactive' } },
-    undo: { calls: [{ service: 'iam', command: 'UpdateAccessKey', input: { UserName: userName, AccessKeyId: id, Status: 'Active' } }] },
-  };
+  const base = { kind: 'user-access-key' as const, action: 'Deactivate access key', target: `${id} of user ${userName}`, current, before };
+  if (status !== 'Active') return { ...base, change: 'none: already inactive' };
+  return { ...base, change: 'Inactive', call: { service: 'iam', command: 'UpdateAccessKey', input: { UserName: userName, AccessKeyId: id, Status: 'Inactive' } } };
 }
 
-function loginProfileStep(userName: string, profile: { CreateDate?: Date; PasswordResetRequired?: boolean } | undefined): Omit<PlanStep, 'id'> {
-  const base = { action: 'Delete console password', target: `user ${userName}` };
-  if (!profile) {
-    return { ...base, current: 'no console password', change: 'none: cannot sign in to the console', before: null, undo: { calls: [] } };
-  }
+function loginProfileStep(userName: string, profile: { CreateDate?: Date; PasswordResetRequired?: boolean } | undefined): StepDraft {
+  const base = { kind: 'user-login-profile' as const, action: 'Delete console password', target: `user ${userName}` };
+  if (!profile) return { ...base, current: 'no console password', change: 'none: cannot sign in to the console', before: null };
   const created = profile.CreateDate ? iso(profile.CreateDate) : '?';
   return {
     ...base,
@@ -198,9 +189,6 @@ function loginProfileStep(userName: string, profile: { CreateDate?: Date; Passwo
     change: 'delete the login profile',
     before: { loginProfile: true, created, passwordResetRequired: profile.PasswordResetRequired ?? false },
     call: { service: 'iam', command: 'DeleteLoginProfile', input: { UserName: userName } },
-    undo: {
-      cannot: `a deleted password cannot be restored: when ${userName} is cleared, set a new one with CreateLoginProfile (PasswordResetRequired: true). It existed, created ${created}.`,
-    },
   };
 }
 

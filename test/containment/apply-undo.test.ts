@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetGroupPolicyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
+import { CreateSecurityGroupCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ beforeEach(async () => {
   mockUser(aws);
   aws.iam.on(GetGroupPolicyCommand).resolves({ PolicyDocument: encoded({ Version: '2012-10-17', Statement: [] }) });
   dir = mkdtempSync(join(tmpdir(), 'irbook-audit-'));
-  log = new AuditLog({ file: join(dir, 'audit.jsonl') });
+  log = new AuditLog({ file: join(dir, 'audit.jsonl'), headDir: join(dir, 'heads') });
   plan = await planUserContainment(aws.context, USER_ARN, { keys: [SEEN_KEY] });
   aws.iam.resetHistory();
   aws.sts.resetHistory();
@@ -69,8 +69,8 @@ describe('applyPlan guards', () => {
 
   it('refuses before any change when the audit log cannot be written', async () => {
     mkdirSync(join(dir, 'is-a-folder.jsonl'));
-    const broken = new AuditLog({ file: join(dir, 'is-a-folder.jsonl') });
-    await expect(applyPlan(aws.context, broken, plan, { confirm: ACCOUNT })).rejects.toThrow(/cannot write the audit log .*nothing was changed/);
+    const broken = new AuditLog({ file: join(dir, 'is-a-folder.jsonl'), headDir: join(dir, 'heads') });
+    await expect(applyPlan(aws.context, broken, plan, { confirm: ACCOUNT })).rejects.toMatchObject({ name: 'AuditLogError', message: expect.stringMatching(/is-a-folder.jsonl: cannot be read .*nothing was changed/) });
     expect(aws.changes()).toEqual([]);
   });
 });
@@ -94,8 +94,9 @@ describe('applyPlan', () => {
       account: ACCOUNT,
       caller: { arn: ANALYST_ARN, account: ACCOUNT },
       target: `${SEEN_KEY} of user ${USER}`,
+      planTarget: USER_ARN,
+      kind: 'user-access-key',
       before: { accessKeyId: SEEN_KEY, status: 'Active' },
-      undo: { calls: [{ service: 'iam', command: 'UpdateAccessKey', input: { UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Active' } }] },
     });
     expect(entries[2]?.before).toMatchObject({ loginProfile: true, created: '2024-03-19T06:55:00Z' });
     expect(Date.parse(entries[0]?.time ?? '')).toBe(NOW.getTime());
@@ -135,46 +136,83 @@ describe('applyPlan', () => {
     expect(retry.steps[0]).toMatchObject({ outcome: 'already-applied', detail: `applied earlier (${NOW.toISOString()}); not repeated` });
   });
 
-  it('fills in a value an earlier step returned, in later calls and in the recorded undo', async () => {
+  it('fills in a value an earlier step returned, in later calls, and undo derives its calls from the logged response', async () => {
+    const instance = 'i-0123456789abcdef0';
     const synthetic = makePlan(aws.context, NOW, {
       kind: 'ec2-instance',
-      name: 'i-0123456789abcdef0',
+      name: instance,
       title: 'isolate',
       account: ACCOUNT,
-      target: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0123456789abcdef0`,
+      target: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${instance}`,
       steps: [
         {
           id: '1',
+          kind: 'quarantine-group-create',
           action: 'Create quarantine group',
-          target: 'vpc-1',
+          target: 'vpc-0abc1234',
           current: 'absent',
           change: 'create',
-          before: null,
-          call: { service: 'ec2', command: 'CreateSecurityGroup', input: { GroupName: 'irbook-quarantine', Description: 'q', VpcId: 'vpc-1' } },
-          undo: { calls: [{ service: 'ec2', command: 'DeleteSecurityGroup', input: { GroupId: stepOutput('1', 'GroupId') } }] },
+          before: { groupName: 'irbook-quarantine', vpcId: 'vpc-0abc1234', exists: false },
+          call: { service: 'ec2', command: 'CreateSecurityGroup', input: { GroupName: 'irbook-quarantine', Description: 'q', VpcId: 'vpc-0abc1234' } },
         },
         {
           id: '2',
+          kind: 'interface-groups',
           action: 'Move interface',
-          target: 'eni-1',
-          current: 'sg-old',
+          target: 'eni-0abc1234',
+          current: 'sg-0old0000',
           change: 'quarantine',
-          before: { groups: ['sg-old'] },
-          call: { service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-1', Groups: [stepOutput('1', 'GroupId')] } },
-          undo: { calls: [{ service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-1', Groups: ['sg-old'] } }] },
+          before: { networkInterfaceId: 'eni-0abc1234', groups: [{ id: 'sg-0old0000', name: 'web' }] },
+          call: { service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-0abc1234', Groups: [stepOutput('1', 'GroupId')] } },
         },
       ],
     });
-    aws.ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-0quarantine' });
+    expect(synthetic.steps[0]?.undo).toEqual({ calls: [{ service: 'ec2', command: 'DeleteSecurityGroup', input: { GroupId: stepOutput('1', 'GroupId') } }] });
+    aws.ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-0quarantine1' });
+    aws.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: instance, NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0abc1234' }] }] }] });
     await applyPlan(aws.context, log, synthetic, { confirm: ACCOUNT });
-    expect(aws.changes()[1]).toEqual({ service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-1', Groups: ['sg-0quarantine'] } });
+    expect(aws.changes()[1]).toEqual({ service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-0abc1234', Groups: ['sg-0quarantine1'] } });
     const entries = readAuditLog(log.file);
-    expect(entries[0]?.response).toEqual({ GroupId: 'sg-0quarantine' });
-    expect(entries[0]?.undo).toEqual({ calls: [{ service: 'ec2', command: 'DeleteSecurityGroup', input: { GroupId: 'sg-0quarantine' } }] });
+    expect(entries[0]?.response).toEqual({ GroupId: 'sg-0quarantine1' });
+    expect(entries[0]).not.toHaveProperty('undo');
+    aws.ec2.resetHistory();
+    await undoPlan(aws.context, log, synthetic, { confirm: ACCOUNT });
+    expect(aws.changes()).toEqual([
+      { service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-0abc1234', Groups: ['sg-0old0000'] } },
+      { service: 'ec2', command: 'DeleteSecurityGroup', input: { GroupId: 'sg-0quarantine1' } },
+    ]);
+  });
+
+  it('refuses an interface that is no longer attached to the plan\'s instance', async () => {
+    const instance = 'i-0123456789abcdef0';
+    const synthetic = makePlan(aws.context, NOW, {
+      kind: 'ec2-instance',
+      name: instance,
+      title: 'isolate',
+      account: ACCOUNT,
+      target: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${instance}`,
+      steps: [
+        {
+          id: '1',
+          kind: 'interface-groups',
+          action: 'Move interface',
+          target: 'eni-0abc1234',
+          current: 'sg-0old0000',
+          change: 'quarantine',
+          before: { networkInterfaceId: 'eni-0abc1234', groups: [{ id: 'sg-0old0000', name: 'web' }] },
+          call: { service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-0abc1234', Groups: ['sg-0quarantine1'] } },
+        },
+      ],
+    });
+    await applyPlan(aws.context, log, synthetic, { confirm: ACCOUNT });
+    aws.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: instance, NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0other000' }] }] }] });
+    aws.ec2.resetHistory();
+    await expect(undoPlan(aws.context, log, synthetic, { confirm: ACCOUNT })).rejects.toMatchObject({ name: 'StepRefusedError', step: '1' });
+    expect(aws.changes()).toEqual([]);
   });
 
   it('copies the log to S3 after every entry', async () => {
-    const s3Log = new AuditLog({ file: join(dir, 's3.jsonl'), s3Uri: 's3://ir-evidence.example/containment-audit/', s3Client: aws.context.clients.s3, incident: 'IR-2024-0319' });
+    const s3Log = new AuditLog({ file: join(dir, 's3.jsonl'), headDir: join(dir, 'heads'), s3Uri: 's3://ir-evidence.example/containment-audit/', s3Client: aws.context.clients.s3, incident: 'IR-2024-0319' });
     await applyPlan(aws.context, s3Log, plan, { confirm: ACCOUNT });
     const puts = aws.s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
     expect(puts).toHaveLength(3);
@@ -242,7 +280,7 @@ describe('undoPlan', () => {
       ['1', 'undone'],
     ]);
     expect(aws.changes().map((c) => c.command)).toEqual(['UpdateAccessKey', 'DeleteUserPolicy']);
-    await expect(undoPlan(aws.context, log, 'iam-user/nobody/20240101T000000.000Z', { confirm: ACCOUNT })).rejects.toThrow(/has no entry for plan iam-user\/nobody/);
+    await expect(undoPlan(aws.context, log, 'iam-user/nobody/20240101T000000.000Z', { confirm: ACCOUNT })).rejects.toMatchObject({ name: 'TargetNotFoundError', target: 'iam-user/nobody/20240101T000000.000Z' });
   });
 
   it('reports a failed undo and what was not tried', async () => {

@@ -18,6 +18,8 @@ beforeEach(async () => {
   mockUser(aws);
   aws.iam.on(GetGroupPolicyCommand).resolves({ PolicyDocument: encoded({ Version: '2012-10-17', Statement: [] }) });
   dir = mkdtempSync(join(tmpdir(), 'irbook-session-'));
+  // The audit log's chain head goes to the state folder: keep it in the test's folder.
+  process.env.XDG_STATE_HOME = join(dir, 'state');
   ir = await openContainment({ incident: 'IR-2024-0319', region: 'us-east-1', auditLog: join(dir, 'audit.jsonl'), clients: aws.context.clients, now: () => NOW });
   shown = [];
   // Outside a kernel, plans and reports are written as text: capture them.

@@ -13,12 +13,12 @@ function sources(filter: (file: string) => boolean): string[] {
     .map((file) => readFileSync(join(DIR, file), 'utf8'));
 }
 
-/** Changes and undos the plans write as data: `service:Command`. */
+/** Changes the plans write as data, and the undo calls step-kinds.ts derives: `service:Command`. */
 export function plannedCalls(): Set<string> {
   const calls = new Set<string>();
-  for (const source of sources((file) => file.startsWith('plan-'))) {
-    for (const m of source.matchAll(/service: '(iam|ec2|s3)'(?: as const)?, command: '(\w+)'/g)) calls.add(`${m[1]}:${m[2]}`);
-    for (const m of source.matchAll(/(ec2|s3)Call\('(\w+)'/g)) calls.add(`${m[1]}:${m[2]}`);
+  for (const source of sources((file) => file.startsWith('plan-') || file === 'step-kinds.ts')) {
+    for (const m of source.matchAll(/service: '([\w-]+)'(?: as const)?, command: '(\w+)'/g)) calls.add(`${m[1]}:${m[2]}`);
+    for (const m of source.matchAll(/\b(iam|ec2|s3|autoscaling|ssoAdmin)(?:Call)?\('(\w+)'/g)) calls.add(`${m[1] === 'ssoAdmin' ? 'sso' : m[1]}:${m[2]}`);
   }
   return calls;
 }
