@@ -7,6 +7,7 @@
 import type { Instance, InstanceNetworkInterface } from '@aws-sdk/client-ec2';
 import { ContainmentRefusedError, IrbookError, OptionError } from '../errors';
 import { hasErrorName, IAM_NOT_FOUND, readOptional, stepOutput } from './calls';
+import { everyPage } from './pages';
 import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { callerPrincipal, partitionOf } from './guards';
 import { defaultEgress } from './step-kinds';
@@ -148,14 +149,14 @@ async function readInstance(context: ContainmentContext, instanceId: string): Pr
   const ec2 = await import('@aws-sdk/client-ec2');
   const notFound = (cause?: unknown): IrbookError =>
     new IrbookError(`instance ${instanceId} was not found in region ${context.region} of account ${context.caller.account}`, { cause });
-  let out;
+  let reservations;
   try {
-    out = await context.clients.ec2.send(new ec2.DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    reservations = await everyPage(ec2.paginateDescribeInstances({ client: context.clients.ec2 }, { InstanceIds: [instanceId] }), (page) => page.Reservations);
   } catch (error) {
     if (hasErrorName(error, 'InvalidInstanceID.NotFound')) throw notFound(error);
     throw error;
   }
-  const instance = (out?.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
+  const instance = reservations.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
   if (!instance) throw notFound();
   const state = instance.State?.Name;
   // A terminated instance has no interfaces or volumes left to act on.
@@ -187,32 +188,14 @@ async function readTerminationProtection(context: ContainmentContext, instanceId
   return out?.DisableApiTermination?.Value === true;
 }
 
-/** Every page of a paginated EC2 read. */
-async function allPages<T>(read: (token: string | undefined) => Promise<{ items: readonly T[]; next: string | undefined }>): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await read(token);
-    items.push(...page.items);
-    token = page.next;
-  } while (token);
-  return items;
-}
-
-function withToken<T extends object>(input: T, token: string | undefined): T {
-  return token ? { ...input, NextToken: token } : input;
-}
-
 async function readProfileAssociations(context: ContainmentContext, instanceId: string): Promise<ProfileAssociation[]> {
   const ec2 = await import('@aws-sdk/client-ec2');
   const filters = [
     { Name: 'instance-id', Values: [instanceId] },
     { Name: 'state', Values: ['associated'] },
   ];
-  const associations = await allPages(async (token) => {
-    const out = await context.clients.ec2.send(new ec2.DescribeIamInstanceProfileAssociationsCommand(withToken({ Filters: filters }, token)));
-    return { items: out?.IamInstanceProfileAssociations ?? [], next: out?.NextToken };
-  });
+  const client = context.clients.ec2;
+  const associations = await everyPage(ec2.paginateDescribeIamInstanceProfileAssociations({ client }, { Filters: filters }), (page) => page.IamInstanceProfileAssociations);
   const result: ProfileAssociation[] = [];
   for (const association of associations) {
     const profileArn = association.IamInstanceProfile?.Arn;
@@ -252,10 +235,8 @@ async function readQuarantineGroups(context: ContainmentContext, groupName: stri
     { Name: 'group-name', Values: [groupName] },
     { Name: 'vpc-id', Values: [...vpcIds] },
   ];
-  const groups = await allPages(async (token) => {
-    const out = await context.clients.ec2.send(new ec2.DescribeSecurityGroupsCommand(withToken({ Filters: filters }, token)));
-    return { items: out?.SecurityGroups ?? [], next: out?.NextToken };
-  });
+  const client = context.clients.ec2;
+  const groups = await everyPage(ec2.paginateDescribeSecurityGroups({ client }, { Filters: filters }), (page) => page.SecurityGroups);
   const found = new Map<string, FoundGroup>();
   for (const group of groups) {
     if (!group.GroupId || !group.VpcId || group.GroupName !== groupName) continue;
@@ -276,10 +257,8 @@ async function readQuarantineGroups(context: ContainmentContext, groupName: stri
 /** The VPCs with an IPv6 block: a group created there also allows all outbound IPv6. */
 async function readIpv6Vpcs(context: ContainmentContext, vpcIds: readonly string[]): Promise<Set<string>> {
   const ec2 = await import('@aws-sdk/client-ec2');
-  const vpcs = await allPages(async (token) => {
-    const out = await context.clients.ec2.send(new ec2.DescribeVpcsCommand(withToken({ VpcIds: [...vpcIds] }, token)));
-    return { items: out?.Vpcs ?? [], next: out?.NextToken };
-  });
+  const client = context.clients.ec2;
+  const vpcs = await everyPage(ec2.paginateDescribeVpcs({ client }, { VpcIds: [...vpcIds] }), (page) => page.Vpcs);
   const live = new Set(['associated', 'associating']);
   const withIpv6 = vpcs.filter((vpc) => (vpc.Ipv6CidrBlockAssociationSet ?? []).some((block) => live.has(block.Ipv6CidrBlockState?.State ?? '')));
   return new Set(withIpv6.flatMap((vpc) => (vpc.VpcId ? [vpc.VpcId] : [])));

@@ -10,6 +10,7 @@ import { IAM_NOT_FOUND, readOptional } from './calls';
 import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { refuseOtherAccount, refuseOwnPrincipal } from './guards';
 import { parseIdentity } from './identity';
+import { everyPage } from './pages';
 import { permissionsTable } from './permissions';
 import { DENY_ALL_POLICY_NAME, decodePolicyDocument, denyAllPolicy, policyText, samePolicy } from './policies';
 import type { Json, Plan, PlanTable } from './types';
@@ -56,13 +57,7 @@ export async function planUserContainment(context: ContainmentContext, user: str
   if (!got?.User) throw new OptionError('user', user, `no IAM user '${userName}' in account ${context.caller.account}`);
   const arn = got.User.Arn ?? `arn:aws:iam::${context.caller.account}:user/${userName}`;
 
-  const keys: AccessKeyMetadata[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await client.send(new iam.ListAccessKeysCommand({ UserName: userName, Marker: marker }));
-    keys.push(...(page?.AccessKeyMetadata ?? []));
-    marker = page?.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  const keys = await everyPage(iam.paginateListAccessKeys({ client }, { UserName: userName }), (page) => page.AccessKeyMetadata);
   const lastUsed = new Map<string, string>();
   for (const key of keys) {
     if (!key.AccessKeyId) continue;
@@ -77,7 +72,7 @@ export async function planUserContainment(context: ContainmentContext, user: str
   const loginProfile = wanted.includes('delete-login-profile')
     ? await readOptional(() => client.send(new iam.GetLoginProfileCommand({ UserName: userName })), ...IAM_NOT_FOUND)
     : undefined;
-  const mfa = await client.send(new iam.ListMFADevicesCommand({ UserName: userName }));
+  const devices = await everyPage(iam.paginateListMFADevices({ client }, { UserName: userName }), (page) => page.MFADevices);
   const permissions = await permissionsTable(context, identity, got.User.PermissionsBoundary?.PermissionsBoundaryArn);
 
   const seen = options.keys ? new Set(options.keys) : undefined;
@@ -106,7 +101,6 @@ export async function planUserContainment(context: ContainmentContext, user: str
   }
   if (wanted.includes('delete-login-profile')) steps.push(loginProfileStep(userName, loginProfile?.LoginProfile));
 
-  const devices = mfa?.MFADevices ?? [];
   const tables: PlanTable[] = [
     {
       title: `Access keys of ${userName}`,

@@ -11,6 +11,7 @@ import type { ContainmentContext } from './context';
 import { StepRefusedError, TargetNotFoundError } from './errors';
 import { checkBeforeActing } from './guards';
 import { planHistory } from './history';
+import { everyPage } from './pages';
 import type { AuditLog, NewAuditEntry } from './audit-log';
 import { deriveUndo, planTarget, type PlanTarget } from './step-kinds';
 import type { AuditEntry, AwsCall, ContainmentReport, Plan, StepReport, Undo } from './types';
@@ -165,8 +166,8 @@ async function undoOf(context: ContainmentContext, target: PlanTarget, entry: Au
 
 async function instanceInterfaces(context: ContainmentContext, instanceId: string): Promise<string[]> {
   const ec2 = await import('@aws-sdk/client-ec2');
-  const out = await context.clients.ec2.send(new ec2.DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-  return (out?.Reservations ?? []).flatMap((r) => r.Instances ?? []).flatMap((i) => i.NetworkInterfaces ?? []).flatMap((n) => (n.NetworkInterfaceId ? [n.NetworkInterfaceId] : []));
+  const reservations = await everyPage(ec2.paginateDescribeInstances({ client: context.clients.ec2 }, { InstanceIds: [instanceId] }), (page) => page.Reservations);
+  return reservations.flatMap((r) => r.Instances ?? []).flatMap((i) => i.NetworkInterfaces ?? []).flatMap((n) => (n.NetworkInterfaceId ? [n.NetworkInterfaceId] : []));
 }
 
 function describeCalls(calls: readonly AwsCall[]): string {

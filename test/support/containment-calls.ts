@@ -23,11 +23,12 @@ export function plannedCalls(): Set<string> {
   return calls;
 }
 
-/** Reads (and the audit log's S3 copy) sent with the SDK's command classes: `service:Command`. */
+/** Reads (and the audit log's S3 copy) sent with the SDK's command classes or paginators: `service:Command`. */
 export function sentCommands(): Set<string> {
   const calls = new Set<string>();
   for (const source of sources(() => true)) {
     for (const m of source.matchAll(/new (iam|ec2|s3)\.(\w+)Command\(/g)) calls.add(`${m[1]}:${m[2]}`);
+    for (const m of source.matchAll(/\b(iam|ec2|s3)\.paginate(\w+)\(/g)) calls.add(`${m[1]}:${m[2]}`);
     if (/new PutObjectCommand\(/.test(source)) calls.add('s3:PutObject');
   }
   return calls;
