@@ -6,12 +6,12 @@
 
 import { join } from 'node:path';
 import { showHtml } from '../display/notebook';
-import { whoami } from '../engines/athena/whoami';
 import { ContainmentFailedError, OptionError } from '../errors';
 import { applyPlan, DEFAULT_MAX_PLAN_AGE_MINUTES } from './apply';
 import { AuditLog } from './audit-log';
 import { createContainmentClients, type ContainmentClients } from './clients';
 import type { ContainmentContext } from './context';
+import { identify } from './credentials';
 import { parseIdentity } from './identity';
 import { permissionsTable } from './permissions';
 import { planBucketLockdown } from './plan-bucket';
@@ -54,6 +54,7 @@ const INCIDENT = /^[\w.:-]{1,64}$/;
 /**
  * Open a containment session: make the clients, ask STS who is calling, and say so.
  *
+ * @throws CredentialsError when there are no working AWS credentials (one short message: what was tried, how to fix it)
  * @example
  * const ir = await openContainment({ incident: 'IR-2024-0319', region: 'us-east-1' });
  * const plan = await ir.planUser('arn:aws:iam::111122223333:user/ci-deployer');
@@ -70,7 +71,7 @@ export async function openContainment(options: ContainmentOptions): Promise<Cont
   } catch (error) {
     throw new OptionError('region', options.region, `region: none given and the SDK has none (set AWS_REGION or pass region): ${(error as Error).message}`);
   }
-  const caller = await whoami(clients.sts);
+  const caller = await identify(clients.sts, region);
   const context: ContainmentContext = { clients, caller, region, incident: options.incident, now: options.now ?? (() => new Date()) };
   const auditLog = new AuditLog({
     file: options.auditLog || join(process.cwd(), 'irbook-audit', `${options.incident}.jsonl`),

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetGroupPolicyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { inspect } from 'node:util';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CredentialsError } from '../../lib/containment/errors';
 import { ContainmentRefusedError, OptionError } from '../../lib/errors';
 import { openContainment, type Containment } from '../../lib/containment/containment';
 import { encoded, mockUser, SEEN_KEY, USER, USER_ARN } from './iam-fixtures';
@@ -69,5 +72,27 @@ describe('a containment session', () => {
     expect(ir.history(plan.id).map((e) => `${e.operation} ${e.step} ${e.outcome}`)).toEqual(['apply 1 applied', 'undo 1 undone']);
     ir.showHistory();
     expect(shown.join('')).toMatch(/UNDONE[\s\S]*2 entries/);
+  });
+});
+
+describe('opening a session without credentials', () => {
+  it('fails with one short CredentialsError: what was tried, the three fixes, the region; no stack trace when shown', async () => {
+    const bare = mockedAws();
+    bare.sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    const error = await openContainment({ incident: 'IR-1', region: 'eu-west-1', clients: bare.context.clients }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error).toMatchObject({ name: 'CredentialsError', region: 'eu-west-1', reason: 'Could not load credentials from any providers', tried: expect.stringContaining("default chain") });
+    const shown = inspect(error);
+    expect(shown.startsWith('CredentialsError: no working AWS credentials (region eu-west-1)')).toBe(true);
+    for (const fix of ['AWS_PROFILE', 'aws sso login --profile', 'instance role']) expect(shown).toContain(fix);
+    expect(shown).not.toMatch(/^\s+at /m);
+  });
+
+  it('passes other failures through as they are', async () => {
+    const bare = mockedAws();
+    bare.sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError' }));
+    const error = await openContainment({ incident: 'IR-1', region: 'eu-west-1', clients: bare.context.clients }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(CredentialsError);
+    expect((error as Error).message).toContain('connect ETIMEDOUT');
   });
 });
