@@ -22,6 +22,27 @@ export class StepRefusedError extends ContainmentRefusedError {
   }
 }
 
+/** Which guard refused: see lib/containment/guards.ts. */
+export type Guard = 'confirm' | 'account' | 'own-principal' | 'stale-plan' | 'service-linked-role' | 'identity-center-role' | 'notebook-instance';
+
+/**
+ * A guard refused before any change: `confirm` missing or wrong, the credentials in another
+ * account, the target is the caller itself (or the instance it may run on), a role IAM cannot
+ * change, or the plan is too old.
+ */
+export class GuardRefusedError extends ContainmentRefusedError {
+  override readonly name: string = 'GuardRefusedError';
+  constructor(
+    readonly guard: Guard,
+    /** The plan id, or what the plan would act on. */
+    readonly target: string,
+    /** What is wrong and what to do, for a person (also the message). */
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
 /** The state changed since the plan read it: its record of the state before would be wrong. */
 export class DriftError extends ContainmentRefusedError {
   override readonly name: string = 'DriftError';

@@ -5,6 +5,20 @@ export { applyPlan, DEFAULT_MAX_PLAN_AGE_MINUTES, type ApplyOptions } from './ap
 export { undoPlan, type UndoOptions } from './undo';
 export { AuditLog, readAuditLog, type AuditLogOptions } from './audit-log';
 export { createContainmentClients, type ContainmentClients } from './clients';
+export {
+  AuditLogError,
+  CredentialsError,
+  DriftError,
+  GuardRefusedError,
+  MissingPermissionError,
+  StepRefusedError,
+  TamperedLogError,
+  TargetNotFoundError,
+  TargetStateError,
+  type Guard,
+} from './errors';
+export { deriveUndo, planTarget, STEP_KINDS, type PlanTarget, type StepKind, type StepRecord } from './step-kinds';
+export { everyPage } from './pages';
 export type { ContainmentContext } from './context';
 export { callerPrincipal, type CallerPrincipal } from './guards';
 export { parseIdentity, sessionNameOf, type IamIdentity } from './identity';

@@ -4,7 +4,8 @@
  */
 
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
-import { IrbookError, OptionError } from '../errors';
+import { OptionError } from '../errors';
+import { MissingPermissionError, TargetNotFoundError, TargetStateError } from './errors';
 import { hasErrorName, readOptional } from './calls';
 import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { partitionOf } from './guards';
@@ -94,12 +95,14 @@ async function readBucket(context: ContainmentContext, bucket: string, account: 
 }
 
 function readError(error: unknown, bucket: string, account: string): unknown {
-  if (hasErrorName(error, 'NoSuchBucket')) return new IrbookError(`bucket ${bucket} does not exist`, { cause: error });
+  if (hasErrorName(error, 'NoSuchBucket')) return new TargetNotFoundError(`bucket ${bucket}`, 'it does not exist', { cause: error });
   // S3 answers 405 to GetBucketPolicy from another account, 403 when the owner is not the expected one.
   if (hasErrorName(error, 'AccessDenied', 'Forbidden', 'MethodNotAllowed')) {
-    return new IrbookError(
-      `cannot read bucket ${bucket} (${(error as Error).name}): the credentials lack s3:GetBucketPolicy or s3:GetBucketPublicAccessBlock, or the bucket is not owned by account ${account} (irbook locks down only buckets of the credentials' account)`,
-      { cause: error },
+    return new MissingPermissionError(
+      '-',
+      `bucket ${bucket}`,
+      's3:GetBucketPolicy, s3:GetBucketPublicAccessBlock',
+      `${(error as Error).name}: the credentials lack them, or the bucket is not owned by account ${account} (irbook locks down only buckets of the credentials' account)`,
     );
   }
   return error;
@@ -111,10 +114,10 @@ function parsePolicy(bucket: string, text: string | undefined): JsonObject | und
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new IrbookError(`the policy of bucket ${bucket} is not JSON: ${(error as Error).message}`, { cause: error });
+    throw new TargetStateError(`bucket ${bucket}`, `its policy is not JSON: ${(error as Error).message}`, { cause: error });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new IrbookError(`the policy of bucket ${bucket} is not a JSON object`);
+    throw new TargetStateError(`bucket ${bucket}`, 'its policy is not a JSON object');
   }
   return parsed as JsonObject;
 }

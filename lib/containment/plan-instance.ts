@@ -5,7 +5,8 @@
  */
 
 import type { Instance, InstanceNetworkInterface } from '@aws-sdk/client-ec2';
-import { ContainmentRefusedError, IrbookError, OptionError } from '../errors';
+import { OptionError } from '../errors';
+import { GuardRefusedError, TargetNotFoundError, TargetStateError } from './errors';
 import { hasErrorName, IAM_NOT_FOUND, readOptional, stepOutput } from './calls';
 import { everyPage } from './pages';
 import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
@@ -55,7 +56,7 @@ const AUTO_SCALING_TAG = 'aws:autoscaling:groupName';
  * runs the plan.
  *
  * @throws OptionError when `instanceId` or `quarantineGroupName` is malformed, or the quarantine group has rules
- * @throws ContainmentRefusedError when the instance runs as the caller's role (it may run this notebook)
+ * @throws GuardRefusedError when the instance runs as the caller's role (it may run this notebook)
  * @example
  * const plan = await planInstanceIsolation(context, 'i-0abc1234def567890');
  */
@@ -147,8 +148,8 @@ function checkGroupName(name: string): void {
 
 async function readInstance(context: ContainmentContext, instanceId: string): Promise<Instance> {
   const ec2 = await import('@aws-sdk/client-ec2');
-  const notFound = (cause?: unknown): IrbookError =>
-    new IrbookError(`instance ${instanceId} was not found in region ${context.region} of account ${context.caller.account}`, { cause });
+  const notFound = (cause?: unknown): TargetNotFoundError =>
+    new TargetNotFoundError(`instance ${instanceId}`, `not found in region ${context.region} of account ${context.caller.account}`, { cause });
   let reservations;
   try {
     reservations = await everyPage(ec2.paginateDescribeInstances({ client: context.clients.ec2 }, { InstanceIds: [instanceId] }), (page) => page.Reservations);
@@ -161,7 +162,7 @@ async function readInstance(context: ContainmentContext, instanceId: string): Pr
   const state = instance.State?.Name;
   // A terminated instance has no interfaces or volumes left to act on.
   if (state === 'terminated' || state === 'shutting-down') {
-    throw new IrbookError(`instance ${instanceId} is ${state}: there is nothing left to isolate`);
+    throw new TargetStateError(`instance ${instanceId}`, `it is ${state}: there is nothing left to isolate`);
   }
   return instance;
 }
@@ -177,7 +178,7 @@ function interfacesOf(instance: Instance): Interface[] {
       return [{ id: eni.NetworkInterfaceId, vpcId: eni.VpcId ?? instance.VpcId ?? '', deviceIndex: eni.Attachment?.DeviceIndex ?? 0, groups }];
     });
   if (interfaces.length === 0 || interfaces.some((eni) => eni.vpcId === '')) {
-    throw new IrbookError(`instance ${instance.InstanceId ?? '?'} has no network interface in a VPC: security groups cannot isolate it`);
+    throw new TargetStateError(`instance ${instance.InstanceId ?? '?'}`, 'it has no network interface in a VPC: security groups cannot isolate it');
   }
   return interfaces;
 }
@@ -222,7 +223,9 @@ function refuseNotebookInstance(context: ContainmentContext, instanceId: string,
   if (me.kind !== 'role') return;
   const mine = associations.find((a) => a.roles.some((role) => role.name === me.name));
   if (mine) {
-    throw new ContainmentRefusedError(
+    throw new GuardRefusedError(
+      'notebook-instance',
+      instanceId,
       `refused: instance ${instanceId} runs as role ${me.name} through ${mine.profileArn}, the role this notebook runs as (${context.caller.arn}); ` +
         'this may be the instance running the notebook. Isolate it from another identity',
     );

@@ -45,6 +45,7 @@ describe('applyPlan guards', () => {
   it('changes nothing without confirm, or with another account, and says how to confirm', async () => {
     await expect(applyPlan(aws.context, log, plan)).rejects.toThrow(`confirm with the account id it acts on: { confirm: '${ACCOUNT}' }`);
     await expect(applyPlan(aws.context, log, plan, { confirm: '444455556666' })).rejects.toThrow(/confirm '444455556666' is not the account/);
+    await expect(applyPlan(aws.context, log, plan)).rejects.toMatchObject({ name: 'GuardRefusedError', guard: 'confirm', target: plan.id });
     expect(aws.changes()).toEqual([]);
     expect(readAuditLog(log.file)).toEqual([]);
   });
@@ -64,6 +65,7 @@ describe('applyPlan guards', () => {
   it('refuses a plan built from state read over an hour ago', async () => {
     aws.setNow(new Date(NOW.getTime() + 61 * 60_000));
     await expect(applyPlan(aws.context, log, plan, { confirm: ACCOUNT })).rejects.toThrow(/read 61 min ago/);
+    await expect(applyPlan(aws.context, log, plan, { confirm: ACCOUNT })).rejects.toMatchObject({ name: 'GuardRefusedError', guard: 'stale-plan' });
     expect(aws.changes()).toEqual([]);
   });
 

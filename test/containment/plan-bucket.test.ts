@@ -157,7 +157,7 @@ describe('planBucketLockdown', () => {
     aws.s3.on(GetBucketPolicyCommand).rejects(notFound('NoSuchBucket'));
     const error = await planBucketLockdown(aws.context, BUCKET).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IrbookError);
-    expect((error as Error).message).toBe(`bucket ${BUCKET} does not exist`);
+    expect(error).toMatchObject({ name: 'TargetNotFoundError', target: `bucket ${BUCKET}`, reason: 'it does not exist' });
   });
 
   it('explains access denied as missing permission or another owner', async () => {

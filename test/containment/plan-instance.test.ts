@@ -341,7 +341,7 @@ describe('planInstanceIsolation', () => {
     aws.ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error(`The instance ID '${ID}' does not exist`), { name: 'InvalidInstanceID.NotFound' }));
     const error = await planInstanceIsolation(aws.context, ID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IrbookError);
-    expect((error as Error).message).toBe(`instance ${ID} was not found in region us-east-1 of account ${ACCOUNT}`);
+    expect(error).toMatchObject({ name: 'TargetNotFoundError', target: `instance ${ID}`, reason: `not found in region us-east-1 of account ${ACCOUNT}` });
 
     const empty = mockedAws();
     const again = await planInstanceIsolation(empty.context, ID).catch((e: unknown) => e);

@@ -61,6 +61,7 @@ describe('a containment session', () => {
     const plan = await ir.planUser(USER_ARN, { keys: [SEEN_KEY], steps: ['deactivate-keys'] });
     // Someone deactivated the key by hand in the meantime.
     aws.iam.on(ListAccessKeysCommand, { UserName: USER }).resolves({ AccessKeyMetadata: [{ UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Inactive', CreateDate: new Date('2023-06-01T00:00:00Z') }] });
+    await expect(ir.apply(plan, { confirm: ACCOUNT })).rejects.toMatchObject({ name: 'DriftError', planId: plan.id, changes: [expect.objectContaining({ step: '1' })] });
     await expect(ir.apply(plan, { confirm: ACCOUNT })).rejects.toThrow(/the state changed since plan .* step 1 \(Deactivate access key, AKIATB3OASCE2WXFO55Z of user ci-deployer\): read \{"accessKeyId":"AKIATB3OASCE2WXFO55Z","status":"Active".*now \{"accessKeyId":"AKIATB3OASCE2WXFO55Z","status":"Inactive"/);
     expect(aws.changes()).toEqual([]);
   });
