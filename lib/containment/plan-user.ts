@@ -6,9 +6,10 @@
 
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
 import { OptionError } from '../errors';
+import { TargetStateError } from './errors';
 import { IAM_NOT_FOUND, readOptional } from './calls';
 import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
-import { refuseOtherAccount, refuseOwnPrincipal } from './guards';
+import { partitionOf, refuseOtherAccount, refuseOwnPrincipal } from './guards';
 import { parseIdentity } from './identity';
 import { everyPage } from './pages';
 import { permissionsTable } from './permissions';
@@ -31,7 +32,18 @@ export interface UserContainmentOptions {
   readonly keys?: readonly string[];
   /** The incident window: keys and MFA devices created in it are flagged. */
   readonly window?: { readonly start: Date; readonly end: Date };
+  /**
+   * How to deny everything: `'managed'` (default) attaches AWS's `AWSDenyAll` policy, which uses
+   * none of the user's 2,048-character inline quota; `'inline'` writes `irbook-deny-all`.
+   * The plan falls back to inline when the user already has the default maximum of 10 managed
+   * policies, and refuses an inline policy that would not fit the quota.
+   */
+  readonly denyAll?: 'managed' | 'inline';
 }
+
+/** IAM's default quotas: managed policies attached to a user, and characters of all its inline policies together. */
+export const MANAGED_POLICIES_PER_USER = 10;
+export const INLINE_USER_POLICY_CHARACTERS = 2048;
 
 /**
  * Plan the containment of an IAM user, from its current state. Changes nothing.
@@ -65,7 +77,12 @@ export async function planUserContainment(context: ContainmentContext, user: str
     const last = used?.AccessKeyLastUsed;
     lastUsed.set(key.AccessKeyId, last?.LastUsedDate ? `${iso(last.LastUsedDate)} (${last.ServiceName ?? '?'}, ${last.Region ?? '?'})` : 'never');
   }
-  const denyPolicy = wanted.includes('deny-all')
+  const permissions = await permissionsTable(context, identity, got.User.PermissionsBoundary?.PermissionsBoundaryArn);
+  // The user's own managed policies, as the permissions table read them.
+  const attached = permissions.rows.filter((row) => row[0] === 'user' && row[2] === 'managed').map((row) => row[1] as string);
+  const denyAllArn = `arn:${partitionOf(context.caller)}:iam::aws:policy/AWSDenyAll`;
+  const managed = (options.denyAll ?? 'managed') === 'managed' && (attached.length < MANAGED_POLICIES_PER_USER || attached.includes(denyAllArn));
+  const denyPolicy = wanted.includes('deny-all') && !managed
     ? await readOptional(
         () => client.send(new iam.GetUserPolicyCommand({ UserName: userName, PolicyName: DENY_ALL_POLICY_NAME })), ...IAM_NOT_FOUND)
     : undefined;
@@ -73,7 +90,6 @@ export async function planUserContainment(context: ContainmentContext, user: str
     ? await readOptional(() => client.send(new iam.GetLoginProfileCommand({ UserName: userName })), ...IAM_NOT_FOUND)
     : undefined;
   const devices = await everyPage(iam.paginateListMFADevices({ client }, { UserName: userName }), (page) => page.MFADevices);
-  const permissions = await permissionsTable(context, identity, got.User.PermissionsBoundary?.PermissionsBoundaryArn);
 
   const seen = options.keys ? new Set(options.keys) : undefined;
   const inWindow = (date: Date | undefined): boolean =>
@@ -81,8 +97,12 @@ export async function planUserContainment(context: ContainmentContext, user: str
   const notes: string[] = [];
   const steps: StepDraft[] = [];
 
-  if (wanted.includes('deny-all')) {
+  if (wanted.includes('deny-all') && managed) {
+    steps.push(managedDenyStep(userName, denyAllArn, attached.includes(denyAllArn)));
+  } else if (wanted.includes('deny-all')) {
     const existing = denyPolicy ? decodePolicyDocument(denyPolicy.PolicyDocument) : null;
+    if (options.denyAll !== 'inline') notes.push(`${userName} already has ${attached.length} managed policies (the default quota is ${MANAGED_POLICIES_PER_USER}): the deny is an inline policy instead of AWSDenyAll.`);
+    await checkInlineQuota(context, userName, existing);
     steps.push(denyAllStep(userName, existing));
   }
   if (wanted.includes('deactivate-keys')) {
@@ -143,6 +163,40 @@ function checkSteps(steps: readonly UserStep[] | undefined): readonly UserStep[]
   }
   if (steps.length === 0) throw new OptionError('steps', steps, 'steps: name at least one of ' + ALL_STEPS.join(', '));
   return ALL_STEPS.filter((s) => steps.includes(s));
+}
+
+function managedDenyStep(userName: string, policyArn: string, attachedNow: boolean): StepDraft {
+  const base = { kind: 'user-managed-deny-all' as const, action: 'Attach AWSDenyAll', target: `user ${userName}: AWSDenyAll`, before: { policyArn, attached: attachedNow } };
+  if (attachedNow) return { ...base, current: 'attached', change: 'none: already denies everything' };
+  return {
+    ...base,
+    current: 'not attached',
+    change: "attach AWS's managed AWSDenyAll: deny every action (no inline quota used)",
+    call: { service: 'iam', command: 'AttachUserPolicy', input: { UserName: userName, PolicyArn: policyArn } },
+  };
+}
+
+/**
+ * A user's inline policies share one quota of 2,048 characters (whitespace not counted):
+ * refuse a deny that would not fit, rather than fail half-way through apply.
+ */
+async function checkInlineQuota(context: ContainmentContext, userName: string, existing: Json): Promise<void> {
+  const iam = await import('@aws-sdk/client-iam');
+  const client = context.clients.iam;
+  const size = (document: Json): number => JSON.stringify(document).replace(/\s/g, '').length;
+  let used = 0;
+  for (const name of await everyPage(iam.paginateListUserPolicies({ client }, { UserName: userName }), (page) => page.PolicyNames)) {
+    if (name === DENY_ALL_POLICY_NAME) continue;
+    const got = await client.send(new iam.GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
+    used += size(decodePolicyDocument(got?.PolicyDocument)) + name.length;
+  }
+  const needed = size(denyAllPolicy()) + DENY_ALL_POLICY_NAME.length;
+  if (existing === null && used + needed > INLINE_USER_POLICY_CHARACTERS) {
+    throw new TargetStateError(
+      `user ${userName}`,
+      `its inline policies use ${used} of ${INLINE_USER_POLICY_CHARACTERS} characters, and the deny needs ${needed}: PutUserPolicy would fail. Plan with denyAll: 'managed' after detaching a managed policy, or delete an inline policy first`,
+    );
+  }
 }
 
 function denyAllStep(userName: string, existing: Json): StepDraft {

@@ -14,6 +14,7 @@ import type { AwsCall, Json, Undo } from './types';
 /** Every kind of change a plan can make. */
 export const STEP_KINDS = [
   'user-deny-all',
+  'user-managed-deny-all',
   'user-access-key',
   'user-login-profile',
   'user-mfa-device',
@@ -128,6 +129,16 @@ const RULES: Readonly<Record<StepKind, KindRule>> = {
     targetField: 'UserName',
     check: (before) => inlineShape(before, (name) => name === DENY_ALL_POLICY_NAME),
     undo: (t, before) => restoreInline({ UserName: t.name }, before as JsonObject),
+  },
+  'user-managed-deny-all': {
+    target: 'user',
+    commands: ['AttachUserPolicy'],
+    targetField: 'UserName',
+    check: (before, record) => {
+      if (!isObject(before) || before.attached !== false || typeof before.policyArn !== 'string' || !/^arn:aws[a-z-]*:iam::aws:policy\/AWSDenyAll$/.test(before.policyArn)) return 'not the AWSDenyAll policy, unattached';
+      return record.request && record.request.input.PolicyArn !== before.policyArn ? 'the call attaches another policy' : undefined;
+    },
+    undo: (t, before) => ({ calls: [iam('DetachUserPolicy', { UserName: t.name, PolicyArn: (before as JsonObject).policyArn as string })] }),
   },
   'user-access-key': {
     target: 'user',

@@ -36,7 +36,7 @@ beforeEach(async () => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const USER_CHANGES = [
-  { service: 'iam', command: 'PutUserPolicy', input: expect.objectContaining({ UserName: USER, PolicyName: DENY_ALL_POLICY_NAME }) },
+  { service: 'iam', command: 'AttachUserPolicy', input: { UserName: USER, PolicyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' } },
   { service: 'iam', command: 'UpdateAccessKey', input: { UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Inactive' } },
   { service: 'iam', command: 'DeleteLoginProfile', input: { UserName: USER } },
 ];
@@ -84,7 +84,7 @@ describe('applyPlan', () => {
     expect(aws.changes()).toEqual(USER_CHANGES);
     const entries = readAuditLog(log.file);
     expect(entries.map((e) => [e.step, e.outcome, e.request && 'command' in e.request ? e.request.command : null])).toEqual([
-      ['1', 'applied', 'PutUserPolicy'],
+      ['1', 'applied', 'AttachUserPolicy'],
       ['2', 'applied', 'UpdateAccessKey'],
       ['3', 'applied', 'DeleteLoginProfile'],
     ]);
@@ -119,7 +119,7 @@ describe('applyPlan', () => {
     const report = await applyPlan(aws.context, log, plan, { confirm: ACCOUNT });
     expect(report.ok).toBe(false);
     expect(report.summary).toBe('step 2 (Deactivate access key) failed: User is not authorized to perform iam:UpdateAccessKey. 1 step(s) before it changed AWS in this run; 1 were not run');
-    expect(aws.changes().map((c) => c.command)).toEqual(['PutUserPolicy', 'UpdateAccessKey']);
+    expect(aws.changes().map((c) => c.command)).toEqual(['AttachUserPolicy', 'UpdateAccessKey']);
     const entries = readAuditLog(log.file);
     expect(entries.map((e) => [e.step, e.outcome])).toEqual([
       ['1', 'applied'],
@@ -234,7 +234,7 @@ describe('undoPlan', () => {
     const report = await undoPlan(aws.context, log, plan, { confirm: ACCOUNT });
     expect(aws.changes()).toEqual([
       { service: 'iam', command: 'UpdateAccessKey', input: { UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Active' } },
-      { service: 'iam', command: 'DeleteUserPolicy', input: { UserName: USER, PolicyName: DENY_ALL_POLICY_NAME } },
+      { service: 'iam', command: 'DetachUserPolicy', input: { UserName: USER, PolicyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' } },
     ]);
     expect(report.steps.map((s) => [s.step, s.outcome])).toEqual([
       ['3', 'cannot-undo'],
@@ -281,7 +281,7 @@ describe('undoPlan', () => {
       ['2', 'undone'],
       ['1', 'undone'],
     ]);
-    expect(aws.changes().map((c) => c.command)).toEqual(['UpdateAccessKey', 'DeleteUserPolicy']);
+    expect(aws.changes().map((c) => c.command)).toEqual(['UpdateAccessKey', 'DetachUserPolicy']);
     await expect(undoPlan(aws.context, log, 'iam-user/nobody/20240101T000000.000Z', { confirm: ACCOUNT })).rejects.toMatchObject({ name: 'TargetNotFoundError', target: 'iam-user/nobody/20240101T000000.000Z' });
   });
 
@@ -295,6 +295,6 @@ describe('undoPlan', () => {
       ['2', 'failed'],
       ['1', 'not-run'],
     ]);
-    expect(aws.changes().filter((c) => c.command === 'DeleteUserPolicy')).toEqual([]);
+    expect(aws.changes().filter((c) => c.command === 'DetachUserPolicy')).toEqual([]);
   });
 });

@@ -112,7 +112,7 @@ describe('a forged audit log', () => {
     await undoPlan(aws.context, log, plan.id, { confirm: ACCOUNT });
     expect(aws.changes()).toEqual([
       { service: 'iam', command: 'UpdateAccessKey', input: { UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Active' } },
-      { service: 'iam', command: 'DeleteUserPolicy', input: { UserName: USER, PolicyName: DENY_ALL_POLICY_NAME } },
+      { service: 'iam', command: 'DetachUserPolicy', input: { UserName: USER, PolicyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' } },
     ]);
   });
 
@@ -142,7 +142,7 @@ describe('a forged audit log', () => {
     expect(report.ok).toBe(true);
     expect(aws.changes()).toEqual([
       { service: 'iam', command: 'UpdateAccessKey', input: { UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Active' } },
-      { service: 'iam', command: 'DeleteUserPolicy', input: { UserName: USER, PolicyName: DENY_ALL_POLICY_NAME } },
+      { service: 'iam', command: 'DetachUserPolicy', input: { UserName: USER, PolicyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' } },
     ]);
   });
 });

@@ -53,7 +53,7 @@ describe('a containment session', () => {
     expect(aws.changes()).toEqual([]);
     expect(shown.join('')).toContain(`To act, set apply = true and account = '${ACCOUNT}'`);
     await ir.act(plan, { apply: true, confirm: ACCOUNT });
-    expect(aws.changes().map((c) => c.command)).toEqual(['PutUserPolicy', 'UpdateAccessKey', 'DeleteLoginProfile']);
+    expect(aws.changes().map((c) => c.command)).toEqual(['AttachUserPolicy', 'UpdateAccessKey', 'DeleteLoginProfile']);
     expect(shown.join('')).toContain('APPLY: applied plan');
   });
 

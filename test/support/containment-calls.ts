@@ -30,6 +30,7 @@ export function sentCommands(): Set<string> {
     for (const m of source.matchAll(/new (iam|ec2|s3)\.(\w+)Command\(/g)) calls.add(`${m[1]}:${m[2]}`);
     for (const m of source.matchAll(/\b(iam|ec2|s3)\.paginate(\w+)\(/g)) calls.add(`${m[1]}:${m[2]}`);
     if (/new PutObjectCommand\(/.test(source)) calls.add('s3:PutObject');
+    if (/new GetObjectCommand\(/.test(source)) calls.add('s3:GetObject');
   }
   return calls;
 }
