@@ -10,6 +10,7 @@ import type { ContainmentContext } from './context';
 import { checkBeforeActing, refuseDrift, refuseOwnPrincipal, refuseStalePlan } from './guards';
 import { parseIdentity } from './identity';
 import { planHistory, recordedOutputs } from './history';
+import { dryRunEc2 } from './preflight';
 import type { AuditLog, NewAuditEntry } from './audit-log';
 import { samePolicy } from './policies';
 import { deriveUndo, planTarget } from './step-kinds';
@@ -37,6 +38,8 @@ export const DEFAULT_MAX_PLAN_AGE_MINUTES = 60;
  * step after it are logged (failed, not-run), and the report says what changed and what did not.
  *
  * @throws ContainmentRefusedError before any change, when a guard refuses
+ * @throws MissingPermissionError before any change, when an EC2 step's DryRun is refused
+ * @throws TamperedLogError before any call, when the audit log does not verify
  */
 export async function applyPlan(context: ContainmentContext, log: AuditLog, plan: Plan, options: ApplyOptions = {}): Promise<ContainmentReport> {
   // The log decides what is not repeated and supplies earlier responses: it must verify first.
@@ -65,6 +68,7 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
   }
   // After a partial apply the state differs by design (our own changes); the log is the record then.
   if (applied.size === 0 && options.reread) refuseDrift(plan, await options.reread());
+  await dryRunEc2(context, pending);
 
   const entry = (step: PlanStep, fields: Pick<AuditEntry, 'outcome' | 'request'> & Partial<NewAuditEntry>): NewAuditEntry => ({
     time: context.now().toISOString(),

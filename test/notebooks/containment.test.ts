@@ -104,7 +104,7 @@ describe('containment notebook', () => {
     expect(keys).toContain('Left active (not seen in the investigation): AKIAUNSEENKEYEXAMPLE');
     expect(keys).toContain(`Nothing has been changed. 1 step(s) would change AWS. To act, set apply = true and account = &#39;${ACCOUNT}&#39;`);
     expect(keys).toContain('BROAD: AdministratorAccess');
-    expect(nb.shown('deny')).toContain('irbook-deny-all');
+    expect(nb.shown('deny')).toContain('AWSDenyAll');
     expect(nb.shown('deny')).toContain('Delete console password');
     expect(nb.shown('role')).toContain('role WebAppInstanceRole: AWSRevokeOlderSessions');
     // 3.5: the instance the attacker tried to terminate, isolated and preserved.
