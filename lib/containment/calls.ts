@@ -21,6 +21,8 @@ export const CONTAINMENT_COMMANDS: Readonly<Record<AwsCall['service'], readonly 
     'CreateSecurityGroup',
     'RevokeSecurityGroupEgress',
     'AuthorizeSecurityGroupEgress',
+    'AuthorizeSecurityGroupIngress',
+    'RevokeSecurityGroupIngress',
     'DeleteSecurityGroup',
     'ModifyNetworkInterfaceAttribute',
     'DisassociateIamInstanceProfile',

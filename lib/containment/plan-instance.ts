@@ -12,6 +12,7 @@ import { everyPage } from './pages';
 import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { callerPrincipal, partitionOf } from './guards';
 import { defaultEgress } from './step-kinds';
+import { readUntrackGroups, untrackGroupSteps, untrackInterfaceStep, untrackNotes } from './untrack';
 import type { AwsCall, Json, Plan, PlanTable } from './types';
 
 /** Options of {@link planInstanceIsolation}. */
@@ -20,6 +21,12 @@ export interface InstanceIsolationOptions {
   readonly quarantineGroupName?: string;
   /** Snapshot every EBS volume as evidence. Default true. */
   readonly snapshots?: boolean;
+  /**
+   * Cut connections already open, with the two-step swap EC2's connection-tracking
+   * documentation describes: each interface goes to an allow-all group first (its flows
+   * become untracked), then to the quarantine group. Default true.
+   */
+  readonly cutTrackedConnections?: boolean;
 }
 
 /** The quarantine group's name when none is given. */
@@ -69,9 +76,10 @@ export async function planInstanceIsolation(
   const groupName = options.quarantineGroupName ?? DEFAULT_QUARANTINE_GROUP_NAME;
   checkGroupName(groupName);
   const snapshots = options.snapshots ?? true;
+  const cut = options.cutTrackedConnections ?? true;
   // Taken before the first read, so the plan's age is never understated.
   const readAt = context.now();
-  const state = await readIsolationState(context, instanceId, groupName);
+  const state = await readIsolationState(context, instanceId, groupName, cut);
   const { instance, interfaces, associations } = state;
   return makePlan(context, readAt, {
     kind: 'ec2-instance',
@@ -81,7 +89,7 @@ export async function planInstanceIsolation(
     target: `arn:${partitionOf(context.caller)}:ec2:${context.region}:${context.caller.account}:instance/${instanceId}`,
     steps: numberSteps(isolationSteps(context.incident, instanceId, groupName, state, snapshots)),
     tables: [instanceTable(instance, interfaces, associations), groupsTable(interfaces)],
-    notes: instanceNotes(instance, associations, snapshots),
+    notes: [...untrackNotes(cut), ...instanceNotes(instance, associations, snapshots)],
   });
 }
 
@@ -95,9 +103,11 @@ interface IsolationState {
   /** Reusable quarantine groups, by VPC. */
   readonly found: ReadonlyMap<string, FoundGroup>;
   readonly ipv6Vpcs: ReadonlySet<string>;
+  /** Allow-all groups by VPC, when tracked connections are cut (undefined: they are not). */
+  readonly untrack?: ReadonlyMap<string, string>;
 }
 
-async function readIsolationState(context: ContainmentContext, instanceId: string, groupName: string): Promise<IsolationState> {
+async function readIsolationState(context: ContainmentContext, instanceId: string, groupName: string, cut: boolean): Promise<IsolationState> {
   const instance = await readInstance(context, instanceId);
   const interfaces = interfacesOf(instance);
   const protectedNow = await readTerminationProtection(context, instanceId);
@@ -106,9 +116,10 @@ async function readIsolationState(context: ContainmentContext, instanceId: strin
   refuseNotebookInstance(context, instanceId, associations);
   const vpcIds = [...new Set(interfaces.map((eni) => eni.vpcId))];
   const found = await readQuarantineGroups(context, groupName, vpcIds);
-  const missing = vpcIds.filter((vpcId) => !found.has(vpcId));
+  const untrack = cut ? await readUntrackGroups(context, vpcIds) : undefined;
+  const missing = vpcIds.filter((vpcId) => !found.has(vpcId) || (untrack !== undefined && !untrack.has(vpcId)));
   const ipv6Vpcs = missing.length > 0 ? await readIpv6Vpcs(context, missing) : new Set<string>();
-  return { instance, interfaces, protectedNow, associations, vpcIds, found, ipv6Vpcs };
+  return { instance, interfaces, protectedNow, associations, vpcIds, found, ipv6Vpcs, untrack };
 }
 
 /** The steps in run order: protect, isolate, cut credentials, preserve. */
@@ -122,7 +133,19 @@ function isolationSteps(incident: string, instanceId: string, groupName: string,
     if (reused === undefined) drafts.push(...createGroupSteps(incident, groupName, vpcId, state.ipv6Vpcs.has(vpcId), createId));
     groupIds.set(vpcId, reused ?? stepOutput(createId, 'GroupId'));
   }
-  for (const eni of state.interfaces) drafts.push(interfaceStep(eni, groupIds.get(eni.vpcId) ?? null, groupName, state.found.get(eni.vpcId)));
+  const untrackIds = new Map<string, Json>();
+  for (const vpcId of state.untrack ? state.vpcIds : []) {
+    const reused = state.untrack?.get(vpcId);
+    const createId = String(drafts.length + 1);
+    if (reused === undefined) drafts.push(...untrackGroupSteps(incident, vpcId, state.ipv6Vpcs.has(vpcId), createId));
+    untrackIds.set(vpcId, reused ?? stepOutput(createId, 'GroupId'));
+  }
+  for (const eni of state.interfaces) {
+    const quarantine = interfaceStep(eni, groupIds.get(eni.vpcId) ?? null, groupName, state.found.get(eni.vpcId));
+    // Only an interface that moves needs its flows untracked first.
+    if (quarantine.call && state.untrack) drafts.push(untrackInterfaceStep(eni, untrackIds.get(eni.vpcId) ?? null));
+    drafts.push(quarantine);
+  }
   for (const association of state.associations) drafts.push(profileStep(instanceId, association));
   if (snapshots) drafts.push(...snapshotSteps(incident, state.instance));
   return drafts;
@@ -429,7 +452,6 @@ function groupsTable(interfaces: readonly Interface[]): PlanTable {
 
 function instanceNotes(instance: Instance, associations: readonly ProfileAssociation[], snapshots: boolean): string[] {
   const notes = [
-    'A security group without rules does not cut connections already tracked (an open SSH session, a reverse shell): they go on until they close. A network ACL on the subnet cuts them, for every instance in it.',
     "Termination protection does not stop a shutdown from inside the instance from terminating it when its shutdown behaviour is 'terminate'.",
   ];
   const autoScaling = tagOf(instance, AUTO_SCALING_TAG);

@@ -8,6 +8,7 @@
 
 import { stepOutput } from './calls';
 import { StepRefusedError } from './errors';
+import { allowAllIngress } from './untrack';
 import { DENY_ALL_POLICY_NAME, policyText, REVOKE_OLDER_SESSIONS_POLICY_NAME } from './policies';
 import type { AwsCall, Json, Undo } from './types';
 
@@ -23,6 +24,9 @@ export const STEP_KINDS = [
   'instance-termination-protection',
   'quarantine-group-create',
   'quarantine-group-egress',
+  'untrack-group-create',
+  'untrack-group-ingress',
+  'interface-untrack',
   'interface-groups',
   'instance-profile',
   'volume-snapshot',
@@ -123,6 +127,26 @@ export function defaultEgress(ipv6: boolean): Json {
 }
 
 const RULES: Readonly<Record<StepKind, KindRule>> = {
+  // The allow-all group is created and deleted as the quarantine group is.
+  get 'untrack-group-create'(): KindRule {
+    return RULES['quarantine-group-create'];
+  },
+  'untrack-group-ingress': {
+    target: 'instance',
+    commands: ['AuthorizeSecurityGroupIngress'],
+    check: (before, record) => {
+      if (!isObject(before)) return 'not a record of the allow-all group';
+      const ingress = JSON.stringify(before.ingress);
+      if (ingress !== JSON.stringify(allowAllIngress(false)) && ingress !== JSON.stringify(allowAllIngress(true))) return 'ingress is not the allow-all rule';
+      const id = record.request?.input.GroupId;
+      return (typeof id === 'string' && GROUP_ID.test(id)) || isPlaceholder(id, record) ? undefined : 'the call names no security group';
+    },
+    undo: (_t, before, record) => ({ calls: [ec2('RevokeSecurityGroupIngress', { GroupId: record.request?.input.GroupId as Json, IpPermissions: (before as JsonObject).ingress as Json })] }),
+  },
+  // Undone as the quarantine move is: back to the groups it had.
+  get 'interface-untrack'(): KindRule {
+    return RULES['interface-groups'];
+  },
   'user-deny-all': {
     target: 'user',
     commands: ['PutUserPolicy'],

@@ -156,7 +156,7 @@ async function undoOf(context: ContainmentContext, target: PlanTarget, entry: Au
     request: entry.request as AwsCall | null,
     response: entry.response ?? null,
   });
-  if (entry.kind === 'interface-groups' && 'calls' in undo) {
+  if ((entry.kind === 'interface-groups' || entry.kind === 'interface-untrack') && 'calls' in undo) {
     const eni = (entry.before as { networkInterfaceId: string }).networkInterfaceId;
     const attached = await instanceInterfaces(context, target.name);
     if (!attached.includes(eni)) throw new StepRefusedError(entry.step, entry.target, `network interface ${eni} is not attached to ${target.name}`);

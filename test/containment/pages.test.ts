@@ -134,7 +134,7 @@ describe('EC2 describes, three pages each', () => {
     aws.iam.on(GetInstanceProfileCommand).resolves({ InstanceProfile: { Roles: [{ RoleName: 'WebRole', Arn: `arn:aws:iam::${ACCOUNT}:role/WebRole` }] } as never });
     threePages(aws.ec2, DescribeSecurityGroupsCommand, {}, 'SecurityGroups', [[], [], [{ GroupId: 'sg-0quarantine', GroupName: 'irbook-quarantine', VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [] }]], 'ec2');
     threePages(aws.ec2, DescribeVpcsCommand, {}, 'Vpcs', [[], [], [{ VpcId: VPC }]], 'ec2');
-    const plan = await planInstanceIsolation(aws.context, ID, { snapshots: false });
+    const plan = await planInstanceIsolation(aws.context, ID, { snapshots: false, cutTrackedConnections: false });
     expect(plan.steps.map((s) => s.kind)).toEqual(['instance-termination-protection', 'interface-groups', 'instance-profile']);
     expect(plan.steps[1]?.call?.input).toEqual({ NetworkInterfaceId: 'eni-0primary', Groups: ['sg-0quarantine'] });
     expect(plan.steps[2]?.call?.input).toEqual({ AssociationId: 'iip-assoc-3' });

@@ -32,7 +32,7 @@ beforeEach(() => {
   aws = mockedAws();
   const instance = {
     InstanceId: ID,
-    State: { Name: 'running' },
+    State: { Name: 'running' as const },
     VpcId: VPC,
     NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0primary', VpcId: VPC, Attachment: { DeviceIndex: 0 }, Groups: [{ GroupId: 'sg-0web', GroupName: 'web' }] }],
     BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeId: 'vol-0root' } }],
@@ -54,7 +54,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the DryRun pre-flight', () => {
   it('tries every EC2 step with DryRun before the first change, then applies', async () => {
-    const plan = await planInstanceIsolation(aws.context, ID);
+    const plan = await planInstanceIsolation(aws.context, ID, { cutTrackedConnections: false });
     aws.ec2.resetHistory();
     const report = await applyPlan(aws.context, log, plan, { confirm: ACCOUNT });
     expect(report.ok).toBe(true);
@@ -70,7 +70,7 @@ describe('the DryRun pre-flight', () => {
 
   it('fails the plan, naming the step and the action, when a DryRun is unauthorized: nothing changes, nothing is logged', async () => {
     aws.ec2.on(ModifyNetworkInterfaceAttributeCommand, { DryRun: true }).rejects(unauthorized());
-    const plan = await planInstanceIsolation(aws.context, ID);
+    const plan = await planInstanceIsolation(aws.context, ID, { cutTrackedConnections: false });
     const error = await applyPlan(aws.context, log, plan, { confirm: ACCOUNT }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'MissingPermissionError', step: '2', action: 'ec2:ModifyNetworkInterfaceAttribute', target: expect.stringContaining('eni-0primary') });
     expect(aws.changes()).toEqual([]);
@@ -80,7 +80,7 @@ describe('the DryRun pre-flight', () => {
   it('skips a step whose input waits on an earlier response (a group not created yet)', async () => {
     aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
     aws.ec2.on(CreateSecurityGroupCommand, { DryRun: true }).rejects(dryRunOk());
-    const plan = await planInstanceIsolation(aws.context, ID, { snapshots: false });
+    const plan = await planInstanceIsolation(aws.context, ID, { snapshots: false, cutTrackedConnections: false });
     aws.ec2.resetHistory();
     aws.ec2.on(CreateSecurityGroupCommand, { DryRun: undefined }).resolves({ GroupId: 'sg-0new' });
     await applyPlan(aws.context, log, plan, { confirm: ACCOUNT });

@@ -242,6 +242,7 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     ['ec2:ModifyNetworkInterfaceAttribute', arn.networkInterface, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
     ['ec2:ModifyNetworkInterfaceAttribute', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
     ['ec2:AuthorizeSecurityGroupEgress', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
+    ['ec2:AuthorizeSecurityGroupIngress', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
     ['ec2:CreateTags', arn.snapshot, { 'ec2:CreateAction': 'CreateSnapshot' }, 'Ec2TagOnlyWhatContainmentCreates'],
     ['ec2:CreateTags', arn.securityGroup, { 'ec2:CreateAction': 'CreateSecurityGroup' }, 'Ec2TagOnlyWhatContainmentCreates'],
     ...['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'].map(
