@@ -111,7 +111,7 @@ export class Containment {
     return this.remember(() => planRoleRevocation(this.context, role, options));
   }
 
-  /** Plan denying one session name on a shared role (a federated user). IAM Identity Center's roles are refused: IAM cannot edit them. */
+  /** Plan containing one session of a shared role: its source identity, or every older session of the role. IAM Identity Center's roles are refused: IAM cannot edit them. */
   planSession(role: string, options?: SessionDenyOptions): Promise<Plan> {
     return this.remember(() => planSessionDeny(this.context, role, options));
   }

@@ -25,10 +25,10 @@ export { parseIdentity, sessionNameOf, type IamIdentity } from './identity';
 export { permissionsTable } from './permissions';
 export { planUserContainment, type UserContainmentOptions, type UserStep } from './plan-user';
 export { planRoleRevocation, denyAllTrustPolicy, type RoleRevocationOptions } from './plan-role';
-export { planSessionDeny, sessionPolicyName, type SessionDenyOptions } from './plan-session';
+export { planSessionDeny, sessionPolicyName, sourceIdentityPolicyName, type SessionDenyOptions } from './plan-session';
 export { planInstanceIsolation, type InstanceIsolationOptions } from './plan-instance';
 export { planBucketLockdown } from './plan-bucket';
-export { DENY_ALL_POLICY_NAME, REVOKE_OLDER_SESSIONS_POLICY_NAME, denyAllPolicy, denySessionPolicy, revokeOlderSessionsPolicy } from './policies';
+export { DENY_ALL_POLICY_NAME, REVOKE_OLDER_SESSIONS_POLICY_NAME, denyAllPolicy, denySessionPolicy, denySourceIdentityPolicy, revokeOlderSessionsPolicy } from './policies';
 export { planHtml, planText, reportHtml, reportText } from './render';
 export type {
   AuditEntry,

@@ -89,7 +89,8 @@ export async function planRoleRevocation(context: ContainmentContext, role: stri
   });
 }
 
-function revokeStep(roleName: string, existing: Json, before: Date): StepDraft {
+/** The AWSRevokeOlderSessions step: deny everything to sessions of the role issued before `before`. */
+export function revokeStep(roleName: string, existing: Json, before: Date): StepDraft {
   const wanted = revokeOlderSessionsPolicy(before);
   const base = {
     kind: 'role-inline-policy' as const,

@@ -82,7 +82,7 @@ type JsonObject = { readonly [key: string]: Json };
 
 const isObject = (value: Json | undefined): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isPolicy = (value: Json | undefined): boolean => isObject(value) && (Array.isArray(value.Statement) || isObject(value.Statement));
-const SESSION_POLICY = /^irbook-deny-session-[\w+=,.@-]{2,64}$/;
+const SESSION_POLICY = /^irbook-deny-(session|source)-[\w+=,.@-]{2,64}$/;
 const ACCESS_KEY = /^AKIA[A-Z0-9]{16}$/;
 const GROUP_ID = /^sg-[0-9a-z]{1,32}$/;
 
