@@ -7,6 +7,7 @@ import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import { OptionError } from '../errors';
 import { MissingPermissionError, TargetNotFoundError, TargetStateError } from './errors';
 import { hasErrorName, readOptional } from './calls';
+import { BUCKET_POLICY_MAX_BYTES, cutOffTable, isPublicStatement } from './bucket-principals';
 import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { partitionOf } from './guards';
 import { policyText, samePolicy } from './policies';
@@ -53,7 +54,7 @@ export async function planBucketLockdown(context: ContainmentContext, bucket: st
     account,
     target: arn,
     steps,
-    tables: [statementsTable(state.policy), blockTable(state.block)],
+    tables: [statementsTable(state.policy), cutOffTable(statementsOf(state.policy), account), blockTable(state.block)],
     notes: bucketNotes(),
   });
 }
@@ -165,15 +166,23 @@ function policyStep(bucket: string, account: string, arn: string, state: BucketS
   if (index >= 0 && samePolicy(statements[index] as Json, deny)) {
     return { kind, action, target, current, change: `none: the policy already has statement ${DENY_OUTSIDE_ACCOUNT_SID}`, before };
   }
-  // The old statements stay, so principals of the account keep the access they had.
-  const kept = index >= 0 ? statements.map((s, i) => (i === index ? deny : s)) : [...statements, deny];
+  // The old statements stay, so principals of the account keep the access they had; public ones
+  // go: S3 rejects a policy keeping one while BlockPublicPolicy is on (bucket or account).
+  const dropped = statements.filter((s, i) => i !== index && isPublicStatement(s));
+  const replaced = index >= 0 ? statements.map((s, i) => (i === index ? deny : s)) : [...statements, deny];
+  const kept = replaced.filter((s) => !dropped.includes(s));
   const document: JsonObject = { Version: '2012-10-17', ...state.policy, Statement: kept };
+  const text = policyText(document);
+  if (Buffer.byteLength(text, 'utf8') > BUCKET_POLICY_MAX_BYTES) {
+    throw new TargetStateError(
+      target,
+      `the policy with the deny would be ${Buffer.byteLength(text, 'utf8')} bytes, over S3's ${BUCKET_POLICY_MAX_BYTES}-byte limit: shorten the bucket policy first`,
+    );
+  }
   const owner = { Bucket: bucket, ExpectedBucketOwner: account };
-  const change =
-    index >= 0
-      ? `replace statement ${DENY_OUTSIDE_ACCOUNT_SID}: deny every principal outside account ${account} (AWS services excepted)`
-      : `add statement ${DENY_OUTSIDE_ACCOUNT_SID}: deny every principal outside account ${account} (AWS services excepted); the other statements are kept`;
-  return { kind, action, target, current, change, before, call: s3Call('PutBucketPolicy', { ...owner, Policy: policyText(document) }) };
+  const removed = dropped.length > 0 ? `; public statement(s) removed: ${dropped.map((s, i) => (typeof s.Sid === 'string' ? s.Sid : `#${i + 1}`)).join(', ')}` : '';
+  const change = `${index >= 0 ? 'replace' : 'add'} statement ${DENY_OUTSIDE_ACCOUNT_SID}: deny every principal outside account ${account} (AWS services excepted); the other statements are kept${removed}`;
+  return { kind, action, target, current, change, before, call: s3Call('PutBucketPolicy', { ...owner, Policy: text }) };
 }
 
 function blockSettings(block: PublicAccessBlockConfiguration | undefined): Record<(typeof BLOCK_SETTINGS)[number], boolean> {
@@ -256,5 +265,7 @@ function bucketNotes(): string[] {
     "Presigned URLs made by principals of the account keep working until they expire (up to 7 days): deactivate the signer's keys or revoke its sessions to end them.",
     'AWS service principals are not denied, so log delivery goes on, and so does a CloudFront distribution with origin access control: check the distributions that serve this bucket.',
     'If the bucket uses replication or access points, check them: copies already replicated to other buckets are not covered by this policy.',
+    'Every reader outside the account is cut off, not only the attacker: the table lists the ones the policy names, but readers that get in another way are cut off too and not listed: a log-archive or security account reading CloudTrail or Config logs, Amazon Security Lake subscribers, cross-account replication roles, access points of other accounts. Tell their owners, or add their accounts to the deny\'s aws:PrincipalAccount condition.',
+    "A public statement is removed from the policy, since S3 rejects a policy keeping one while BlockPublicPolicy is on for the bucket or the account. Undo puts the old policy back after restoring the bucket's Block Public Access settings; with BlockPublicPolicy on for the whole account, S3 refuses that too.",
   ];
 }
