@@ -39,6 +39,12 @@ export interface UserContainmentOptions {
    * policies, and refuses an inline policy that would not fit the quota.
    */
   readonly denyAll?: 'managed' | 'inline';
+  /**
+   * Roles the user assumed during the window (their ARNs, e.g. from CloudTrail's AssumeRole
+   * events for the user). Their sessions outlive the user's containment: the plan lists them
+   * and says how to revoke each.
+   */
+  readonly assumedRoles?: readonly string[];
 }
 
 /** IAM's default quotas: managed policies attached to a user, and characters of all its inline policies together. */
@@ -141,6 +147,17 @@ export async function planUserContainment(context: ContainmentContext, user: str
     },
     permissions,
   ];
+  const assumed = [...new Set(options.assumedRoles ?? [])];
+  if (assumed.length > 0) {
+    tables.push({
+      title: `Roles ${userName} assumed in the window: their sessions are not ended by this plan`,
+      columns: ['role', 'to revoke its sessions'],
+      rows: assumed.map((role) => [role, `await ir.planRole('${role}', { revokeBefore: containmentTime })`]),
+    });
+    notes.push(`${userName} assumed ${assumed.length} role(s) in the window. Containing the user does not end those role sessions (up to 12 h), nor sessions chained from them: revoke each role's older sessions (listed below).`);
+  } else {
+    notes.push(`Containing ${userName} does not end role sessions it already assumed: look for its AssumeRole calls in CloudTrail and pass the roles as assumedRoles, or revoke their sessions with planRole.`);
+  }
   if (devices.some((d) => inWindow(d.EnableDate))) {
     notes.push('An MFA device was enabled during the incident window: the attacker may have registered it. It is listed, not removed (DeactivateMFADevice after review).');
   }

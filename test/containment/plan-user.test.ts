@@ -146,6 +146,17 @@ describe('planUserContainment', () => {
     await expect(planUserContainment(aws.context, USER, { steps: ['deny-all'], denyAll: 'inline' })).resolves.toBeDefined();
   });
 
+  it('lists the roles the user assumed, whose sessions it does not end, with how to revoke each', async () => {
+    const roles = [`arn:aws:iam::${ACCOUNT}:role/Deployer`, `arn:aws:iam::${ACCOUNT}:role/Admin`];
+    const plan = await planUserContainment(aws.context, USER, { assumedRoles: [...roles, roles[0]!] });
+    const table = plan.tables.find((t) => t.title.startsWith(`Roles ${USER} assumed`));
+    expect(table?.rows.map((r) => r[0])).toEqual(roles);
+    expect(table?.rows[1]?.[1]).toContain(`ir.planRole('${roles[1]}'`);
+    expect(plan.notes.join('\n')).toMatch(/assumed 2 role\(s\).*does not end those role sessions/);
+    const without = await planUserContainment(aws.context, USER);
+    expect(without.notes.join('\n')).toContain('does not end role sessions it already assumed');
+  });
+
   it('says which user does not exist', async () => {
     await expect(planUserContainment(aws.context, 'nobody')).rejects.toThrow(`no IAM user 'nobody' in account ${ACCOUNT}`);
   });
