@@ -15,7 +15,7 @@ type CommandClass = new (input: unknown) => unknown;
  * an audit log edited by someone else cannot make `undo` call, say, CreateAccessKey.
  */
 export const CONTAINMENT_COMMANDS: Readonly<Record<AwsCall['service'], readonly string[]>> = {
-  iam: ['UpdateAccessKey', 'AttachUserPolicy', 'DetachUserPolicy', 'PutUserPolicy', 'DeleteUserPolicy', 'DeleteLoginProfile', 'PutRolePolicy', 'DeleteRolePolicy', 'UpdateAssumeRolePolicy'],
+  iam: ['UpdateAccessKey', 'AttachUserPolicy', 'DetachUserPolicy', 'PutUserPolicy', 'DeleteUserPolicy', 'DeleteLoginProfile', 'DeactivateMFADevice', 'PutRolePolicy', 'DeleteRolePolicy', 'UpdateAssumeRolePolicy'],
   ec2: [
     'ModifyInstanceAttribute',
     'CreateSecurityGroup',

@@ -17,9 +17,11 @@ import { DENY_ALL_POLICY_NAME, decodePolicyDocument, denyAllPolicy, policyText, 
 import type { Json, Plan, PlanTable } from './types';
 
 /** The changes a user plan can make, in the order they run. */
-export type UserStep = 'deny-all' | 'deactivate-keys' | 'delete-login-profile';
+export type UserStep = 'deny-all' | 'deactivate-keys' | 'delete-login-profile' | 'deactivate-mfa';
 
-const ALL_STEPS: readonly UserStep[] = ['deny-all', 'deactivate-keys', 'delete-login-profile'];
+/** The steps in run order; `deactivate-mfa` only when asked for (it cannot be undone by API). */
+const ALL_STEPS: readonly UserStep[] = ['deny-all', 'deactivate-keys', 'delete-login-profile', 'deactivate-mfa'];
+const DEFAULT_STEPS: readonly UserStep[] = ['deny-all', 'deactivate-keys', 'delete-login-profile'];
 
 /** Options of {@link planUserContainment}. */
 export interface UserContainmentOptions {
@@ -147,6 +149,10 @@ export async function planUserContainment(context: ContainmentContext, user: str
     },
     permissions,
   ];
+  if (wanted.includes('deactivate-mfa')) {
+    for (const device of devices) steps.push(mfaStep(userName, device.SerialNumber ?? '', device.EnableDate, inWindow(device.EnableDate)));
+    if (devices.length === 0) notes.push(`${userName} has no MFA device.`);
+  }
   const assumed = [...new Set(options.assumedRoles ?? [])];
   if (assumed.length > 0) {
     tables.push({
@@ -159,7 +165,11 @@ export async function planUserContainment(context: ContainmentContext, user: str
     notes.push(`Containing ${userName} does not end role sessions it already assumed: look for its AssumeRole calls in CloudTrail and pass the roles as assumedRoles, or revoke their sessions with planRole.`);
   }
   if (devices.some((d) => inWindow(d.EnableDate))) {
-    notes.push('An MFA device was enabled during the incident window: the attacker may have registered it. It is listed, not removed (DeactivateMFADevice after review).');
+    notes.push(
+      wanted.includes('deactivate-mfa')
+        ? 'An MFA device was enabled during the incident window: the attacker may have registered it.'
+        : "An MFA device was enabled during the incident window: the attacker may have registered it. It is listed, not deactivated: add 'deactivate-mfa' to steps to deactivate the user's devices.",
+    );
   }
   return makePlan(context, readAt, {
     kind: 'iam-user',
@@ -174,7 +184,7 @@ export async function planUserContainment(context: ContainmentContext, user: str
 }
 
 function checkSteps(steps: readonly UserStep[] | undefined): readonly UserStep[] {
-  if (steps === undefined) return ALL_STEPS;
+  if (steps === undefined) return DEFAULT_STEPS;
   for (const step of steps) {
     if (!ALL_STEPS.includes(step)) throw new OptionError('steps', step, `steps: '${String(step)}' is not one of ${ALL_STEPS.join(', ')}`);
   }
@@ -230,6 +240,19 @@ function denyAllStep(userName: string, existing: Json): StepDraft {
     current: existing === null ? 'absent' : 'present, with other content (kept in the audit log)',
     change: 'deny every action on every resource',
     call: { service: 'iam', command: 'PutUserPolicy', input: { UserName: userName, PolicyName: DENY_ALL_POLICY_NAME, PolicyDocument: policyText(wanted) } },
+  };
+}
+
+function mfaStep(userName: string, serialNumber: string, enabled: Date | undefined, inWindow: boolean): StepDraft {
+  const when = enabled ? iso(enabled) : '?';
+  return {
+    kind: 'user-mfa-device',
+    action: 'Deactivate MFA device',
+    target: `${serialNumber} of user ${userName}`,
+    current: `enabled ${when}${inWindow ? ' (during the incident window)' : ''}`,
+    change: 'deactivate it (its serial is kept in the audit log)',
+    before: { serialNumber, enabled: when },
+    call: { service: 'iam', command: 'DeactivateMFADevice', input: { UserName: userName, SerialNumber: serialNumber } },
   };
 }
 

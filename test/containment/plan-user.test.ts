@@ -6,7 +6,13 @@ import {
   ListAttachedUserPoliciesCommand,
   ListUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { applyPlan } from '../../lib/containment/apply';
+import { AuditLog } from '../../lib/containment/audit-log';
+import { undoPlan } from '../../lib/containment/undo';
 import { ContainmentRefusedError, OptionError } from '../../lib/errors';
 import { INLINE_USER_POLICY_CHARACTERS, MANAGED_POLICIES_PER_USER, planUserContainment } from '../../lib/containment/plan-user';
 import { DENY_ALL_POLICY_NAME, denyAllPolicy } from '../../lib/containment/policies';
@@ -155,6 +161,36 @@ describe('planUserContainment', () => {
     expect(plan.notes.join('\n')).toMatch(/assumed 2 role\(s\).*does not end those role sessions/);
     const without = await planUserContainment(aws.context, USER);
     expect(without.notes.join('\n')).toContain('does not end role sessions it already assumed');
+  });
+
+  it('deactivates the MFA devices only when asked, recording each serial; undo says it cannot re-enable them', async () => {
+    const serial = `arn:aws:iam::${ACCOUNT}:mfa/attacker-phone`;
+    const plan = await planUserContainment(aws.context, USER, { steps: ['deactivate-mfa'], window: WINDOW });
+    expect(plan.steps).toHaveLength(1);
+    expect(plan.steps[0]).toMatchObject({
+      kind: 'user-mfa-device',
+      target: `${serial} of user ${USER}`,
+      current: expect.stringContaining('during the incident window'),
+      before: { serialNumber: serial, enabled: '2024-03-19T07:00:00Z' },
+      call: { service: 'iam', command: 'DeactivateMFADevice', input: { UserName: USER, SerialNumber: serial } },
+      undo: { cannot: expect.stringContaining(serial) },
+    });
+    // Applied with the account confirmed; undo sends nothing and says why.
+    const dir = mkdtempSync(join(tmpdir(), 'irbook-mfa-'));
+    try {
+      const log = new AuditLog({ file: join(dir, 'audit.jsonl'), headDir: join(dir, 'heads') });
+      await applyPlan(aws.context, log, plan, { confirm: ACCOUNT });
+      expect(aws.changes()).toEqual([{ service: 'iam', command: 'DeactivateMFADevice', input: { UserName: USER, SerialNumber: serial } }]);
+      aws.iam.resetHistory();
+      const undone = await undoPlan(aws.context, log, plan, { confirm: ACCOUNT });
+      expect(undone.steps.map((r) => r.outcome)).toEqual(['cannot-undo']);
+      expect(aws.changes()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const byDefault = await planUserContainment(aws.context, USER, { window: WINDOW });
+    expect(byDefault.steps.some((s) => s.kind === 'user-mfa-device')).toBe(false);
+    expect(byDefault.notes.join('\n')).toContain("add 'deactivate-mfa' to steps");
   });
 
   it('says which user does not exist', async () => {

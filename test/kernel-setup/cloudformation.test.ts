@@ -212,7 +212,7 @@ describe('CloudFormation template: containment permissions (optional)', () => {
 
   // [action, a resource it is called on, request context, the statement that should allow it]
   const NEEDED: Array<[string, string, Record<string, string>, string]> = [
-    ...['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:GetUserPolicy', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:GetLoginProfile', 'iam:DeleteLoginProfile', 'iam:ListMFADevices', 'iam:ListAttachedUserPolicies', 'iam:ListUserPolicies', 'iam:ListGroupsForUser'].map(
+    ...['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:GetUserPolicy', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:GetLoginProfile', 'iam:DeleteLoginProfile', 'iam:ListMFADevices', 'iam:DeactivateMFADevice', 'iam:ListAttachedUserPolicies', 'iam:ListUserPolicies', 'iam:ListGroupsForUser'].map(
       (a) => [a, arn.user, {}, 'IamUsersInspectDeactivateKeysRemoveLoginAndInlineDeny'] as [string, string, Record<string, string>, string],
     ),
     ...['iam:AttachUserPolicy', 'iam:DetachUserPolicy'].map(
