@@ -58,9 +58,6 @@ export interface StepRecord {
   readonly response: Json | undefined;
 }
 
-/** The managed policy that denies everything (no inline quota to run out of). */
-export const AWS_DENY_ALL_ARN_SUFFIX = ':iam::aws:policy/AWSDenyAll';
-
 /**
  * Read a plan's target ARN.
  *
