@@ -7,12 +7,12 @@
 import { join } from 'node:path';
 import { showHtml } from '../display/notebook';
 import { resolveRegion } from '../engines/athena/settings';
-import { whoami } from '../engines/athena/whoami';
 import { ContainmentFailedError, OptionError } from '../errors';
 import { applyPlan, DEFAULT_MAX_PLAN_AGE_MINUTES } from './apply';
 import { AuditLog } from './audit-log';
 import { createContainmentClients, type ContainmentClients } from './clients';
 import type { ContainmentContext } from './context';
+import { identify } from './credentials';
 import { parseIdentity } from './identity';
 import { permissionsTable } from './permissions';
 import { planBucketLockdown } from './plan-bucket';
@@ -55,6 +55,7 @@ const INCIDENT = /^[\w.:-]{1,64}$/;
 /**
  * Open a containment session: make the clients, ask STS who is calling, and say so.
  *
+ * @throws CredentialsError when there are no working AWS credentials (one short message: what was tried, how to fix it)
  * @example
  * const ir = await openContainment({ incident: 'IR-2024-0319', region: 'us-east-1' });
  * const plan = await ir.planUser('arn:aws:iam::111122223333:user/ci-deployer');
@@ -67,7 +68,7 @@ export async function openContainment(options: ContainmentOptions): Promise<Cont
   // The region the Athena engine resolves too ('' or none: AWS_REGION, AWS_DEFAULT_REGION, the SageMaker setup's, the profile's).
   const region = (await resolveRegion(options.region || undefined, options.clients?.ec2)).value;
   const clients = await createContainmentClients(region, options.clients);
-  const caller = await whoami(clients.sts);
+  const caller = await identify(clients.sts, region);
   const context: ContainmentContext = { clients, caller, region, incident: options.incident, now: options.now ?? (() => new Date()) };
   const auditLog = new AuditLog({
     file: options.auditLog || join(process.cwd(), 'irbook-audit', `${options.incident}.jsonl`),
@@ -107,7 +108,7 @@ export class Containment {
     return this.remember(() => planRoleRevocation(this.context, role, options));
   }
 
-  /** Plan denying one session name on a shared role (a federated user). IAM Identity Center's roles are refused: IAM cannot edit them. */
+  /** Plan containing one session of a shared role: its source identity, or every older session of the role. IAM Identity Center's roles are refused: IAM cannot edit them. */
   planSession(role: string, options?: SessionDenyOptions): Promise<Plan> {
     return this.remember(() => planSessionDeny(this.context, role, options));
   }

@@ -269,15 +269,18 @@ describe('CloudFormation template: containment permissions (optional)', () => {
 
   // [action, a resource it is called on, request context, the statement that should allow it]
   const NEEDED: Array<[string, string, Record<string, string>, string]> = [
-    ...['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:GetUserPolicy', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:GetLoginProfile', 'iam:DeleteLoginProfile', 'iam:ListMFADevices', 'iam:ListAttachedUserPolicies', 'iam:ListUserPolicies', 'iam:ListGroupsForUser'].map(
+    ...['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:GetUserPolicy', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:GetLoginProfile', 'iam:DeleteLoginProfile', 'iam:ListMFADevices', 'iam:DeactivateMFADevice', 'iam:ListAttachedUserPolicies', 'iam:ListUserPolicies', 'iam:ListGroupsForUser'].map(
       (a) => [a, arn.user, {}, 'IamUsersInspectDeactivateKeysRemoveLoginAndInlineDeny'] as [string, string, Record<string, string>, string],
+    ),
+    ...['iam:AttachUserPolicy', 'iam:DetachUserPolicy'].map(
+      (a) => [a, arn.user, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AWSDenyAll' }, 'IamUsersAttachOnlyAwsDenyAll'] as [string, string, Record<string, string>, string],
     ),
     ...['iam:ListAttachedGroupPolicies', 'iam:ListGroupPolicies', 'iam:GetGroupPolicy'].map((a) => [a, arn.group, {}, 'IamGroupsReadPoliciesAUserGetsThroughGroups'] as [string, string, Record<string, string>, string]),
     ...['iam:GetRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'].map(
       (a) => [a, arn.role, {}, 'IamRolesInspectInlineDenyAndRevokeTrust'] as [string, string, Record<string, string>, string],
     ),
     ['iam:GetInstanceProfile', arn.instanceProfile, {}, 'IamInstanceProfilesReadTheRoleOfAnInstance'],
-    ['iam:PassRole', arn.pathRole, { 'iam:PassedToService': 'ec2.amazonaws.com' }, 'PassRolesToEc2ToRestoreInstanceProfiles'],
+    ['iam:PassRole', arn.pathRole, { 'iam:PassedToService': 'ec2.amazonaws.com', 'aws:ResourceTag/irbook-restorable': 'true' }, 'PassRolesToEc2ToRestoreInstanceProfiles'],
     ...['ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeIamInstanceProfileAssociations', 'ec2:DescribeVolumes', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeVpcs'].map(
       (a) => [a, '*', {}, 'Ec2ReadsWithoutResourceLevelPermissions'] as [string, string, Record<string, string>, string],
     ),
@@ -296,12 +299,14 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     ['ec2:ModifyNetworkInterfaceAttribute', arn.networkInterface, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
     ['ec2:ModifyNetworkInterfaceAttribute', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
     ['ec2:AuthorizeSecurityGroupEgress', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
+    ['ec2:AuthorizeSecurityGroupIngress', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
     ['ec2:CreateTags', arn.snapshot, { 'ec2:CreateAction': 'CreateSnapshot' }, 'Ec2TagOnlyWhatContainmentCreates'],
     ['ec2:CreateTags', arn.securityGroup, { 'ec2:CreateAction': 'CreateSecurityGroup' }, 'Ec2TagOnlyWhatContainmentCreates'],
     ...['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'].map(
       (a) => [a, arn.bucket, inAccount, 'S3BucketPolicyAndPublicAccessBlockOfThisAccount'] as [string, string, Record<string, string>, string],
     ),
     ['s3:PutObject', arn.auditObject, {}, 'WriteContainmentAuditLog'],
+    ['s3:GetObject', arn.auditObject, {}, 'WriteContainmentAuditLog'],
   ];
 
   it('EnableContainment is off by default, and its description says what turning it on allows', () => {
@@ -380,7 +385,7 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     // The audit log statement covers only its prefix (the role's own policy covers the rest of the bucket).
     expect(denied('s3:PutObject', `${env['ResultsBucket.Arn']}/athena-results/x.csv`)).toBe('ImplicitDeny');
     expect(denied('s3:PutObject', 'arn:aws:s3:::another-bucket/containment-audit/x.json')).toBe('ImplicitDeny');
-    expect(denied('s3:GetObject', arn.auditObject)).toBe('ImplicitDeny');
+    expect(denied('s3:GetObject', 'arn:aws:s3:::another-bucket/containment-audit/x.json')).toBe('ImplicitDeny');
   });
 
   it("denies changes to the notebook's own role, even if another policy allowed them", () => {
@@ -400,6 +405,34 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     // Nor may the notebook loosen its own results bucket (query results, the audit log).
     for (const action of ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketPublicAccessBlock']) {
       expect(evaluate(containment, { action, resource: env['ResultsBucket.Arn'], context: inAccount }, env).decision, action).toBe('Deny');
+    }
+  });
+
+  it('cannot be used to escalate: no role assumed after a trust rewrite, no admin role passed to an instance, no policy but AWSDenyAll attached', () => {
+    const notebookRole = env['NotebookRole.Arn'];
+    const adminRole = `arn:aws:iam::${TEST_ACCOUNT}:role/OrganizationAccountAccessRole`;
+    // The trust rewrite is allowed (containment replaces trust policies)…
+    expect(evaluate(roleStatements, { action: 'iam:UpdateAssumeRolePolicy', resource: adminRole }, env).decision).toBe('Allow');
+    // …but the notebook role can assume no role afterwards, even if another policy allowed it.
+    const allowAssume: Statement = { where: 'SomeOtherPolicy/Assume', owner: 'SomeOtherPolicy', inline: false, Effect: 'Allow', Action: ['sts:*'], Resource: ['*'] };
+    for (const action of ['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity']) {
+      const result = evaluate([...roleStatements, allowAssume], { action, resource: adminRole }, env);
+      expect(result.decision, action).toBe('Deny');
+      expect(result.deniedBy).toEqual(['ContainmentPolicy/DenyTheNotebookAssumingRoles']);
+    }
+    expect(evaluate([...roleStatements, allowAssume], { action: 'sts:GetCallerIdentity', resource: '*' }, env).decision).toBe('Allow');
+    // Roles AWS manages keep their trust policy.
+    expect(evaluate(roleStatements, { action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${TEST_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1` }, env).decision).toBe('Deny');
+    // PassRole + AssociateIamInstanceProfile: an untagged (admin) role cannot be passed to EC2.
+    expect(evaluate(roleStatements, { action: 'iam:PassRole', resource: adminRole, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } }, env).decision).toBe('ImplicitDeny');
+    expect(evaluate(roleStatements, { action: 'iam:PassRole', resource: adminRole, context: { 'iam:PassedToService': 'ec2.amazonaws.com', 'aws:ResourceTag/irbook-restorable': 'false' } }, env).decision).toBe('ImplicitDeny');
+    expect(evaluate(roleStatements, { action: 'iam:PassRole', resource: notebookRole, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } }, env).decision).not.toBe('Allow');
+    // Only AWSDenyAll may be attached to a user: not AdministratorAccess.
+    expect(evaluate(containment, { action: 'iam:AttachUserPolicy', resource: arn.user, context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, env).decision).toBe('ImplicitDeny');
+    expect(evaluate(containment, { action: 'iam:AttachUserPolicy', resource: arn.user }, env).decision).toBe('ImplicitDeny');
+    // And no statement lets the notebook change its own policies to grant itself these.
+    for (const action of ['iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:CreatePolicyVersion', 'iam:CreateAccessKey', 'iam:CreateLoginProfile']) {
+      expect(evaluate(containment, { action, resource: notebookRole }, env).decision, action).not.toBe('Allow');
     }
   });
 
