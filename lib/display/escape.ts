@@ -21,14 +21,19 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
 
-// C0 and C1 controls, DEL, zero-width and bidi-control characters, line/paragraph separators,
-// BOM. They can move a terminal's cursor, recolour it, or make `admin\u200b` look like `admin`
-// and reorder text on screen (U+202E), so they are shown as escapes instead.
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// C0 and C1 controls, DEL, and characters that draw nothing or reorder text: soft hyphen,
+// zero-width and bidi-control characters, line/paragraph separators, invisible operators,
+// Hangul fillers, interlinear annotation marks, BOM, Unicode tags; also lone surrogates and
+// U+FFFE/U+FFFF, which XML does not allow. They can move a terminal's
+// cursor, recolour it, make `admin\u200b` or `ad\u00admin` look like `admin`, and reorder
+// text on screen (U+202E), so they are shown as escapes instead.
+const INVISIBLE =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ud800-\udfff\ufeff\uffa0\ufff9-\ufffb\ufffe\uffff\u{1d173}-\u{1d17a}\u{e0000}-\u{e007f}]/gu;
 const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
- * Replace control and invisible characters with visible escapes (`\n`, `\x1b`, `\u202e`).
+ * Replace control and invisible characters with visible escapes (`\n`, `\x1b`, `\u202e`,
+ * `\u{e0041}`).
  *
  * @param keepLineBreaks  keep `\n`, `\r` and `\t` as they are (HTML cells wrap on them);
  *   a terminal table escapes them to stay one line per row
@@ -40,7 +45,8 @@ export function revealInvisibles(text: string, keepLineBreaks = false): string {
     if (keepLineBreaks && (c === '\n' || c === '\r' || c === '\t')) return c;
     const short = SHORT_ESCAPES[c];
     if (short !== undefined) return short;
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    const code = c.codePointAt(0) ?? 0;
+    if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+    return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
   });
 }
