@@ -29,7 +29,7 @@ export interface FailuresOverTimeOptions extends ChartOptions {
   readonly mark?: 'bar' | 'line';
   /** The most entities coloured; the rest are combined into one. Default 10. */
   readonly maxSeries?: number;
-  /** Longest legend label in characters; the tooltip has the full value. Default 56. */
+  /** Longest legend label in characters; the tooltip has the full value. Default 64. */
   readonly labelLength?: number;
 }
 

@@ -95,8 +95,8 @@ describe('topEntitiesChart', () => {
       [DEPLOY, 5], // ties by name
       ['ci-deploy', 5],
     ]);
-    expect(values[0]?.label).toBe('user/alice (123456789012)');
-    expect(values[1]?.label).toBe('assumed-role/DeployRole/ci-session (123456789012)');
+    expect(values[0]?.label).toBe('alice (user, 123456789012)');
+    expect(values[1]?.label).toBe('DeployRole/ci-session (role session, 123456789012)');
   });
 
   it('keeps the top maxRows bars and says how many were left out', () => {
