@@ -3,6 +3,7 @@
 import { OptionError } from '../../errors';
 import { checkOptionNames, countOption } from '../../options';
 import type { JsonValue } from '../../result/json';
+import { revealInvisibles } from '../escape';
 import { formatCount } from '../format';
 
 /**
@@ -79,7 +80,7 @@ export function chartSettings(
     throw new OptionError('title', title, `${where}: option "title" must be a non-empty string`);
   }
   return {
-    title: title ?? defaults.title,
+    title: revealInvisibles(title ?? defaults.title),
     maxRows: countOption(where, 'maxRows', options.maxRows, defaults.maxRows, { min: 1, allowInfinity: true }),
     width: countOption(where, 'width', options.width, defaults.width, { min: 1 }),
     height: options.height === undefined ? defaults.height : countOption(where, 'height', options.height, 1, { min: 1 }),
