@@ -106,6 +106,8 @@ export function timelineChart(result: QueryResultData, options: TimelineOptions 
         type: 'nominal',
         title: 'outcome',
         scale: { domain: [SUCCEEDED, FAILED], range: [COLORS[SUCCEEDED], COLORS[FAILED]] },
+        // Above the plot, within its width: two short entries need no column of their own.
+        legend: { orient: 'top', direction: 'horizontal' },
       },
       description: { field: fieldRef(textKey) },
       tooltip: [

@@ -141,6 +141,16 @@ describe('topEntitiesChart', () => {
   });
 });
 
+describe('legends', () => {
+  it('puts the timeline legend above the plot, and leaves room at the right of every chart', () => {
+    const timeline = timelineChart(events(4)).spec as { encoding: { color: { legend: unknown } }; config: { padding: { right: number } } };
+    expect(timeline.encoding.color.legend).toEqual({ orient: 'top', direction: 'horizontal' });
+    for (const chart of [timelineChart(events(4)), failuresOverTimeChart(failuresOverTime([[0, ALICE, 1]])), topEntitiesChart(topEntities([ALICE]))]) {
+      expect((chart.spec.config as { padding: { right: number } }).padding.right).toBeGreaterThanOrEqual(40);
+    }
+  });
+});
+
 describe('failuresOverTimeChart', () => {
   it('stacks bars one bucket wide, largest entity at the bottom', () => {
     const chart = failuresOverTimeChart(failuresOverTime([[0, ALICE, 2], [0, DEPLOY, 5], [3, ALICE, 1]]));
