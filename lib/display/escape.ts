@@ -50,3 +50,25 @@ export function revealInvisibles(text: string, keepLineBreaks = false): string {
     return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
   });
 }
+
+// The characters of INVISIBLE that JSON.stringify leaves as they are (it escapes C0 controls
+// and lone surrogates itself), matched by UTF-16 unit so tags and musical controls, which are
+// surrogate pairs, become two `\u` escapes.
+const JSON_INVISIBLE =
+  /[\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f]|\ud834[\udd73-\udd7a]/g;
+
+/**
+ * Escape, in JSON text, the invisible and control characters that `JSON.stringify` leaves
+ * raw (C1 controls such as the 8-bit CSI U+009B, bidi overrides, zero-width characters) as
+ * `\uXXXX`. The JSON means exactly the same; it just cannot drive a terminal or hide a name.
+ *
+ * @example
+ * escapeInvisiblesInJson(JSON.stringify({ who: 'admin\u202e' })); // '{"who":"admin\\u202e"}'
+ */
+export function escapeInvisiblesInJson(json: string): string {
+  return json.replace(JSON_INVISIBLE, (match) => {
+    let out = '';
+    for (let i = 0; i < match.length; i++) out += `\\u${match.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
+}

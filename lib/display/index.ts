@@ -1,6 +1,6 @@
 /** Showing results: HTML and text tables, the summary under them, and notebook output. Charts: `./charts`. */
 
-export { escapeHtml, revealInvisibles } from './escape';
+export { escapeHtml, escapeInvisiblesInJson, revealInvisibles } from './escape';
 export {
   cellText,
   formatBytes,
