@@ -19,13 +19,14 @@ import { ACCOUNT, awsState, TAMPERED } from '../support/containment-aws-state';
 import { isChangeCommand } from '../support/containment-calls';
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium, or another one named by IRBOOK_CHROMIUM. */
+const CHROMIUM = process.env.IRBOOK_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const NOTEBOOK = 'credential-compromise-analysis.ipynb';
 const CONTAINMENT = 'credential-compromise-containment.ipynb';
 const PRELOAD = join(ROOT, 'test', 'support', 'mock-aws-preload.cjs');
 const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: npm test installs Debian's chromium (scripts/test-prerequisites.js)`);
 
 let dir: string;
 let server: JupyterServer | undefined;
