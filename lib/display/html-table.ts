@@ -40,10 +40,11 @@ export const MIN_COLUMN_CHARS = 12;
 // `.rendered_html td` rules. Layout that matters (scrolling, the warning) is also inline,
 // for viewers that strip <style>. Cells wrap only where text allows it (spaces, and the
 // <wbr> after separators): `overflow-wrap:anywhere` would let the browser squeeze a column to
-// one letter, which is what made ARNs unreadable.
+// one letter, which is what made ARNs unreadable. Chrome applies a cell's min-width to its
+// border box, hence the padding added to the 12 characters.
 const STYLE = `<style>
 .irbook-result table.irbook-table{border-collapse:collapse;font-size:12px;line-height:1.4;margin:0;table-layout:auto;width:auto}
-.irbook-result table.irbook-table th,.irbook-result table.irbook-table td{border:1px solid rgba(128,128,128,.35);padding:2px 6px;text-align:left;vertical-align:top;white-space:pre-wrap;overflow-wrap:normal;word-break:normal;min-width:${MIN_COLUMN_CHARS}ch;max-width:none}
+.irbook-result table.irbook-table th,.irbook-result table.irbook-table td{border:1px solid rgba(128,128,128,.35);padding:2px 6px;text-align:left;vertical-align:top;white-space:pre-wrap;overflow-wrap:normal;word-break:normal;min-width:calc(${MIN_COLUMN_CHARS}ch + 12px);max-width:none}
 .irbook-result table.irbook-table th{background:rgba(128,128,128,.15);font-weight:600}
 .irbook-result table.irbook-table td.irbook-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .irbook-result table.irbook-table td.irbook-nw{white-space:nowrap}

@@ -132,7 +132,7 @@ describe('renderHtmlTable', () => {
     const html = renderHtmlTable(makeData([['eventtime', 'string'], ['n', 'bigint']], [['2024-03-19T05:00:00Z', 3]]));
     expect(html).toContain('<td class="irbook-nw">2024-03-19T05:00:00Z</td><td class="irbook-num">3</td>');
     expect(html).toMatch(/td\.irbook-nw\{white-space:nowrap\}/);
-    expect(html).toMatch(/th,\.irbook-result table\.irbook-table td\{[^}]*min-width:12ch/);
+    expect(html).toMatch(/th,\.irbook-result table\.irbook-table td\{[^}]*min-width:calc\(12ch \+ 12px\)/);
     // `anywhere` lets a browser squeeze a column to one letter per line.
     expect(html).not.toContain('anywhere');
   });
