@@ -63,7 +63,7 @@ export function shortLabel(id: string, maxLength = DEFAULT_LABEL_LENGTH): string
   // The name matters most, then the kind, then the account: drop from the end to fit.
   const suffixes = [` (${[principal.kind, account].filter((s) => s !== '').join(', ')})`, ` (${principal.kind})`, ''];
   const nameLength = Array.from(principal.name).length;
-  const suffix = suffixes.find((s) => nameLength + s.length <= maxLength) ?? (nameLength >= 8 ? '' : suffixes[0] ?? '');
+  const suffix = suffixes.find((s) => nameLength + s.length <= maxLength) ?? '';
   return `${cutMiddle(principal.name, Math.max(8, maxLength - suffix.length))}${suffix}`;
 }
 
