@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalEngine } from './engines/local/local-engine';
 import { IrbookError, NotebookCellError } from './errors';
+import { escapeInvisiblesInJson, revealInvisibles } from './display/escape';
 import { formatBytes, formatCount, formatDuration } from './display/format';
 import { ensureJupyter } from './jupyter/install-jupyter';
 import { installKernel } from './jupyter/kernelspec';
@@ -20,14 +21,14 @@ const HELP: Record<string, string> = {
   main: `irbook — AWS security incident response with Athena SQL, on CloudTrail logs on disk.
 
 Usage:
-  irbook query --logs DIR [--db NAME] [--format table|json|csv] [--strict] (SQL | --file FILE)
+  irbook query --logs DIR [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] (SQL | --file FILE)
   irbook sample --out DIR [--events N] [--seed S]
   irbook run NOTEBOOK [-p NAME=VALUE …] [--out DIR] [--timeout SECONDS]
   irbook kernel install [--user | --prefix DIR] [--name NAME] [--display-name TEXT]
   irbook start [--port N] [--no-serve]
   irbook COMMAND --help
 `,
-  query: `Usage: irbook query --logs DIR [--db NAME] [--format table|json|csv] [--strict] (SQL | --file FILE)
+  query: `Usage: irbook query --logs DIR [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] (SQL | --file FILE)
 
 Runs Athena (Trino) SQL over CloudTrail logs with the embedded DuckDB engine. The table is
 "cloudtrail", also reachable as "<db>"."cloudtrail".
@@ -35,6 +36,8 @@ Runs Athena (Trino) SQL over CloudTrail logs with the embedded DuckDB engine. Th
   --logs DIR     folder of CloudTrail logs (S3 layout, .json/.json.gz, arrays, JSON lines); repeatable
   --db NAME      database name the table is found under (default security_analysis)
   --format F     table (default), json (an array of row objects) or csv
+  --keep-formulas  csv: write text starting with = + - @ tab or CR as it is (default: put ' in
+                 front, so a spreadsheet shows it instead of running it as a formula)
   --file FILE    read the SQL from FILE instead of the argument
   --strict       fail if any log file cannot be read (default: skip it and report it on stderr)
   --out FILE     write every row to FILE instead, streamed and with no row limit: CSV for
@@ -103,11 +106,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`irbook: ${error.message}\n\n${HELP[command ?? 'main'] ?? HELP.main}`);
+      process.stderr.write(`irbook: ${revealInvisibles(error.message, true)}\n\n${HELP[command ?? 'main'] ?? HELP.main}`);
       return 2;
     }
     if (error instanceof IrbookError) {
-      process.stderr.write(`irbook: ${error.message}\n`);
+      // Messages quote file names and values from the logs: never let them drive the terminal.
+      process.stderr.write(`irbook: ${revealInvisibles(error.message, true)}\n`);
       return 1;
     }
     throw error;
@@ -138,6 +142,7 @@ async function query(args: readonly string[]): Promise<number> {
         file: { type: 'string' },
         strict: { type: 'boolean', default: false },
         out: { type: 'string' },
+        'keep-formulas': { type: 'boolean', default: false },
       },
     }),
   );
@@ -160,7 +165,7 @@ async function query(args: readonly string[]): Promise<number> {
       process.stdout.write(`${result.toText({ maxRows: Number.MAX_SAFE_INTEGER, maxWidth: 120 })}\n`);
       return 0;
     }
-    process.stdout.write(format === 'json' ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : result.toCsv());
+    process.stdout.write(format === 'json' ? `${jsonOutput(result.toJSON())}\n` : csvOutput(result.toCsv({ keepFormulas: values['keep-formulas'] })));
     reportStats(result.rowCount, result.stats);
     return 0;
   } finally {
@@ -180,7 +185,7 @@ function reportStats(rows: number, stats: QueryStats, where = ''): void {
     `${rows} row(s)${where ? ` ${where}` : ''} in ${formatDuration(stats.elapsedMs)}; ${stats.filesRead ?? 0} file(s), ${formatBytes(stats.bytesRead ?? 0)} read\n`);
   if (stats.filesSkipped.length > 0) {
     process.stderr.write(`warning: ${stats.filesSkipped.length} file(s) could not be read and are not in the answer:\n`);
-    for (const s of stats.filesSkipped) process.stderr.write(`  ${s.file}: ${s.reason}\n`);
+    for (const s of stats.filesSkipped) process.stderr.write(`  ${revealInvisibles(s.file)}: ${revealInvisibles(s.reason)}\n`);
   }
 }
 
@@ -188,8 +193,21 @@ function readSql(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`--file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`--file ${revealInvisibles(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+/**
+ * JSON for stdout: the same data, with the invisible and control characters JSON.stringify
+ * leaves raw written as `\u` escapes, so a log value cannot drive the terminal it lands in.
+ */
+function jsonOutput(value: unknown): string {
+  return escapeInvisiblesInJson(JSON.stringify(value, null, 2));
+}
+
+/** CSV for stdout: exact when redirected to a file; on a terminal, control characters are shown as escapes. */
+function csvOutput(csv: string): string {
+  return process.stdout.isTTY ? revealInvisibles(csv, true) : csv;
 }
 
 async function sample(args: readonly string[]): Promise<number> {
