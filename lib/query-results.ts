@@ -2,12 +2,16 @@ import type { Engine, QueryOptions } from './engines/engine';
 import { AthenaEngine } from './engines/athena/athena-engine';
 import type { AthenaEngineOptions } from './engines/athena/options';
 import { LocalEngine, type LocalEngineOptions } from './engines/local/local-engine';
-import { withProgress } from './display/progress';
+import { escapeHtml } from './display/escape';
+import { formatCount } from './display/format';
+import { loadTslab } from './display/notebook';
+import { withProgress, type ProgressSlot } from './display/progress';
 import { OptionError } from './errors';
 import { bundledSampleDir, ensureSample } from './sample/bundled';
 import { checkOptionNames } from './options';
+import { contextOf, contextFacts } from './result/context';
 import type { QueryResult } from './result/query-result';
-import type { QueryInput } from './sql';
+import { compileQuery, type QueryInput } from './sql';
 
 /**
  * The local engine's settings in a notebook: as {@link LocalEngineOptions}, but `logs` may be
@@ -101,8 +105,12 @@ export async function queryResults(query: QueryInput, options: QueryResultsOptio
   await new Promise<void>((resolve) => setImmediate(resolve));
   process.once('SIGINT', onSigint);
   const signal = options.signal ? AbortSignal.any([options.signal, interrupt.signal]) : interrupt.signal;
+  // The progress line's output becomes the result's: display() draws the table there, and
+  // a result never displayed leaves a line saying what it was, not an empty output.
+  let slot: ProgressSlot | undefined;
+  const newSlot = () => (slot = loadTslab()?.newDisplay?.());
   try {
-    return await withProgress({ label: `Query on ${engine.name}` }, (report) =>
+    const result = await withProgress({ label: `Query on ${engine.name}`, slot: newSlot }, (report) =>
       engine.query(query, {
         signal,
         onProgress: (progress) => {
@@ -111,6 +119,16 @@ export async function queryResults(query: QueryInput, options: QueryResultsOptio
         },
       }),
     );
+    const context = contextOf(compileQuery(query));
+    if (slot) {
+      const facts = [`${formatCount(result.rowCount)} rows`, ...contextFacts(context)];
+      try {
+        slot.html(`<div class="irbook-query-done" style="font-size:12px;opacity:.8">${escapeHtml(`Query on ${engine.name}: ${facts.join(' · ')}`)}</div>`);
+      } catch {
+        slot = undefined; // tslab outside a kernel: there is no output to reuse.
+      }
+    }
+    return result.withContext(context, slot);
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -1,6 +1,7 @@
 /** A result as a self-contained HTML table for notebooks. Every value is escaped. */
 
 import { checkOptionNames, countOption } from '../options';
+import { contextFacts, type ResultContext } from '../result/context';
 import type { Column, QueryResultData, Value } from '../result/types';
 import { escapeHtml, revealInvisibles } from './escape';
 import { cellText, formatCount, isNumericKind } from './format';
@@ -51,7 +52,7 @@ const WARN_STYLE =
  * @example
  * tslab.display.html(renderHtmlTable(result, { maxRows: 50 }));
  */
-export function renderHtmlTable(data: QueryResultData, options: HtmlTableOptions = {}): string {
+export function renderHtmlTable(data: QueryResultData & { readonly context?: ResultContext }, options: HtmlTableOptions = {}): string {
   checkOptionNames(options, OPTION_NAMES, 'toHtml');
   const maxRows = countOption('toHtml', 'maxRows', options.maxRows, 200, { min: 0, allowInfinity: true });
   const shownRows = data.rows.slice(0, maxRows);
@@ -77,9 +78,14 @@ export function renderHtmlTable(data: QueryResultData, options: HtmlTableOptions
   const rowsText = escapeHtml(summary.rows);
   const facts = [summary.hiddenRows > 0 ? `<strong>${rowsText}</strong>` : rowsText];
   for (const fact of summary.stats) facts.push(escapeHtml(revealInvisibles(fact)));
-  parts.push(`<div class="irbook-foot">${facts.join(' · ')}</div>`);
+  parts.push(`<div class="irbook-foot">${[...contextFooter(data.context), ...facts].join(' · ')}</div>`);
   parts.push('</div>');
   return parts.join('');
+}
+
+/** The footer's first facts: the window and the suspect the result is about, escaped. */
+function contextFooter(context: ResultContext | undefined): string[] {
+  return context ? contextFacts(context).map((fact) => `<span class="irbook-context">${escapeHtml(revealInvisibles(fact))}</span>`) : [];
 }
 
 function htmlRow(columns: readonly Column[], row: readonly Value[]): string {
