@@ -7,6 +7,7 @@ import { formatCount } from './display/format';
 import { loadTslab } from './display/notebook';
 import { withProgress, type ProgressSlot } from './display/progress';
 import { OptionError } from './errors';
+import { recordFact, recordingFacts, recordResult } from './jupyter/report-facts';
 import { bundledSampleDir, ensureSample } from './sample/bundled';
 import { checkOptionNames } from './options';
 import { contextOf, contextFacts } from './result/context';
@@ -60,6 +61,7 @@ export async function configure(settings: EngineSettings): Promise<Engine> {
     if (empty) await ensureSample();
     engine = await LocalEngine.open({ ...local, logs: empty ? bundledSampleDir() : logs });
   }
+  if (recordingFacts()) recordFact({ kind: 'source', engine: engine.name, description: await engine.describe() });
   const previous = configured;
   configured = engine;
   if (previous && previous !== engine) await previous.close();
@@ -119,7 +121,8 @@ export async function queryResults(query: QueryInput, options: QueryResultsOptio
         },
       }),
     );
-    const context = contextOf(compileQuery(query));
+    const compiled = compileQuery(query);
+    const context = contextOf(compiled);
     if (slot) {
       const facts = [`${formatCount(result.rowCount)} rows`, ...contextFacts(context)];
       try {
@@ -128,7 +131,9 @@ export async function queryResults(query: QueryInput, options: QueryResultsOptio
         slot = undefined; // tslab outside a kernel: there is no output to reuse.
       }
     }
-    return result.withContext(context, slot);
+    const withContext = result.withContext(context, slot);
+    recordResult(withContext, compiled);
+    return withContext;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -6,6 +6,7 @@
 
 import type { Engine } from '../engines/engine';
 import { OptionError } from '../errors';
+import { recordFact } from '../jupyter/report-facts';
 import { configuredEngine } from '../query-results';
 import type { ResultContext } from '../result/context';
 import type { Value } from '../result/types';
@@ -64,7 +65,11 @@ export async function suspectFrom(result: ResultRows, override?: string | null, 
   if (override !== undefined && override !== null && typeof override !== 'string') {
     throw new OptionError('suspect', override, `suspect: give a user or role name, an access key id or an ARN (a string), not a ${typeof override}`);
   }
-  const say = options.say ?? ((line: string) => console.log(line));
+  const told: string[] = [];
+  const say = (line: string) => {
+    told.push(line);
+    (options.say ?? console.log)(line);
+  };
   const entities = entityColumn(result);
   const name = (override ?? '').trim();
   let chosen: string | null;
@@ -81,6 +86,7 @@ export async function suspectFrom(result: ResultRows, override?: string | null, 
       '(their footers name it) until their cells run again: Cell > Run All Below.');
   }
   lastChosen = chosen;
+  recordFact({ kind: 'suspect', suspect: chosen, reason: told[0] ?? '' });
   return chosen;
 }
 
