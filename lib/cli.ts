@@ -1,10 +1,11 @@
 /** The `irbook` command: query, sample, run, kernel install, start. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalEngine } from './engines/local/local-engine';
 import { IrbookError, NotebookCellError } from './errors';
 import { formatBytes, formatCount, formatDuration } from './display/format';
+import { cleanNotebookText, GIT_FILTER_NAME, installGitFilter } from './jupyter/git-filter';
 import { ensureJupyter } from './jupyter/install-jupyter';
 import { installKernel } from './jupyter/kernelspec';
 import { parseParameterArgs } from './jupyter/parameters';
@@ -21,6 +22,7 @@ Usage:
   irbook sample --out DIR [--events N] [--seed S]
   irbook run NOTEBOOK [-p NAME=VALUE …] [--title TEXT] [--analyst NAME] [--out DIR] [--max-rows N] [--show-code]
   irbook kernel install [--user | --prefix DIR] [--name NAME] [--display-name TEXT]
+  irbook notebooks clean [--stdin | FILE …]
   irbook start [--port N] [--no-serve]
   irbook COMMAND --help
 `,
@@ -74,6 +76,14 @@ the tslab installed with irbook. Safe to rerun: an identical registration is lef
   --name NAME      kernel name notebooks record (default tslab)
   --display-name   name in Jupyter's menus (default TypeScript)
 `,
+  notebooks: `Usage: irbook notebooks clean [--stdin | FILE …]
+
+Strips outputs, execution counts, injected parameters and session metadata from notebooks,
+writing them as Jupyter does. With FILEs, cleans them in place; with --stdin, reads one
+notebook and writes it cleaned to stdout: the git clean filter "${GIT_FILTER_NAME}" that
+.gitattributes names and irbook kernel install registers, so commits never carry outputs
+while the file you edit keeps them.
+`,
   start: `Usage: irbook start [--port N] [--no-serve]
 
 Gets a machine ready and serves the playbooks: installs Jupyter if missing (Debian packages
@@ -101,6 +111,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command === 'sample') return await sample(rest);
     if (command === 'run') return await run(rest);
     if (command === 'kernel') return await kernel(rest);
+    if (command === 'notebooks') return await notebooks(rest);
     if (command === 'start') return await start(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
@@ -297,7 +308,49 @@ async function kernel(args: readonly string[]): Promise<number> {
   const said = { created: 'registered', updated: 'replaced the earlier registration of', unchanged: 'already registered:' }[result.status];
   process.stdout.write(`${said} kernel "${values.name ?? 'tslab'}" in ${result.file}\n  ${result.spec.argv.join(' ')}\n`);
   if (result.previous) process.stdout.write(`  (was: ${result.previous.argv.join(' ')})\n`);
+  await setUpGitFilter((line) => void process.stdout.write(`${line}\n`));
   return 0;
+}
+
+async function notebooks(args: readonly string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === '--help' || sub === '-h') return help('notebooks');
+  if (sub !== 'clean') throw new UsageError(sub === undefined ? 'notebooks needs a subcommand: clean' : `unknown notebooks subcommand "${sub}"`);
+  const { values, positionals } = parsed(() =>
+    parseArgs({ args: [...rest], allowPositionals: true, options: { ...HELP_FLAG, stdin: { type: 'boolean', default: false } } }),
+  );
+  if (values.help) return help('notebooks');
+  if (values.stdin === (positionals.length > 0)) throw new UsageError('give --stdin or notebook files, one of the two');
+  if (values.stdin) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    process.stdout.write(cleanNotebookText(Buffer.concat(chunks).toString('utf8')));
+    return 0;
+  }
+  for (const file of positionals) {
+    let before: string;
+    try {
+      before = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const after = cleanNotebookText(before, file);
+    if (after !== before) {
+      writeFileSync(file, after);
+      process.stdout.write(`cleaned ${file}\n`);
+    }
+  }
+  return 0;
+}
+
+/**
+ * Registers the notebooks' git clean filter where irbook is a git checkout; says what it did.
+ * `IRBOOK_GIT_FILTER=off` leaves git's configuration alone (tests, read-only checkouts).
+ */
+async function setUpGitFilter(say: (line: string) => void): Promise<void> {
+  if (process.env.IRBOOK_GIT_FILTER === 'off') return;
+  const { status } = await installGitFilter(join(__dirname, '..'));
+  if (status === 'installed') say(`Git filter "${GIT_FILTER_NAME}" registered in .git/config: notebooks are committed without outputs`);
 }
 
 async function start(args: readonly string[]): Promise<number> {
@@ -311,6 +364,7 @@ async function start(args: readonly string[]): Promise<number> {
   say(`Jupyter: ${jupyter.lab ? 'JupyterLab' : 'classic Notebook'} (${jupyter.python})`);
   const kernelResult = await installKernel({});
   say(`Kernel "tslab" ${kernelResult.status === 'unchanged' ? 'already registered' : kernelResult.status} (${kernelResult.file})`);
+  await setUpGitFilter(say);
   const started = performance.now();
   let written = false;
   const manifest = await ensureSample({ onProgress: () => (written = true) });
