@@ -66,7 +66,7 @@ const joinList = (items: readonly string[], none: string) => (items.length === 0
 export function findings(facts: readonly ReportFact[]): Finding[] {
   const out: Finding[] = [];
   const suspect = facts.filter((f) => f.kind === 'suspect').at(-1);
-  if (suspect) out.push({ label: 'Suspect', text: suspect.reason || (suspect.suspect ?? 'none') });
+  if (suspect) out.push({ label: 'Suspect', text: suspect.reason.replace(/^Suspect: /, '') || (suspect.suspect ?? 'none') });
   const last = new Map<CredentialCompromiseQueryName, ResultFact>();
   for (const fact of facts) {
     if (fact.kind !== 'result') continue;

@@ -283,7 +283,7 @@ describe('2.2 topFailingEntities', () => {
     expect(said.some((line) => line.includes(`"${story.userName}" is its user name`))).toBe(true);
     // An assumed-role ARN narrows to that session: it is kept as given.
     expect(await suspectFrom(top, stolen.principalArn, options)).toBe(stolen.principalArn);
-  });
+  }, 180_000);
 
   it('fails saying what matched: nothing (listing the top entities), or several entities', async () => {
     const q = topFailingEntities({ window: MONTH });
@@ -303,7 +303,7 @@ describe('2.2 topFailingEntities', () => {
     expect(both.message).toContain('"alice" matches 2 entities');
     expect(both.message).toContain(ALICE);
     expect(both.message).toContain(ALICE_ELSEWHERE);
-  });
+  }, 180_000);
 
   it('lists the stolen role with its session name when the window covers 22 March', async () => {
     const w = timeWindow('2024-03-22', '2024-03-23');
