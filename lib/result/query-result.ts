@@ -3,6 +3,7 @@
 import { inspect } from 'node:util';
 import { renderHtmlTable, type HtmlTableOptions } from '../display/html-table';
 import { showHtml } from '../display/notebook';
+import type { ProgressSlot } from '../display/progress';
 import { renderTextTable, type TextTableOptions } from '../display/text-table';
 import { toArquero, type ArqueroTable } from './arquero';
 import { columnValues } from './columns';
@@ -11,11 +12,6 @@ import { toCsv, type CsvOptions } from './csv';
 import { toJsonRecords, type JsonValue } from './json';
 import { toRecords, type ResultRecord } from './records';
 import type { Column, QueryResultData, QueryStats, Value } from './types';
-
-/** A notebook output that later calls overwrite in place (tslab's `newDisplay()`). */
-export interface OutputSlot {
-  html(html: string): void;
-}
 
 /**
  * The rows a table shows by default: `IRBOOK_MAX_ROWS` when set (`irbook run --max-rows`
@@ -50,7 +46,7 @@ export class QueryResult implements QueryResultData {
   /** The window and suspect the query was limited to, named in the table's footer. */
   readonly context: ResultContext;
   /** The notebook output the query's progress line used: the table replaces it. */
-  #slot: OutputSlot | undefined;
+  #slot: ProgressSlot | undefined;
 
   /**
    * Wrap a result's plain data. The data is kept, not copied: do not change it afterwards.
@@ -58,7 +54,7 @@ export class QueryResult implements QueryResultData {
    * @example
    * new QueryResult({ columns, rows, stats, sql });
    */
-  constructor(data: QueryResultData, context: ResultContext = {}, slot?: OutputSlot) {
+  constructor(data: QueryResultData, context: ResultContext = {}, slot?: ProgressSlot) {
     this.columns = data.columns;
     this.rows = data.rows;
     this.stats = data.stats;
@@ -75,7 +71,7 @@ export class QueryResult implements QueryResultData {
    * @example
    * result.withContext({ window: { start: '2024-03-19T00:00:00Z', end: '2024-03-20T00:00:00Z' } });
    */
-  withContext(context: ResultContext, slot?: OutputSlot): QueryResult {
+  withContext(context: ResultContext, slot?: ProgressSlot): QueryResult {
     return new QueryResult(this, context, slot);
   }
 
