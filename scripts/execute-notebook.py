@@ -9,6 +9,7 @@ still a record of what was seen.
 import argparse
 import base64
 import copy
+from html import escape as html_escape
 import json
 import re
 import sys
@@ -114,6 +115,31 @@ def for_report(nb, show_code):
     return report_nb
 
 
+# The report's own page: nbconvert's "lab" template inlines 550 KB of JupyterLab's theme CSS,
+# most of the report's weight; the "basic" template gives the cells alone, and this styles them.
+REPORT_CSS = """
+body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; font-size: 14px; line-height: 1.45;
+       color: #1f2328; max-width: 1100px; margin: 16px auto; padding: 0 16px; }
+.jp-Cell { margin: 0 0 12px 0; }
+.jp-MarkdownCell h1, .jp-MarkdownCell h2 { border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+.jp-OutputArea-output pre, .highlight pre { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 12px; }
+.jp-RenderedText pre { white-space: pre-wrap; }
+img.irbook-chart { max-width: 100%; }
+.jp-InputPrompt, .jp-OutputPrompt, .anchor-link { display: none; }
+"""
+
+
+def report_page(body, title, show_code):
+    code_css = ""
+    if show_code:
+        from pygments.formatters import HtmlFormatter
+        code_css = HtmlFormatter().get_style_defs(".highlight")
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "<title>%s</title><style>%s%s</style></head>\n<body>\n%s\n</body></html>\n"
+            % (html_escape(title), REPORT_CSS, code_css, body))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("notebook")
@@ -162,12 +188,11 @@ def main():
         outcome.update(failed)
     finally:
         nbformat.write(nb, args.out_notebook)
-        exporter = HTMLExporter(template_name="lab", exclude_input=not args.show_code,
+        exporter = HTMLExporter(template_name="basic", exclude_input=not args.show_code,
                                 exclude_input_prompt=not args.show_code, exclude_output_prompt=not args.show_code)
-        body, _ = exporter.from_notebook_node(with_svg_as_images(for_report(nb, args.show_code)),
-                                              resources={"metadata": {"name": args.title or "irbook report"}})
+        body, _ = exporter.from_notebook_node(with_svg_as_images(for_report(nb, args.show_code)))
         with open(args.out_html, "w", encoding="utf-8") as f:
-            f.write(body)
+            f.write(report_page(body, args.title or "irbook report", args.show_code))
     print(json.dumps(outcome))
     return 0 if outcome["ok"] else 1
 
