@@ -70,6 +70,8 @@ written anyway.
 
 Registers the tslab TypeScript kernel with Jupyter, with absolute paths to this node and to
 the tslab installed with irbook. Safe to rerun: an identical registration is left alone.
+In a git checkout of irbook it also registers the notebooks' git clean filter (see
+irbook notebooks --help); IRBOOK_GIT_FILTER=off skips that.
 
   --user           the user's Jupyter data folder (default)
   --prefix DIR     DIR/share/jupyter/kernels (a conda env or virtualenv that runs Jupyter)

@@ -35,8 +35,8 @@ export interface SuspectOptions {
 let lastChosen: string | null | undefined;
 
 const ARN = /^arn:aws[a-z-]*:(iam|sts)::/;
-const HOW = ['ARN', 'access key id', 'user name', 'role name', 'session name'] as const;
-type How = (typeof HOW)[number];
+/** How a name matched an entity's calls. */
+type How = 'ARN' | 'access key id' | 'user name' | 'role name' | 'session name';
 
 /**
  * The entity to investigate.
