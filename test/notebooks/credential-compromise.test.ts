@@ -210,6 +210,7 @@ describe('irbook run with a suspect and a window injected', () => {
       parameters: { logs: join(dir, 'logs'), suspect: stolen.roleName, start: '2024-03-22', end: '2024-03-23' },
       outDir: join(dir, 'reports'),
       stamp: 'stolen-role',
+      maxRows: 1000, // all of 2.3's rows, so its addresses can be checked
     });
     const run = new ExecutedNotebook(result.notebookFile);
     expect(run.errors()).toEqual([]);
