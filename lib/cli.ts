@@ -1,11 +1,12 @@
 /** The `irbook` command: query, sample, run, kernel install, start. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalEngine } from './engines/local/local-engine';
 import { IrbookError, NotebookCellError } from './errors';
 import { escapeInvisiblesInJson, revealInvisibles } from './display/escape';
 import { formatBytes, formatCount, formatDuration } from './display/format';
+import { cleanNotebookText, GIT_FILTER_NAME, installGitFilter } from './jupyter/git-filter';
 import { ensureJupyter } from './jupyter/install-jupyter';
 import { installKernel } from './jupyter/kernelspec';
 import { parseParameterArgs } from './jupyter/parameters';
@@ -23,8 +24,9 @@ const HELP: Record<string, string> = {
 Usage:
   irbook query --logs DIR [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] (SQL | --file FILE)
   irbook sample --out DIR [--events N] [--seed S]
-  irbook run NOTEBOOK [-p NAME=VALUE …] [--out DIR] [--timeout SECONDS]
+  irbook run NOTEBOOK [-p NAME=VALUE …] [--title TEXT] [--analyst NAME] [--out DIR] [--max-rows N] [--show-code]
   irbook kernel install [--user | --prefix DIR] [--name NAME] [--display-name TEXT]
+  irbook notebooks clean [--stdin | FILE …]
   irbook start [--port N] [--no-serve]
   irbook COMMAND --help
 `,
@@ -54,26 +56,45 @@ files are written next to DIR and moved in when all are written: DIR never holds
   --seed S       random seed (default ${SAMPLE_DEFAULTS.seed}); same seed, same bytes
   --replace      replace an irbook sample already in DIR (never logs irbook did not write)
 `,
-  run: `Usage: irbook run NOTEBOOK [-p NAME=VALUE …] [--out DIR] [--timeout SECONDS]
+  run: `Usage: irbook run NOTEBOOK [-p NAME=VALUE …] [--title TEXT] [--analyst NAME] [--out DIR]
+                  [--max-rows N] [--show-code] [--timeout SECONDS]
 
 Executes a playbook headless through the tslab kernel installed with irbook (no kernel
 registration needed) and writes the executed notebook and a standalone HTML report to DIR
-(default reports/), named after the notebook and the time. Exits 1 naming the cell when a cell
-fails; the files are written anyway.
+(default reports/), named after the notebook and the time. Prints each cell as it runs. The
+report opens with a header: title, analyst, run time (UTC), window, data source, parameters,
+irbook version and the playbook's findings (suspect, top entities, access keys, external
+addresses, IAM changes). Warns when the notebook differs from git's version (the report says
+so too). Exits 1 naming the cell (section and first line) when a cell fails; the files are
+written anyway.
 
   -p NAME=VALUE  set a parameter declared in the notebook's "parameters" cell; repeatable
+  --title TEXT   the report's title, e.g. the incident id (default: the notebook's name)
+  --analyst NAME who ran it, for the header
   --out DIR      where to write the .ipynb and .html (default reports)
+  --max-rows N   rows each table shows; the footer counts the rest (default 50)
+  --show-code    keep the cells' code in the report (default: results only)
   --timeout S    seconds one cell may run (default 1800)
 `,
   kernel: `Usage: irbook kernel install [--user | --prefix DIR] [--name NAME] [--display-name TEXT]
 
 Registers the tslab TypeScript kernel with Jupyter, with absolute paths to this node and to
 the tslab installed with irbook. Safe to rerun: an identical registration is left alone.
+In a git checkout of irbook it also registers the notebooks' git clean filter (see
+irbook notebooks --help); IRBOOK_GIT_FILTER=off skips that.
 
   --user           the user's Jupyter data folder (default)
   --prefix DIR     DIR/share/jupyter/kernels (a conda env or virtualenv that runs Jupyter)
   --name NAME      kernel name notebooks record (default tslab)
   --display-name   name in Jupyter's menus (default TypeScript)
+`,
+  notebooks: `Usage: irbook notebooks clean [--stdin | FILE …]
+
+Strips outputs, execution counts, injected parameters and session metadata from notebooks,
+writing them as Jupyter does. With FILEs, cleans them in place; with --stdin, reads one
+notebook and writes it cleaned to stdout: the git clean filter "${GIT_FILTER_NAME}" that
+.gitattributes names and irbook kernel install registers, so commits never carry outputs
+while the file you edit keeps them.
 `,
   start: `Usage: irbook start [--port N] [--no-serve]
 
@@ -102,6 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command === 'sample') return await sample(rest);
     if (command === 'run') return await run(rest);
     if (command === 'kernel') return await kernel(rest);
+    if (command === 'notebooks') return await notebooks(rest);
     if (command === 'start') return await start(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
@@ -262,6 +284,10 @@ async function run(args: readonly string[]): Promise<number> {
         param: { type: 'string', short: 'p', multiple: true },
         out: { type: 'string', default: 'reports' },
         timeout: { type: 'string' },
+        title: { type: 'string' },
+        analyst: { type: 'string' },
+        'max-rows': { type: 'string' },
+        'show-code': { type: 'boolean', default: false },
       },
     }),
   );
@@ -269,15 +295,37 @@ async function run(args: readonly string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('give exactly one notebook');
   const parameters = parsed(() => parseParameterArgs(values.param ?? []));
   const cellTimeoutSeconds = values.timeout === undefined ? undefined : toInteger('--timeout', values.timeout);
+  const maxRows = values['max-rows'] === undefined ? undefined : toInteger('--max-rows', values['max-rows']);
+  if (maxRows === 0) throw new UsageError('--max-rows must be at least 1');
+  const say = (line: string) => void process.stderr.write(`${line}\n`);
   try {
-    const result = await runNotebook({ notebook: positionals[0]!, parameters, outDir: values.out, cellTimeoutSeconds });
+    const result = await runNotebook({
+      notebook: positionals[0]!, parameters, outDir: values.out, cellTimeoutSeconds,
+      title: values.title, analyst: values.analyst, maxRows, showCode: values['show-code'],
+      onProgress: (event) => {
+        if (event.event === 'differs') warnAboutGit(event.changedCells, say);
+        else if (event.event === 'start') {
+          const warmUp = event.n === 1 ? ' (the kernel compiles first: 15 s or so)' : '';
+          say(`[${event.n}/${event.of}] ${event.section ? `${event.section}: ` : ''}${event.firstLine}${warmUp}`);
+        } else say(`        done in ${event.seconds} s`);
+      },
+    });
+    warnAboutGit(result.gitDifference?.changedCells ?? [], say);
     process.stdout.write(`${result.notebookFile}\n${result.htmlFile}\n`);
-    process.stderr.write(`ran ${positionals[0]} in ${formatDuration(result.elapsedMs)}\n`);
+    say(`ran ${positionals[0]} in ${formatDuration(result.elapsedMs)}`);
     return 0;
   } catch (error) {
     if (error instanceof NotebookCellError) process.stdout.write(`${error.notebookFile}\n${error.htmlFile}\n`);
     throw error;
   }
+}
+
+/** Loudly, before the run and again after it (where it is not scrolled away): the notebook run is not git's. */
+function warnAboutGit(changedCells: readonly string[], say: (line: string) => void): void {
+  if (changedCells.length === 0) return;
+  say(`\nWARNING: the notebook differs from git's version; this run runs the edited cells (the report says so):`);
+  for (const cell of changedCells) say(`  ${cell}`);
+  say('To run the playbook as committed: git restore <notebook> (or git stash), then run again.\n');
 }
 
 async function kernel(args: readonly string[]): Promise<number> {
@@ -302,7 +350,49 @@ async function kernel(args: readonly string[]): Promise<number> {
   const said = { created: 'registered', updated: 'replaced the earlier registration of', unchanged: 'already registered:' }[result.status];
   process.stdout.write(`${said} kernel "${values.name ?? 'tslab'}" in ${result.file}\n  ${result.spec.argv.join(' ')}\n`);
   if (result.previous) process.stdout.write(`  (was: ${result.previous.argv.join(' ')})\n`);
+  await setUpGitFilter((line) => void process.stdout.write(`${line}\n`));
   return 0;
+}
+
+async function notebooks(args: readonly string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === '--help' || sub === '-h') return help('notebooks');
+  if (sub !== 'clean') throw new UsageError(sub === undefined ? 'notebooks needs a subcommand: clean' : `unknown notebooks subcommand "${sub}"`);
+  const { values, positionals } = parsed(() =>
+    parseArgs({ args: [...rest], allowPositionals: true, options: { ...HELP_FLAG, stdin: { type: 'boolean', default: false } } }),
+  );
+  if (values.help) return help('notebooks');
+  if (values.stdin === (positionals.length > 0)) throw new UsageError('give --stdin or notebook files, one of the two');
+  if (values.stdin) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    process.stdout.write(cleanNotebookText(Buffer.concat(chunks).toString('utf8')));
+    return 0;
+  }
+  for (const file of positionals) {
+    let before: string;
+    try {
+      before = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const after = cleanNotebookText(before, file);
+    if (after !== before) {
+      writeFileSync(file, after);
+      process.stdout.write(`cleaned ${file}\n`);
+    }
+  }
+  return 0;
+}
+
+/**
+ * Registers the notebooks' git clean filter where irbook is a git checkout; says what it did.
+ * `IRBOOK_GIT_FILTER=off` leaves git's configuration alone (tests, read-only checkouts).
+ */
+async function setUpGitFilter(say: (line: string) => void): Promise<void> {
+  if (process.env.IRBOOK_GIT_FILTER === 'off') return;
+  const { status } = await installGitFilter(join(__dirname, '..'));
+  if (status === 'installed') say(`Git filter "${GIT_FILTER_NAME}" registered in .git/config: notebooks are committed without outputs`);
 }
 
 async function start(args: readonly string[]): Promise<number> {
@@ -316,6 +406,7 @@ async function start(args: readonly string[]): Promise<number> {
   say(`Jupyter: ${jupyter.lab ? 'JupyterLab' : 'classic Notebook'} (${jupyter.python})`);
   const kernelResult = await installKernel({});
   say(`Kernel "tslab" ${kernelResult.status === 'unchanged' ? 'already registered' : kernelResult.status} (${kernelResult.file})`);
+  await setUpGitFilter(say);
   const started = performance.now();
   let written = false;
   const manifest = await ensureSample({ onProgress: () => (written = true) });

@@ -84,6 +84,8 @@ export * as credentialCompromise from './playbooks/credential-compromise';
 export * as containment from './containment';
 export { openContainment, type Containment, type ContainmentOptions } from './containment';
 export {
+  entityIn,
+  entityMatches,
   inWindow,
   suspectFrom,
   timeWindow,

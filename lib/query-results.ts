@@ -2,12 +2,17 @@ import type { Engine, QueryOptions } from './engines/engine';
 import { AthenaEngine } from './engines/athena/athena-engine';
 import type { AthenaEngineOptions } from './engines/athena/options';
 import { LocalEngine, type LocalEngineOptions } from './engines/local/local-engine';
-import { withProgress } from './display/progress';
+import { escapeHtml } from './display/escape';
+import { formatCount } from './display/format';
+import { loadTslab } from './display/notebook';
+import { withProgress, type ProgressSlot } from './display/progress';
 import { OptionError } from './errors';
+import { recordFact, recordingFacts, recordResult } from './jupyter/report-facts';
 import { bundledSampleDir, ensureSample } from './sample/bundled';
 import { checkOptionNames } from './options';
+import { contextOf, contextFacts } from './result/context';
 import type { QueryResult } from './result/query-result';
-import type { QueryInput } from './sql';
+import { compileQuery, type QueryInput } from './sql';
 
 /**
  * The local engine's settings in a notebook: as {@link LocalEngineOptions}, but `logs` may be
@@ -56,6 +61,7 @@ export async function configure(settings: EngineSettings): Promise<Engine> {
     if (empty) await ensureSample();
     engine = await LocalEngine.open({ ...local, logs: empty ? bundledSampleDir() : logs });
   }
+  if (recordingFacts()) recordFact({ kind: 'source', engine: engine.name, description: await engine.describe() });
   const previous = configured;
   configured = engine;
   if (previous && previous !== engine) await previous.close();
@@ -101,8 +107,12 @@ export async function queryResults(query: QueryInput, options: QueryResultsOptio
   await new Promise<void>((resolve) => setImmediate(resolve));
   process.once('SIGINT', onSigint);
   const signal = options.signal ? AbortSignal.any([options.signal, interrupt.signal]) : interrupt.signal;
+  // The progress line's output becomes the result's: display() draws the table there, and
+  // a result never displayed leaves a line saying what it was, not an empty output.
+  let slot: ProgressSlot | undefined;
+  const newSlot = () => (slot = loadTslab()?.newDisplay?.());
   try {
-    return await withProgress({ label: `Query on ${engine.name}` }, (report) =>
+    const result = await withProgress({ label: `Query on ${engine.name}`, slot: newSlot }, (report) =>
       engine.query(query, {
         signal,
         maxRows: options.maxRows,
@@ -112,6 +122,19 @@ export async function queryResults(query: QueryInput, options: QueryResultsOptio
         },
       }),
     );
+    const compiled = compileQuery(query);
+    const context = contextOf(compiled);
+    if (slot) {
+      const facts = [`${formatCount(result.rowCount)} rows`, ...contextFacts(context)];
+      try {
+        slot.html(`<div class="irbook-query-done" style="font-size:12px;opacity:.8">${escapeHtml(`Query on ${engine.name}: ${facts.join(' · ')}`)}</div>`);
+      } catch {
+        slot = undefined; // tslab outside a kernel: there is no output to reuse.
+      }
+    }
+    const withContext = result.withContext(context, slot);
+    recordResult(withContext, compiled);
+    return withContext;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -1,6 +1,7 @@
 /** A result as a self-contained HTML table for notebooks. Every value is escaped. */
 
 import { checkOptionNames, countOption } from '../options';
+import { contextFacts, type ResultContext } from '../result/context';
 import type { Column, QueryResultData, Value } from '../result/types';
 import { OptionError } from '../errors';
 import { escapeHtml, revealInvisibles } from './escape';
@@ -77,7 +78,7 @@ const WARN_STYLE =
  * @example
  * tslab.display.html(renderHtmlTable(result, { maxRows: 50 }));
  */
-export function renderHtmlTable(data: QueryResultData, options: HtmlTableOptions = {}): string {
+export function renderHtmlTable(data: QueryResultData & { readonly context?: ResultContext }, options: HtmlTableOptions = {}): string {
   checkOptionNames(options, OPTION_NAMES, 'toHtml');
   const maxRows = countOption('toHtml', 'maxRows', options.maxRows ?? defaultMaxRows(), DEFAULT_MAX_ROWS, { min: 0, allowInfinity: true });
   const maxChars = countOption('toHtml', 'maxChars', options.maxChars, DEFAULT_MAX_CHARS, { min: 1, allowInfinity: true });
@@ -101,17 +102,17 @@ export function renderHtmlTable(data: QueryResultData, options: HtmlTableOptions
     }
     parts.push('</tbody></table></div>');
   }
-  parts.push(footerHtml(summary));
+  parts.push(footerHtml(summary, data.context));
   parts.push('</div>');
   return parts.join('');
 }
 
-/** The line under the table: rows shown and left out, then the engine's stats. */
-function footerHtml(summary: ResultSummary): string {
+/** The line under the table: the window and suspect, rows shown and left out, then the engine's stats. */
+function footerHtml(summary: ResultSummary, context: ResultContext | undefined): string {
   const rowsText = escapeHtml(summary.rows);
   const facts = [summary.hiddenRows > 0 ? `<strong>${rowsText}</strong>` : rowsText];
   for (const fact of summary.stats) facts.push(escapeHtml(revealInvisibles(fact)));
-  return `<div class="irbook-foot">${facts.join(' · ')}</div>`;
+  return `<div class="irbook-foot">${[...contextFooter(context), ...facts].join(' · ')}</div>`;
 }
 
 function defaultMaxRows(): number {
@@ -120,6 +121,11 @@ function defaultMaxRows(): number {
   const n = text.trim() === 'Infinity' ? Infinity : Number(text);
   if (n === Infinity || (Number.isInteger(n) && n >= 0)) return n;
   throw new OptionError(MAX_ROWS_ENV, text, `environment variable ${MAX_ROWS_ENV} must be an integer >= 0 or Infinity, got ${JSON.stringify(text)}`);
+}
+
+/** The footer's first facts: the window and the suspect the result is about, escaped. */
+function contextFooter(context: ResultContext | undefined): string[] {
+  return context ? contextFacts(context).map((fact) => `<span class="irbook-context">${escapeHtml(revealInvisibles(fact))}</span>`) : [];
 }
 
 function htmlRow(columns: readonly Column[], row: readonly Value[], maxChars: number): string {

@@ -28,6 +28,8 @@ export type ParameterKind = 'string' | 'number' | 'boolean';
 export interface DeclaredParameter {
   readonly name: string;
   readonly kind: ParameterKind;
+  /** The default as written in the cell, e.g. `'2024-03-01'`. */
+  readonly defaultText: string;
 }
 
 /** The tag papermill uses for the cell that holds defaults. */
@@ -54,7 +56,7 @@ export function declaredParameters(notebook: Notebook): DeclaredParameter[] {
   for (const match of cellSource(cell).matchAll(declaration)) {
     const literal = match[2]!.trim();
     const kind: ParameterKind = /^(true|false)$/.test(literal) ? 'boolean' : /^-?\d/.test(literal) ? 'number' : 'string';
-    found.push({ name: match[1]!, kind });
+    found.push({ name: match[1]!, kind, defaultText: literal });
   }
   return found;
 }

@@ -29,13 +29,32 @@ export const SESSION_NAME: SqlFragment = sql`CASE WHEN useridentity.sessionconte
 /**
  * A WHERE condition: the call was made by the entity: a user or root by its ARN (with any
  * federated-user sessions a user issued), a role through any of its sessions, or one session
- * by its `assumed-role` ARN. Values bound; `%` and `_` are plain characters here.
+ * by its `assumed-role` ARN. Values bound; `%` and `_` are plain characters here. `null` (no
+ * suspect: nothing failed in the window) matches nothing, so the cells after 2.3 run and
+ * show no rows instead of failing.
  *
  * @example
  * sql`SELECT eventname FROM cloudtrail WHERE ${inWindow(window)} AND ${entityMatches(suspect)}`;
  */
-export function entityMatches(entity: string): SqlFragment {
+export function entityMatches(entity: string | null): SqlFragment {
+  if (entity === null) return NO_ENTITY;
   return sql`(useridentity.arn = ${entity} OR useridentity.sessioncontext.sessionissuer.arn = ${entity})`;
+}
+
+/** What an entity condition becomes when there is no entity. */
+export const NO_ENTITY: SqlFragment = sql`(1 = 0)`;
+
+/**
+ * A WHERE condition: the call was made by any of the entities (see {@link entityMatches});
+ * an empty list matches nothing.
+ *
+ * @example
+ * sql`SELECT … WHERE ${inWindow(window)} AND ${entityIn(top.column('entity').map(String))}`;
+ */
+export function entityIn(entities: readonly string[]): SqlFragment {
+  if (entities.length === 0) return NO_ENTITY;
+  const list = sql.join([...entities]);
+  return sql`(useridentity.arn IN (${list}) OR useridentity.sessioncontext.sessionissuer.arn IN (${list}))`;
 }
 
 /** An IAM user ARN's account and user name (the name is the last part of the path). */

@@ -15,7 +15,7 @@ export {
   type TimeWindowInput,
   type WindowBounds,
 } from './time-window';
-export { ENTITY, SESSION_NAME, entityMatches, iamUserOf, type IamUserRef } from './entity';
+export { ENTITY, SESSION_NAME, entityIn, entityMatches, iamUserOf, type IamUserRef } from './entity';
 export { suspectFrom, type ResultRows } from './suspect';
 export type { EntityOptions, WindowOptions } from './query-options';
 
@@ -30,10 +30,14 @@ export {
   activityByHour,
   authorizationFailures,
   consoleLogins,
+  consoleSignInBy,
   entityActivity,
   entityTimeline,
   failuresOverTime,
   iamChanges,
+  insideNetworks,
+  instancesTouched,
+  mfaChangeByOrFor,
   mfaChanges,
   offHoursActivity,
   servicesUsed,

@@ -3,14 +3,25 @@
 import { inspect } from 'node:util';
 import { renderHtmlTable, type HtmlTableOptions } from '../display/html-table';
 import { showHtml } from '../display/notebook';
+import type { ProgressSlot } from '../display/progress';
 import { renderTextTable, type TextTableOptions } from '../display/text-table';
 import { toArquero, type ArqueroTable } from './arquero';
 import { columnValues } from './columns';
+import { contextFacts, type ResultContext } from './context';
 import { toCsv, type CsvOptions } from './csv';
 import { toJsonRecords, type JsonValue } from './json';
 import { toRecords, type ResultRecord } from './records';
 import type { Column, QueryResultData, QueryStats, Value } from './types';
 import { writeRowsFile, type FileFormat } from './write-file';
+
+/**
+ * The rows a table shows by default: `IRBOOK_MAX_ROWS` when set (`irbook run --max-rows`
+ * sets it for a report), else the table's own default.
+ */
+function reportRowLimit(): number | undefined {
+  const text = process.env.IRBOOK_MAX_ROWS;
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
 
 /**
  * The answer to a query: columns (in order, repeated names kept), rows, what running it cost
@@ -33,6 +44,10 @@ export class QueryResult implements QueryResultData {
   readonly sql: string;
   /** Column names as returned, in order, repeats kept (`SELECT a AS x, b AS x` gives two `x`). */
   readonly columnNames: readonly string[];
+  /** The window and suspect the query was limited to, named in the table's footer. */
+  readonly context: ResultContext;
+  /** The notebook output the query's progress line used: the table replaces it. */
+  #slot: ProgressSlot | undefined;
 
   /**
    * Wrap a result's plain data. The data is kept, not copied: do not change it afterwards.
@@ -40,12 +55,25 @@ export class QueryResult implements QueryResultData {
    * @example
    * new QueryResult({ columns, rows, stats, sql });
    */
-  constructor(data: QueryResultData) {
+  constructor(data: QueryResultData, context: ResultContext = {}, slot?: ProgressSlot) {
     this.columns = data.columns;
     this.rows = data.rows;
     this.stats = data.stats;
     this.sql = data.sql;
     this.columnNames = data.columns.map((c) => c.name);
+    this.context = context;
+    this.#slot = slot;
+  }
+
+  /**
+   * The same result with what it is about, and the notebook output its first `display()`
+   * draws into (the one the query's progress line used, so no empty output is left behind).
+   *
+   * @example
+   * result.withContext({ window: { start: '2024-03-19T00:00:00Z', end: '2024-03-20T00:00:00Z' } });
+   */
+  withContext(context: ResultContext, slot?: ProgressSlot): QueryResult {
+    return new QueryResult(this, context, slot);
   }
 
   /**
@@ -142,7 +170,9 @@ export class QueryResult implements QueryResultData {
    * console.log(result.toText({ maxRows: 10 }));
    */
   toText(options?: TextTableOptions): string {
-    return renderTextTable(this, options);
+    const text = renderTextTable(this, options);
+    const facts = contextFacts(this.context);
+    return facts.length === 0 ? text : `${text}\n${facts.join(' · ')}`;
   }
 
   /**
@@ -164,7 +194,17 @@ export class QueryResult implements QueryResultData {
    * result.display({ maxRows: 1000 });
    */
   display(options?: HtmlTableOptions): void {
-    const html = this.toHtml(options);
+    const html = this.toHtml({ maxRows: reportRowLimit(), ...options });
+    const slot = this.#slot;
+    this.#slot = undefined;
+    if (slot) {
+      try {
+        slot.html(html);
+        return;
+      } catch {
+        // The slot's kernel is gone: show it as any other output.
+      }
+    }
     showHtml(html, () => this.toText());
   }
 

@@ -7,6 +7,10 @@ import { OptionError } from '../../lib/errors';
 import { installKernel, kernelSpecFile, tslabBinary, userJupyterDataDir } from '../../lib/jupyter/kernelspec';
 import { captureStdout } from '../support/capture';
 
+// The git clean filter is tested on a repository of its own (git-filter.test.ts); here it
+// would point this checkout's git configuration at a test's node.
+process.env.IRBOOK_GIT_FILTER = 'off';
+
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'irbook-kernel-'));

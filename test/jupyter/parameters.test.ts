@@ -31,10 +31,10 @@ function notebook(): Notebook {
 describe('declaredParameters', () => {
   it('reads the let declarations of the parameters cell with their kinds', () => {
     expect(declaredParameters(notebook())).toEqual([
-      { name: 'engine', kind: 'string' },
-      { name: 'limit', kind: 'number' },
-      { name: 'apply', kind: 'boolean' },
-      { name: 'suspect', kind: 'string' },
+      { name: 'engine', kind: 'string', defaultText: "'local'" },
+      { name: 'limit', kind: 'number', defaultText: '5' },
+      { name: 'apply', kind: 'boolean', defaultText: 'false' },
+      { name: 'suspect', kind: 'string', defaultText: "''" },
     ]);
   });
 

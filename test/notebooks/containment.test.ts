@@ -141,7 +141,7 @@ describe('containment notebook', () => {
       run('wrong-account', {
         deactivate: (s) => s.replace('let apply = false;', 'let apply = true;').replace("let account = '';", "let account = '444455556666';"),
       }),
-    ).rejects.toThrow(/cell \d+ \(let apply = true;\) failed: GuardRefusedError: refused: confirm '444455556666' is not the account of plan iam-user\/ci-deployer\/.* \(111122223333\); nothing changed/);
+    ).rejects.toThrow(/cell \d+ in "3\.2 Deactivate the access keys" \(let apply = true;\) failed: GuardRefusedError: refused: confirm '444455556666' is not the account of plan iam-user\/ci-deployer\/.* \(111122223333\); nothing changed/);
     const nb = new ExecutedNotebook(join(dir, 'reports', 'wrong-account-wrong-account.ipynb'));
     expect(nb.shown('deactivate')).toContain('PLAN: Contain IAM user ci-deployer');
     expect(sentCalls(join(dir, 'wrong-account-calls.jsonl')).filter(isChange)).toEqual([]);

@@ -3,6 +3,7 @@
  * Jupyter's nbclient (as `irbook run` does), on a generated sample whose manifest says what
  * the playbook must find.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli';
 import { NotebookCellError } from '../../lib/errors';
 import { runNotebook } from '../../lib/jupyter/run-notebook';
-import { generateSample, type SampleManifest } from '../../lib/sample';
+import { generateSample, SAMPLE_DEFAULTS, type SampleManifest } from '../../lib/sample';
 import { captureStdout } from '../support/capture';
 import { arnsInOrder, ExecutedNotebook } from '../support/notebook-outputs';
 
@@ -21,18 +22,32 @@ let dir: string;
 let manifest: SampleManifest;
 let byDefault: ExecutedNotebook;
 let htmlReport: string;
+let progress: string;
+const TITLE = 'IR-2024-0319 <credential compromise>';
+const ANALYST = 'A. Analyst';
+const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'irbook-nb-'));
-  manifest = await generateSample({ out: join(dir, 'logs'), events: 20_000, seed: 7 });
-  // Through the command line, as an analyst or a scheduler would run it.
-  const { value: code, stdout } = await captureStdout(() =>
-    main(['run', NOTEBOOK, '-p', `logs=${join(dir, 'logs')}`, '--out', join(dir, 'reports')]));
-  const [notebookFile, htmlFile] = stdout.trim().split('\n');
-  if (code !== 0) throw new Error(`irbook run exited ${code}: see ${htmlFile}`);
-  byDefault = new ExecutedNotebook(notebookFile!);
-  htmlReport = await readFile(htmlFile!, 'utf8');
-}, 600_000);
+  // The default sample (the size npm start writes), so the report's size is measured on it.
+  manifest = await generateSample({ out: join(dir, 'logs'), events: SAMPLE_DEFAULTS.events, seed: SAMPLE_DEFAULTS.seed });
+  // Through the command line, as an analyst or a scheduler would run it. One run serves the
+  // notebook's findings and the report's checks.
+  const stderr: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((s: string) => (stderr.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    const { value: code, stdout } = await captureStdout(() =>
+      main(['run', NOTEBOOK, '-p', `logs=${join(dir, 'logs')}`, '--out', join(dir, 'reports'), '--title', TITLE, '--analyst', ANALYST]));
+    const [notebookFile, htmlFile] = stdout.trim().split('\n');
+    if (code !== 0) throw new Error(`irbook run exited ${code}: see ${htmlFile}\n${stderr.join('')}`);
+    byDefault = new ExecutedNotebook(notebookFile!);
+    htmlReport = await readFile(htmlFile!, 'utf8');
+  } finally {
+    process.stderr.write = write;
+    progress = stderr.join('');
+  }
+}, 900_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -99,21 +114,130 @@ describe('credential-compromise-analysis.ipynb on the tslab kernel', () => {
   });
 });
 
+describe('what the analyst sees on screen', () => {
+  const story = () => manifest.stories.credentialCompromise;
+  const WINDOW_TEXT = 'window 2024-03-01 00:00 → 2024-04-01 00:00 UTC';
+
+  it('leaves no empty output: query cells show nothing, every output has content', () => {
+    for (const cell of byDefault.cells.filter((c) => c.cell_type === 'code')) {
+      if (cell.id?.endsWith('-query')) expect(cell.outputs, cell.id).toEqual([]);
+      for (const output of cell.outputs ?? []) {
+        const content = [output.data?.['text/html'], output.data?.['image/svg+xml'], output.text].map((v) => (Array.isArray(v) ? v.join('') : String(v ?? ''))).join('');
+        expect(content.trim(), cell.id).not.toBe('');
+      }
+    }
+  });
+
+  it('names the window and the suspect under every table about the suspect', () => {
+    const suspect = `suspect ${story().principalArn}`;
+    for (const id of ['q23-run', 'q24-run', 'q25-run', 'keys-run', 'ips-run', 'hours-run', 'iam-run', 'console-run', 'mfa-run', 'own']) {
+      const footer = /<div class="irbook-foot">([\s\S]*?)<\/div>/.exec(byDefault.shown(id))?.[1] ?? '';
+      expect(footer, id).toContain(WINDOW_TEXT);
+      expect(footer, id).toContain(suspect);
+    }
+    // Tables about all entities name the window only; charts' cells say what they drew.
+    expect(byDefault.shown('q21-run')).toContain(WINDOW_TEXT);
+    expect(byDefault.shown('q21-run')).not.toContain('suspect arn');
+    expect(byDefault.shown('q23-suspect')).toContain(`Suspect: ${story().principalArn} (the most authorization failures in 2.2)`);
+  });
+});
+
+describe('the HTML report of irbook run', () => {
+  const story = () => manifest.stories.credentialCompromise;
+  const header = () => /<header class="irbook-report-header"[\s\S]*?<\/header>/.exec(htmlReport)?.[0] ?? '';
+
+  it('has the title, escaped, in <title> and at the top', () => {
+    expect(htmlReport).toContain('<title>IR-2024-0319 &lt;credential compromise&gt;</title>');
+    expect(header()).toContain('<h1 style="margin:0 0 8px 0">IR-2024-0319 &lt;credential compromise&gt;</h1>');
+  });
+
+  it('has a header with the analyst, run time, window, data source, parameters, version and findings', () => {
+    const entities: Record<string, string> = { '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
+    const h = header().replace(/<[^>]+>/g, ' ').replace(/&(quot|#39|lt|gt|amp);/g, (e) => entities[e]!).replace(/ +/g, ' ');
+    expect(h).toContain(`Analyst ${ANALYST}`);
+    expect(h).toMatch(/Run \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ to \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(UTC\)/);
+    expect(h).toContain('Window 2024-03-01 00:00 → 2024-04-01 00:00 UTC');
+    expect(h).toContain(`Data source local: ${manifest.files.toLocaleString('en-US')} log files`);
+    expect(h).toContain(`logs = "${join(dir, 'logs')}"`);
+    expect(h).toContain("start = '2024-03-01'");
+    expect(h).toContain(`irbook ${VERSION}`);
+    expect(h).toContain(`Suspect ${story().principalArn} (the most authorization failures in 2.2)`);
+    expect(h).toContain(`Most authorization failures ${story().principalArn}`);
+    expect(h).toContain(story().accessKeyIds[0]!);
+    expect(h).toMatch(/External addresses [^<]*203\.0\.113\.77/);
+    // The escalation chain, whether it went through or was refused.
+    const iam = h.slice(h.indexOf('IAM changes made'));
+    expect(iam).not.toBe('');
+    for (const name of ['CreateUser', 'AttachUserPolicy', 'CreateAccessKey']) expect(iam).toContain(name);
+  });
+
+  it('leaves out the code, the prompts and the how-to-run instructions by default', () => {
+    expect(htmlReport).not.toContain('sql`');
+    expect(htmlReport).not.toContain('suspectFrom(');
+    expect(htmlReport).not.toContain('Shift+Enter');
+    expect(htmlReport).not.toMatch(/In&nbsp;\[\d+\]/);
+    // The markdown that explains each step stays.
+    expect(htmlReport).toContain('Authorization failures');
+  });
+
+  it('caps the rows of each table and says how many were left out', () => {
+    const cut = /showing first 50 of (\d+) rows \((\d+) not shown\)/.exec(byDefault.shown('q21-run'));
+    expect(cut).not.toBeNull();
+    const [total, hidden] = [Number(cut![1]), Number(cut![2])];
+    expect(total).toBeGreaterThan(50);
+    expect(hidden).toBe(total - 50);
+    expect(htmlReport).toContain(cut![0]);
+    const rows = (/<table class="irbook-table">([\s\S]*?)<\/table>/.exec(htmlReport)?.[1] ?? '').match(/<tr>/g) ?? [];
+    expect(rows.length).toBe(51); // the header row and 50
+  });
+
+  it('is under 1 MB on the default sample', () => {
+    expect(Buffer.byteLength(htmlReport)).toBeLessThan(1_000_000);
+  });
+
+  it('prints each cell as it runs', () => {
+    expect(progress).toMatch(/^\[1\/\d+\] 1\.1 Parameters: let engine = 'local'; \(the kernel compiles first/m);
+    expect(progress).toMatch(/^\[\d+\/\d+\] 2\.3 One entity's activity: const entity = await suspectFrom\(top, suspect\);$/m);
+    expect(progress).toMatch(/^ +done in \d+(\.\d)? s$/m);
+  });
+});
+
 describe('irbook run with a suspect and a window injected', () => {
-  it('follows the given suspect instead of the top entity', async () => {
+  it('follows a suspect given by its bare role name instead of the top entity', async () => {
     const stolen = manifest.stories.credentialCompromise.stolenRoleSession;
     const result = await runNotebook({
       notebook: NOTEBOOK,
-      parameters: { logs: join(dir, 'logs'), suspect: stolen.roleArn, start: '2024-03-22', end: '2024-03-23' },
+      parameters: { logs: join(dir, 'logs'), suspect: stolen.roleName, start: '2024-03-22', end: '2024-03-23' },
       outDir: join(dir, 'reports'),
       stamp: 'stolen-role',
+      maxRows: 1000, // all of 2.3's rows, so its addresses can be checked
     });
     const run = new ExecutedNotebook(result.notebookFile);
     expect(run.errors()).toEqual([]);
+    expect(run.shown('q23-suspect')).toContain(`Suspect: ${stolen.roleArn} ("${stolen.roleName}" is its role name`);
     expect(run.shown('q23-run')).toContain(stolen.sourceIps[0]!);
     expect(run.shown('q23-run')).not.toContain(manifest.stories.credentialCompromise.sourceIps[0]!);
+    expect(run.shown('q23-run')).toContain(`suspect ${stolen.roleArn}`);
     expect(run.shown('keys-run')).toContain(stolen.accessKeyIds[0]!);
-  }, 600_000);
+  }, 900_000);
+
+  it('passes on a window where nothing failed: says so, and the cells after 2.2 show empty tables', async () => {
+    const result = await runNotebook({
+      notebook: NOTEBOOK,
+      parameters: { logs: join(dir, 'logs'), start: '2024-02-01', end: '2024-02-02' },
+      outDir: join(dir, 'reports'),
+      stamp: 'quiet-window',
+    });
+    const run = new ExecutedNotebook(result.notebookFile);
+    expect(run.errors()).toEqual([]);
+    expect(run.shown('q22-run')).toContain('(no rows)');
+    expect(run.shown('q23-suspect')).toContain('Nothing failed in this window (2024-02-01T00:00:00Z to 2024-02-02T00:00:00Z)');
+    for (const id of ['q23-run', 'keys-run', 'iam-run', 'mfa-run', 'own']) {
+      expect(run.shown(id), id).toContain('(no rows)');
+      expect(run.shown(id), id).toContain('no suspect');
+    }
+    expect(await readFile(result.htmlFile, 'utf8')).toContain('none: nothing failed in this window');
+  }, 900_000);
 
   it('fails naming the cell, and still writes the record', async () => {
     const broken = join(dir, 'broken.ipynb');
@@ -125,7 +249,7 @@ describe('irbook run with a suspect and a window injected', () => {
     expect(error).toBeInstanceOf(NotebookCellError);
     const failure = error as NotebookCellError;
     expect(failure.cellIndex).toBe(4);
-    expect(failure.message).toContain("cell 5 (throw new Error('no such table');)");
+    expect(failure.message).toContain(`cell 5 in "1.1 Parameters" (throw new Error('no such table');) failed: Error: no such table`);
     expect(failure.errorName).toBe('Error');
     expect(failure.errorValue).toBe('no such table');
     expect(await readFile(failure.htmlFile, 'utf8')).toContain('no such table');

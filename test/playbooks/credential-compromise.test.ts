@@ -26,6 +26,8 @@ import {
   topFailingEntities,
   type TimeWindow,
 } from '../../lib/playbooks';
+import { OptionError } from '../../lib/errors';
+import { contextOf } from '../../lib/result/context';
 import type { QueryResult } from '../../lib/result/query-result';
 import { generateSample, type SampleManifest } from '../../lib/sample';
 import { sql, type SqlFragment } from '../../lib/sql';
@@ -110,6 +112,7 @@ const ALICE = `arn:aws:iam::${ACCOUNT}:user/alice`;
 const BOB = `arn:aws:iam::${ACCOUNT}:user/bob`;
 const SSO_ROLE = `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_ReadOnly_0123456789abcdef`;
 const APP_ROLE = `arn:aws:iam::${ACCOUNT}:role/AppRole`;
+const ALICE_ELSEWHERE = 'arn:aws:iam::999988887777:user/alice';
 function event(i: number, fields: Record<string, unknown>): Record<string, unknown> {
   return {
     eventVersion: '1.09',
@@ -182,6 +185,8 @@ const FIXTURE_EVENTS = [
   event(13, { userIdentity: user('alice'), eventName: 'GetUser', sourceIPAddress: 'iam.amazonaws.com', userAgent: 'iam.amazonaws.com' }),
   event(14, { userIdentity: session(SSO_ROLE, 'dave@example.com'), eventName: 'ListUsers', errorCode: 'AccessDenied', errorMessage: 'denied' }),
   event(15, { userIdentity: session(APP_ROLE, 'i-0123456789abcdef0'), eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances', errorCode: 'Client.UnauthorizedOperation', errorMessage: 'denied' }),
+  // Another account's alice: a bare "alice" names two entities.
+  event(16, { userIdentity: user('alice', '999988887777'), eventName: 'GetUser', recipientAccountId: '999988887777' }),
 ];
 
 beforeAll(async () => {
@@ -212,8 +217,8 @@ describe('2.1 authorizationFailures', () => {
     const stolen = manifest.stories.credentialCompromise.stolenRoleSession;
     expect(rowsOf(result).some((r) => r.entity === stolen.roleArn && r.sessionname === stolen.userName)).toBe(true);
     expect(result.columnNames).toEqual([
-      'eventtime', 'entity', 'identitytype', 'sessionname', 'eventsource', 'eventname', 'errorcode', 'errormessage',
-      'sourceipaddress', 'useragent', 'awsregion', 'recipientaccountid',
+      'eventtime', 'entity', 'eventname', 'errorcode', 'sourceipaddress', 'eventsource', 'identitytype', 'sessionname',
+      'awsregion', 'recipientaccountid', 'useragent', 'errormessage',
     ]);
   });
 
@@ -249,8 +254,56 @@ describe('2.2 topFailingEntities', () => {
     const expected = expectedTop(MONTH);
     expect(rowsOf(result)).toEqual(expected.slice(0, 5));
     expect(rowsOf(result)[0]!.entity).toBe(manifest.stories.credentialCompromise.principalArn);
-    expect(suspectFrom(result)).toBe(manifest.stories.credentialCompromise.principalArn);
+    expect(await suspectFrom(result, '', { engine, say: () => {} })).toBe(manifest.stories.credentialCompromise.principalArn);
   });
+
+  it('resolves a suspect named by user name, role name, session name or access key id to the entity that made the calls', async () => {
+    const story = manifest.stories.credentialCompromise;
+    const stolen = story.stolenRoleSession;
+    const q = topFailingEntities({ window: MONTH });
+    const top = (await run('topFailingEntities', q)).withContext(contextOf(q.compile()));
+    // The entities each name made calls as, counted in JS over the same records.
+    const entitiesBy = (match: (r: ParsedRecord) => boolean) =>
+      distinct(records.filter((r) => within(MONTH)(r) && match(r)).map(entityOf));
+    const said: string[] = [];
+    const options = { engine, say: (line: string) => void said.push(line) };
+    const cases: [string, (r: ParsedRecord) => boolean][] = [
+      [story.userName, (r) => r.userIdentity.userName === story.userName],
+      [stolen.roleName, (r) => r.userIdentity.sessionContext?.sessionIssuer?.userName === stolen.roleName],
+      [stolen.userName, (r) => issuer(r) !== undefined && sessionOf(r) === stolen.userName],
+      [story.accessKeyIds[0]!, (r) => r.userIdentity.accessKeyId === story.accessKeyIds[0]],
+      [stolen.accessKeyIds[0]!, (r) => r.userIdentity.accessKeyId === stolen.accessKeyIds[0]],
+    ];
+    for (const [name, match] of cases) {
+      const expected = entitiesBy(match);
+      expect(expected, name).toHaveLength(1);
+      expect(await suspectFrom(top, name, options), name).toBe(expected[0]);
+    }
+    expect(entitiesBy((r) => r.userIdentity.userName === story.userName)).toEqual([story.principalArn]);
+    expect(said.some((line) => line.includes(`"${story.userName}" is its user name`))).toBe(true);
+    // An assumed-role ARN narrows to that session: it is kept as given.
+    expect(await suspectFrom(top, stolen.principalArn, options)).toBe(stolen.principalArn);
+  }, 180_000);
+
+  it('fails saying what matched: nothing (listing the top entities), or several entities', async () => {
+    const q = topFailingEntities({ window: MONTH });
+    const top = (await run('topFailingEntities', q)).withContext(contextOf(q.compile()));
+    const failure = async (name: string, on: LocalEngine, result = top) =>
+      (await suspectFrom(result, name, { engine: on, say: () => {} }).then(() => undefined, (e: unknown) => e)) as OptionError;
+    const none = await failure('no-such-user', engine);
+    expect(none).toBeInstanceOf(OptionError);
+    expect(none.message).toContain('no call in the window 2024-03-01T00:00:00Z to 2024-04-01T00:00:00Z was made by "no-such-user"');
+    expect(none.message).toContain(manifest.stories.credentialCompromise.principalArn);
+    expect(await failure('arn:aws:iam::111122223333:user/nobody', engine)).toBeInstanceOf(OptionError);
+    // alice exists in two accounts of the fixture.
+    const fq = topFailingEntities({ window: MONTH });
+    const smallTop = (await run('topFailingEntities (fixture)', fq, small)).withContext(contextOf(fq.compile()));
+    const both = await failure('alice', small, smallTop);
+    expect(both).toBeInstanceOf(OptionError);
+    expect(both.message).toContain('"alice" matches 2 entities');
+    expect(both.message).toContain(ALICE);
+    expect(both.message).toContain(ALICE_ELSEWHERE);
+  }, 180_000);
 
   it('lists the stolen role with its session name when the window covers 22 March', async () => {
     const w = timeWindow('2024-03-22', '2024-03-23');
@@ -525,10 +578,10 @@ describe('windows and hostile input', () => {
       columns[name] = [...(await small.query(q.build({ window: MONTH, entity: ALICE }))).columnNames];
     }
     expect(columns).toEqual({
-      authorizationFailures: ['eventtime', 'entity', 'identitytype', 'sessionname', 'eventsource', 'eventname', 'errorcode', 'errormessage', 'sourceipaddress', 'useragent', 'awsregion', 'recipientaccountid'],
+      authorizationFailures: ['eventtime', 'entity', 'eventname', 'errorcode', 'sourceipaddress', 'eventsource', 'identitytype', 'sessionname', 'awsregion', 'recipientaccountid', 'useragent', 'errormessage'],
       topFailingEntities: ['entity', 'identitytype', 'failures', 'sessions', 'sourceips', 'first_seen', 'last_seen'],
       failuresOverTime: ['bucket', 'entity', 'failures'],
-      entityActivity: ['eventtime', 'eventsource', 'eventname', 'errorcode', 'sourceipaddress', 'useragent', 'awsregion', 'accesskeyid', 'sessionname', 'requestparameters'],
+      entityActivity: ['eventtime', 'eventname', 'errorcode', 'sourceipaddress', 'accesskeyid', 'eventsource', 'sessionname', 'awsregion', 'useragent', 'requestparameters'],
       servicesUsed: ['eventsource', 'events', 'failures', 'first_seen', 'last_seen'],
       actionsAttempted: ['eventsource', 'eventname', 'attempts', 'failures', 'errorcodes'],
       entityTimeline: ['eventtime', 'eventsource', 'eventname', 'errorcode', 'sourceipaddress'],
@@ -539,6 +592,7 @@ describe('windows and hostile input', () => {
       iamChanges: ['eventtime', 'eventname', 'target', 'policy', 'newaccesskeyid', 'errorcode', 'sourceipaddress'],
       consoleLogins: ['eventtime', 'sourceipaddress', 'useragent', 'outcome', 'mfaused', 'errormessage'],
       mfaChanges: ['eventtime', 'eventname', 'actor', 'target', 'serialnumber', 'errorcode', 'sourceipaddress'],
+      instancesTouched: ['instanceid', 'eventname', 'calls', 'failed', 'first_seen', 'last_seen'],
     });
   });
 

@@ -12,10 +12,12 @@ import {
   offHoursActivity,
   servicesUsed,
   sourceIpsAndAgents,
+  entityMatches,
   suspectFrom,
   timeWindow,
   topFailingEntities,
 } from '../../lib/playbooks';
+import { OptionError } from '../../lib/errors';
 import type { SqlFragment } from '../../lib/sql';
 import { optionError } from '../support/capture';
 
@@ -30,7 +32,7 @@ const build = (name: string, context: { entity: string; table?: string }): SqlFr
 describe('the credential-compromise catalog', () => {
   it('lists every query with a one-line title, the article numbers on 2.1–2.6', () => {
     const entries = Object.entries(CREDENTIAL_COMPROMISE_QUERIES);
-    expect(entries.length).toBe(14);
+    expect(entries.length).toBe(15);
     for (const [, q] of entries) {
       expect(q.title).toMatch(/^\S.{10,90}$/);
       expect(q.title).not.toContain('\n');
@@ -141,7 +143,7 @@ describe('the queries as text', () => {
     expect(params.slice(-2)).toEqual(['10.0.0.0/8', '2001:db8::/32']);
     const none = sourceIpsAndAgents({ window, entity, internalCidrs: [] }).compile().text;
     expect(none).not.toContain('contains(');
-    expect(none).toContain("WHEN false THEN 'internal'");
+    expect(none).toContain('WHERE (1 = 0)');
   });
 
   it('matches failed sign-ins of an IAM user by account and user name; other entities by ARN', () => {
@@ -173,27 +175,57 @@ describe('suspectFrom', () => {
       ['arn:aws:iam::111122223333:role/WebAppInstanceRole', 'AssumedRole', 29n],
     ],
   };
+  const said: string[] = [];
+  const quiet = { say: (line: string) => void said.push(line) };
 
-  it('takes the first row, unless the analyst names someone else', () => {
-    expect(suspectFrom(top)).toBe('arn:aws:iam::111122223333:user/ci-deployer');
-    expect(suspectFrom(top, '')).toBe('arn:aws:iam::111122223333:user/ci-deployer');
-    expect(suspectFrom(top, '   ')).toBe('arn:aws:iam::111122223333:user/ci-deployer');
-    expect(suspectFrom(top, null)).toBe('arn:aws:iam::111122223333:user/ci-deployer');
-    expect(suspectFrom(top, ' arn:aws:iam::111122223333:role/WebAppInstanceRole ')).toBe('arn:aws:iam::111122223333:role/WebAppInstanceRole');
+  it('takes the first row, unless the analyst names someone else', async () => {
+    expect(await suspectFrom(top, undefined, quiet)).toBe('arn:aws:iam::111122223333:user/ci-deployer');
+    expect(await suspectFrom(top, '', quiet)).toBe('arn:aws:iam::111122223333:user/ci-deployer');
+    expect(await suspectFrom(top, '   ', quiet)).toBe('arn:aws:iam::111122223333:user/ci-deployer');
+    expect(await suspectFrom(top, null, quiet)).toBe('arn:aws:iam::111122223333:user/ci-deployer');
+    expect(await suspectFrom(top, ' arn:aws:iam::111122223333:role/WebAppInstanceRole ', quiet)).toBe('arn:aws:iam::111122223333:role/WebAppInstanceRole');
   });
 
-  it('says clearly when the result cannot name a suspect', () => {
-    expect(optionError(() => suspectFrom({ columnNames: ['entity'], rows: [] })).option).toBe('suspect');
-    expect(optionError(() => suspectFrom({ columnNames: ['arn', 'total'], rows: [['x', 1]] })).option).toBe('suspect');
-    expect(optionError(() => suspectFrom({ columnNames: ['entity'], rows: [[null]] })).option).toBe('suspect');
-    expect(optionError(() => suspectFrom(top, 42 as never)).option).toBe('suspect');
-    expect(optionError(() => suspectFrom(undefined as never)).option).toBe('suspect');
+  it('says clearly when the result cannot name a suspect', async () => {
+    const failures = [
+      suspectFrom({ columnNames: ['arn', 'total'], rows: [['x', 1]] }, '', quiet),
+      suspectFrom({ columnNames: ['entity'], rows: [[null]] }, '', quiet),
+      suspectFrom(top, 42 as never, quiet),
+      suspectFrom(undefined as never, '', quiet),
+      // A bare name needs the window to be looked up in; this result does not carry one.
+      suspectFrom(top, 'ci-deployer', quiet),
+    ];
+    for (const failure of failures) {
+      const error = await failure.then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(OptionError);
+      expect((error as OptionError).option).toBe('suspect');
+    }
   });
 
-  it('feeds the next query as a bound value', () => {
-    const { text, params } = entityActivity({ window, entity: suspectFrom(top) }).compile();
+  it('with no rows, says nothing failed in the window and gives no suspect, which matches no row', async () => {
+    said.length = 0;
+    const empty = { columnNames: ['entity'], rows: [], context: { window: { start: '2024-03-19T00:00:00Z', end: '2024-03-20T00:00:00Z' } } };
+    const suspect = await suspectFrom(empty, '', quiet);
+    expect(suspect).toBeNull();
+    expect(said.join('\n')).toMatch(/^Nothing failed in this window \(2024-03-19T00:00:00Z to 2024-03-20T00:00:00Z\)/);
+    expect(entityMatches(suspect).compile()).toEqual({ text: '(1 = 0)', params: [] });
+  });
+
+  it('says which tables are stale when the suspect changes', async () => {
+    await suspectFrom(top, '', quiet);
+    said.length = 0;
+    await suspectFrom(top, '', quiet);
+    expect(said.filter((l) => l.startsWith('The suspect changed'))).toEqual([]);
+    await suspectFrom(top, 'arn:aws:iam::111122223333:role/WebAppInstanceRole', quiet);
+    expect(said.at(-1)).toBe(
+      'The suspect changed from arn:aws:iam::111122223333:user/ci-deployer to arn:aws:iam::111122223333:role/WebAppInstanceRole: ' +
+        'the tables below still show the previous one (their footers name it) until their cells run again: Cell > Run All Below.',
+    );
+  });
+
+  it('feeds the next query as a bound value', async () => {
+    const { text, params } = entityActivity({ window, entity: (await suspectFrom(top, '', quiet))! }).compile();
     expect(text).not.toContain('ci-deployer');
     expect(params).toContain('arn:aws:iam::111122223333:user/ci-deployer');
   });
-
 });

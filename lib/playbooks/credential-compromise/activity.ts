@@ -16,9 +16,9 @@ export interface EntityListingOptions extends EntityOptions {
 }
 
 /**
- * 2.3 Everything the entity did, newest first. Columns: eventtime, eventsource, eventname,
- * errorcode, sourceipaddress, useragent, awsregion, accesskeyid, sessionname,
- * requestparameters. Default limit 1000.
+ * 2.3 Everything the entity did, newest first. Columns, key ones first:
+ * eventtime, eventname, errorcode, sourceipaddress, accesskeyid, eventsource, sessionname,
+ * awsregion, useragent, requestparameters. Default limit 1000.
  *
  * @throws OptionError naming a wrong or unknown option
  * @example
@@ -30,14 +30,14 @@ export function entityActivity(options: EntityListingOptions): SqlFragment {
   const limit = limitClause(where, options.limit, 1000);
   return sql`SELECT
   eventtime,
-  eventsource,
   eventname,
   errorcode,
   sourceipaddress,
-  useragent,
-  awsregion,
   useridentity.accesskeyid AS accesskeyid,
+  eventsource,
   ${SESSION_NAME} AS sessionname,
+  awsregion,
+  useragent,
   requestparameters
 FROM ${table}
 WHERE ${inWindow(window)}

@@ -8,6 +8,7 @@ import type { TimeWindowInput } from '../time-window';
 import { actionsAttempted, entityActivity, entityTimeline, servicesUsed } from './activity';
 import { authorizationFailures, failuresOverTime, topFailingEntities } from './failures';
 import { activityByHour, offHoursActivity } from './hours';
+import { instancesTouched } from './instances';
 import { consoleLogins, iamChanges, mfaChanges } from './identity-changes';
 import { accessKeysUsed, sourceIpsAndAgents } from './origins';
 
@@ -118,6 +119,11 @@ export const CREDENTIAL_COMPROMISE_QUERIES = Object.freeze({
     title: 'MFA devices created, enabled, deactivated or deleted by or for the suspect',
     aboutEntity: true,
     build: (c) => mfaChanges(suspect(c)),
+  },
+  instancesTouched: {
+    title: 'The EC2 instances the suspect launched, stopped, changed or tried to terminate',
+    aboutEntity: true,
+    build: (c) => instancesTouched(suspect(c)),
   },
 } satisfies Record<string, PlaybookQuery>);
 

@@ -7,7 +7,7 @@
 import { OptionError } from '../../errors';
 import { sql, type SqlFragment } from '../../sql';
 import { distinctList } from '../aggregates';
-import { ENTITY, SESSION_NAME } from '../entity';
+import { ENTITY, SESSION_NAME, entityIn } from '../entity';
 import { booleanOption, limitClause, readCommon, type WindowOptions } from '../query-options';
 import { inWindow } from '../time-window';
 
@@ -41,8 +41,9 @@ export interface AuthorizationFailuresOptions extends WindowOptions {
 
 /**
  * 2.1 Authorization failures: each refused call by a user, root or role session, newest
- * first. Columns: eventtime, entity, identitytype, sessionname, eventsource, eventname,
- * errorcode, errormessage, sourceipaddress, useragent, awsregion, recipientaccountid.
+ * first. Columns, key ones first: eventtime, entity, eventname, errorcode,
+ * sourceipaddress, eventsource, identitytype, sessionname, awsregion, recipientaccountid,
+ * useragent, errormessage.
  *
  * @throws OptionError naming a wrong or unknown option
  * @example
@@ -57,16 +58,16 @@ export function authorizationFailures(options: AuthorizationFailuresOptions): Sq
   return sql`SELECT
   eventtime,
   ${ENTITY} AS entity,
-  useridentity.type AS identitytype,
-  ${SESSION_NAME} AS sessionname,
-  eventsource,
   eventname,
   errorcode,
-  errormessage,
   sourceipaddress,
-  useragent,
+  eventsource,
+  useridentity.type AS identitytype,
+  ${SESSION_NAME} AS sessionname,
   awsregion,
-  recipientaccountid
+  recipientaccountid,
+  useragent,
+  errormessage
 FROM ${table}
 WHERE ${inWindow(window)}
   AND errorcode IN (${FAILURE_CODES})
@@ -149,7 +150,6 @@ export function failuresOverTime(options: FailuresOverTimeQueryOptions): SqlFrag
   if (!Object.hasOwn(BUCKETS, bucket)) {
     throw new OptionError('bucket', bucket, `${where}: option "bucket" must be 'hour' or 'day', got ${JSON.stringify(bucket)}`);
   }
-  const list = sql.join(entities.map((e: string) => e.trim()));
   return sql`SELECT
   date_trunc(${BUCKETS[bucket]}, from_iso8601_timestamp(eventtime)) AS bucket,
   ${ENTITY} AS entity,
@@ -157,7 +157,7 @@ export function failuresOverTime(options: FailuresOverTimeQueryOptions): SqlFrag
 FROM ${table}
 WHERE ${inWindow(window)}
   AND errorcode IN (${FAILURE_CODES})
-  AND (useridentity.arn IN (${list}) OR useridentity.sessioncontext.sessionissuer.arn IN (${list}))
+  AND ${entityIn(entities.map((e: string) => e.trim()))}
 GROUP BY 1, 2
 ORDER BY 1, 2`;
 }

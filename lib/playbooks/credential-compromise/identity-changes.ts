@@ -47,19 +47,34 @@ ORDER BY eventtime, eventid`;
 }
 
 /** {@link entityMatches}, or, when the entity is an IAM user, also `orForUser(user)`. */
-function byEntityOrUser(entity: string, orForUser: (user: IamUserRef) => SqlFragment): SqlFragment {
-  const user = iamUserOf(entity);
+function byEntityOrUser(entity: string | null, orForUser: (user: IamUserRef) => SqlFragment): SqlFragment {
+  const user = entity === null ? undefined : iamUserOf(entity);
   return user ? sql`(${entityMatches(entity)}
     OR ${orForUser(user)})` : entityMatches(entity);
 }
 
 /**
- * A failed console sign-in by an existing IAM user is logged without `userIdentity.arn`,
- * with the account and user name only: match those too for an IAM user.
+ * A WHERE condition for the entity's console sign-ins: {@link entityMatches}, and for an IAM
+ * user also the failed sign-ins CloudTrail logs without `userIdentity.arn` (account and user
+ * name only). `null` matches nothing.
+ *
+ * @example
+ * sql`SELECT eventtime, sourceipaddress FROM cloudtrail WHERE eventname = 'ConsoleLogin' AND ${consoleSignInBy(suspect)}`;
  */
-function signInBy(entity: string): SqlFragment {
+export function consoleSignInBy(entity: string | null): SqlFragment {
   return byEntityOrUser(entity, (user) => sql`(useridentity.arn IS NULL AND useridentity.type = 'IAMUser'
         AND useridentity.accountid = ${user.accountId} AND useridentity.username = ${user.userName})`);
+}
+
+/**
+ * A WHERE condition for MFA device changes made by the entity or, for an IAM user, made to it
+ * by anyone (the request names the user). `null` matches nothing.
+ *
+ * @example
+ * sql`SELECT eventname FROM cloudtrail WHERE eventsource = 'iam.amazonaws.com' AND ${mfaChangeByOrFor(suspect)}`;
+ */
+export function mfaChangeByOrFor(entity: string | null): SqlFragment {
+  return byEntityOrUser(entity, (user) => sql`(recipientaccountid = ${user.accountId} AND ${param('userName')} = ${user.userName})`);
 }
 
 /**
@@ -83,7 +98,7 @@ export function consoleLogins(options: EntityOptions): SqlFragment {
 FROM ${table}
 WHERE ${inWindow(window)}
   AND eventname = 'ConsoleLogin'
-  AND ${signInBy(entity)}
+  AND ${consoleSignInBy(entity)}
 ORDER BY eventtime, eventid`;
 }
 
@@ -107,7 +122,6 @@ export const MFA_EVENT_NAMES: readonly string[] = Object.freeze([
  */
 export function mfaChanges(options: EntityOptions): SqlFragment {
   const { window, table, entity } = readEntityCommon('mfaChanges', options);
-  const byOrTo = byEntityOrUser(entity, (user) => sql`(recipientaccountid = ${user.accountId} AND ${param('userName')} = ${user.userName})`);
   return sql`SELECT
   eventtime,
   eventname,
@@ -120,6 +134,6 @@ FROM ${table}
 WHERE ${inWindow(window)}
   AND eventsource = 'iam.amazonaws.com'
   AND eventname IN (${sql.join(MFA_EVENT_NAMES)})
-  AND ${byOrTo}
+  AND ${mfaChangeByOrFor(entity)}
 ORDER BY eventtime, eventid`;
 }

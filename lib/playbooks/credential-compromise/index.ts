@@ -14,9 +14,10 @@ export {
   type TopFailingEntitiesOptions,
 } from './failures';
 export { actionsAttempted, entityActivity, entityTimeline, servicesUsed, type EntityListingOptions } from './activity';
-export { RFC1918_CIDRS, accessKeysUsed, sourceIpsAndAgents, type SourceIpsOptions } from './origins';
+export { RFC1918_CIDRS, accessKeysUsed, insideNetworks, sourceIpsAndAgents, type SourceIpsOptions } from './origins';
 export { activityByHour, offHoursActivity, type OffHoursOptions } from './hours';
-export { MFA_EVENT_NAMES, consoleLogins, iamChanges, mfaChanges } from './identity-changes';
+export { MFA_EVENT_NAMES, consoleLogins, consoleSignInBy, iamChanges, mfaChangeByOrFor, mfaChanges } from './identity-changes';
+export { instancesTouched } from './instances';
 export {
   CREDENTIAL_COMPROMISE_QUERIES,
   type CredentialCompromiseQueryName,

@@ -83,11 +83,27 @@ function cidrsOption(where: string, value: unknown): readonly string[] {
 }
 
 /**
+ * A WHERE condition: `sourceipaddress` lies in one of the networks (CIDR text, bound values),
+ * tested with Trino's `contains(cidr, ipaddress)`; an empty list matches nothing.
+ *
+ * @throws OptionError (option `internalCidrs`) for text that is not a network
+ * @example
+ * sql`SELECT DISTINCT sourceipaddress FROM cloudtrail WHERE ${insideNetworks(RFC1918_CIDRS)}`;
+ */
+export function insideNetworks(cidrs: readonly string[]): SqlFragment {
+  const checked = cidrsOption('insideNetworks', cidrs);
+  if (checked.length === 0) return sql`(1 = 0)`;
+  return sql.join(
+    checked.map((c) => sql`contains(${c}, TRY_CAST(sourceipaddress AS IPADDRESS))`),
+    sql`\n     OR `,
+  );
+}
+
+/**
  * The addresses and clients the entity called from: sourceipaddress, network (`'AWS
  * service'` when the address is a service's name such as ec2.amazonaws.com, `'internal'`
  * inside `internalCidrs`, else `'external'`), useragent, events, failures, first_seen,
- * last_seen; busiest first. The networks are bound values, tested with Trino's
- * `contains(cidr, ipaddress)`.
+ * last_seen; busiest first. The networks are bound values (see {@link insideNetworks}).
  *
  * @throws OptionError naming a wrong or unknown option
  * @example
@@ -99,29 +115,22 @@ export function sourceIpsAndAgents(options: SourceIpsOptions): SqlFragment {
   const cidrs = cidrsOption(where, options.internalCidrs);
   // Athena takes ? only in WHERE: the networks are tested in a WHERE that lists the
   // internal addresses, and the CASE looks them up.
-  const inside = cidrs.map((c) => sql`contains(${c}, TRY_CAST(sourceipaddress AS IPADDRESS))`);
-  const internal =
-    inside.length === 0
-      ? sql``
-      : sql`,
-internal AS (
-  SELECT DISTINCT sourceipaddress
-  FROM activity
-  WHERE ${sql.join(inside, sql`\n     OR `)}
-)`;
-  const join = inside.length === 0 ? sql`` : sql`\nLEFT JOIN internal i ON a.sourceipaddress = i.sourceipaddress`;
-  const isInternal = inside.length === 0 ? sql`false` : sql`i.sourceipaddress IS NOT NULL`;
   return sql`WITH activity AS (
   SELECT sourceipaddress, useragent, errorcode, eventtime
   FROM ${table}
   WHERE ${inWindow(window)}
     AND ${entityMatches(entity)}
-)${internal}
+),
+internal AS (
+  SELECT DISTINCT sourceipaddress
+  FROM activity
+  WHERE ${insideNetworks(cidrs)}
+)
 SELECT
   a.sourceipaddress,
   CASE
     WHEN TRY_CAST(a.sourceipaddress AS IPADDRESS) IS NULL THEN 'AWS service'
-    WHEN ${isInternal} THEN 'internal'
+    WHEN i.sourceipaddress IS NOT NULL THEN 'internal'
     ELSE 'external'
   END AS network,
   a.useragent,
@@ -129,7 +138,8 @@ SELECT
   count(a.errorcode) AS failures,
   min(a.eventtime) AS first_seen,
   max(a.eventtime) AS last_seen
-FROM activity a${join}
+FROM activity a
+LEFT JOIN internal i ON a.sourceipaddress = i.sourceipaddress
 GROUP BY 1, 2, 3
 ORDER BY events DESC, 1, 3`;
 }
