@@ -30,7 +30,7 @@ export type { AthenaClients } from './engines/athena/clients';
 export { whoami, type CallerIdentity } from './engines/athena/whoami';
 export { estimateCostUsd, DEFAULT_COST_PER_TB_USD } from './engines/athena/cost';
 export { cloudTrailTableDdl, createCloudTrailTable, type CloudTrailTableOptions } from './engines/athena/cloudtrail-table';
-export type { Inventory, LogFile } from './engines/local/log-inventory';
+export type { Inventory } from './engines/local/local-engine';
 export { SUPPORTED_TRINO_FUNCTIONS, UNSUPPORTED_TRINO_FEATURES, type TrinoFeatureNote } from './engines/local/trino/feature-list';
 
 // Results and how they are shown.
