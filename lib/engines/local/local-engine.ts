@@ -14,7 +14,7 @@ import { createCatalog, defineTables } from './catalog';
 import { TABLE_SOURCES } from './cloudtrail-source';
 import { columnKind, toDuckDBParam, toValue } from './duckdb-values';
 import { describeIngestProgress, isStale, updateCache, type IngestProgress, type IngestSummary } from './ingest';
-import { readScanStats } from './scan-stats';
+import { processBytesRead, readScanStats } from './scan-stats';
 import { SourceFiles, type SourceListing } from './source-files';
 import { rewriteTrinoSql } from './trino-dialect';
 import { installTrinoFunctions } from './trino-functions';
@@ -215,8 +215,10 @@ export class LocalEngine implements Engine {
     const profile = join(this.#profileDir, PROFILE_FILE);
     rmSync(profile, { force: true });
     try {
+      const readBefore = processBytesRead();
       const reader = await this.#execute(text, compiled.params.map(toDuckDBParam), signal, compiled.text);
-      const scan = readScanStats(readIfThere(profile));
+      const readAfter = processBytesRead();
+      const scan = readScanStats(readIfThere(profile), readBefore !== undefined && readAfter !== undefined ? readAfter - readBefore : undefined);
       const types = reader.columnTypes();
       const columns: Column[] = reader.columnNames().map((name, i) => ({
         name,
