@@ -4,7 +4,7 @@
  * Layout of a cache folder:
  *   IRBOOK-CACHE          marks the folder as irbook's (nothing else is ever deleted)
  *   manifest.json         every source file (size, mtime, events or why skipped) and every data file
- *   data/<table>/account_partition=…/region_partition=…/date_partition=…/b<batch>_<n>.parquet
+ *   data/<table>/date_partition=…/b<batch>_<n>.parquet   (a table's folder partitions)
  *   tmp/                  an ingest's work in progress; never read
  *   ingest.lock           held by the one process adding files
  *
@@ -20,7 +20,7 @@ import { join, relative, resolve } from 'node:path';
 import { OptionError, SourceError } from '../../errors';
 
 /** Bumped whenever the manifest or the data files change shape; a cache of another version is rebuilt. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 const TAG_FILE = 'IRBOOK-CACHE';
 const MANIFEST = 'manifest.json';
 const LOCK = 'ingest.lock';

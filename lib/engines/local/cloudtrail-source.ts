@@ -27,7 +27,11 @@ export const CLOUDTRAIL_SOURCE: TableSource = {
     ...CLOUDTRAIL_FIELDS.map((f) => ({ name: f.name, type: duckdbTableType(f.type) })),
     ...CLOUDTRAIL_PARTITIONS.map((name) => ({ name, type: 'VARCHAR' })),
   ],
-  partitions: CLOUDTRAIL_PARTITIONS,
+  // A folder per day, not per account, region and day: each data file costs a query about as
+  // much to open as 500 rows to read, and the sample's 100,000 events would make 187 files
+  // (query 2.2 took 5× as long over them as over one file). Account and region prune row groups.
+  folderPartitions: ['date_partition'],
+  sortedBy: ['account_partition', 'region_partition', 'eventtime'],
   databases: (configured) => [...new Set([configured, 'default', 'security_analysis'])],
   claims: () => true,
   async read(path: string): Promise<SourceRows> {

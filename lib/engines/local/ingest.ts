@@ -53,6 +53,10 @@ export interface IngestOptions {
 /** Files read at once: decompression runs on libuv's thread pool, so more than the cores keeps it busy. */
 const READ_CONCURRENCY = Math.max(4, availableParallelism() * 2);
 const PROGRESS_EVERY_MS = 250;
+/** Rows per Parquet row group: the unit filters on sorted columns skip. */
+const ROW_GROUP_ROWS = 10_240;
+/** Data files a folder may gather from incremental ingests before they are merged into one. */
+const MAX_PARTS_PER_FOLDER = 8;
 /**
  * DuckDB's limit for one JSON line (its default). CloudTrail caps an event at 256 KB; a file
  * with a larger record is skipped with that reason rather than failing the whole ingest.
@@ -201,7 +205,7 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** `read_parquet` over cache files, with the partition columns from their folders as strings. */
 export function parquetScan(source: TableSource, paths: readonly string[]): string {
-  const hiveTypes = source.partitions.map((p) => `${quote(p)}: 'VARCHAR'`).join(', ');
+  const hiveTypes = source.folderPartitions.map((p) => `${quote(p)}: 'VARCHAR'`).join(', ');
   return `read_parquet([${paths.map(literal).join(', ')}], hive_partitioning = true, hive_types = {${hiveTypes}}, hive_types_autocast = false)`;
 }
 
@@ -215,7 +219,11 @@ async function rewriteParts(
   args: IngestOptions & { work: string; batch: number; rowsFile?: string; dropped: ReadonlySet<number>; previous: readonly ManifestPart[] },
 ): Promise<ManifestPart[]> {
   const { store, connection, work, batch, previous, dropped } = args;
-  const affected = previous.filter((part) => part.files.some((id) => dropped.has(id)));
+  // Parts holding a dropped file are rewritten without its rows; a folder that has gathered
+  // many small parts (one per incremental ingest) is rewritten as one.
+  const perFolder = new Map<string, number>();
+  for (const part of previous) perFolder.set(dirname(part.path), (perFolder.get(dirname(part.path)) ?? 0) + 1);
+  const affected = previous.filter((part) => part.files.some((id) => dropped.has(id)) || perFolder.get(dirname(part.path))! > MAX_PARTS_PER_FOLDER);
   const kept = previous.filter((part) => !affected.includes(part));
   const columns = source.columns.map((c) => quote(c.name));
   const selects: string[] = [];
@@ -231,8 +239,8 @@ async function rewriteParts(
   if (selects.length === 0) return kept;
   const out = join(work, 'out');
   await connection.run(
-    `COPY (${selects.join(' UNION ALL ')}) TO ${literal(out)} ` +
-      `(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${source.partitions.map(quote).join(', ')}), FILENAME_PATTERN 'b${batch}_{i}')`);
+    `COPY (${selects.join(' UNION ALL ')} ORDER BY ${source.sortedBy.map(quote).join(', ')}) TO ${literal(out)} ` +
+      `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, PARTITION_BY (${source.folderPartitions.map(quote).join(', ')}), FILENAME_PATTERN 'b${batch}_{i}')`);
   const written = await listParquet(out);
   const moved: string[] = [];
   for (const file of written) {

@@ -24,8 +24,13 @@ export interface TableSource {
   readonly table: string;
   /** The columns in Athena's order, partition columns included. */
   readonly columns: readonly TableColumn[];
-  /** String columns the cache is partitioned by (folder per value), pruned by filters on them. */
-  readonly partitions: readonly string[];
+  /** String columns the cache has a folder per value of; filters on them skip whole files. */
+  readonly folderPartitions: readonly string[];
+  /**
+   * Columns each data file is sorted by, so filters on them skip row groups by their min/max
+   * statistics.
+   */
+  readonly sortedBy: readonly string[];
   /** The databases (schemas) the table is reachable in, given the one the user configured. */
   databases(configured: string): readonly string[];
   /** Whether a source file (by its path) belongs to this table. */
