@@ -214,7 +214,7 @@ async function ingest(args: readonly string[]): Promise<number> {
   const engine = await LocalEngine.open({ logs: values.logs, cache: values.cache });
   try {
     const report = stderrProgress();
-    const summary = await engine.ingest({ onProgress: (p) => report({ state: 'INGESTING', detail: describeIngestProgress(p) }) });
+    const summary = await engine.ingest({ relist: true, onProgress: (p) => report({ state: 'INGESTING', detail: describeIngestProgress(p) }) });
     report({ state: 'DONE' });
     const inventory = await engine.inventory();
     if (summary.rebuilt) process.stdout.write(`rebuilt the cache: ${summary.rebuilt}\n`);

@@ -4,6 +4,7 @@
  * Layout of a cache folder:
  *   IRBOOK-CACHE          marks the folder as irbook's (nothing else is ever deleted)
  *   manifest.json         every source file (size, mtime, events or why skipped) and every data file
+ *   listing.json          the log folders as last listed (a hint: folders whose mtime matches are not re-listed)
  *   data/<table>/date_partition=…/b<batch>_<n>.parquet   (a table's folder partitions)
  *   tmp/                  an ingest's work in progress; never read
  *   ingest.lock           held by the one process adding files
@@ -18,12 +19,14 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } f
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { OptionError, SourceError } from '../../errors';
+import type { ListingSnapshot } from './source-files';
 
 /** Bumped whenever the manifest or the data files change shape; a cache of another version is rebuilt. */
 export const CACHE_FORMAT = 2;
 const TAG_FILE = 'IRBOOK-CACHE';
 const MANIFEST = 'manifest.json';
 const LOCK = 'ingest.lock';
+const LISTING = 'listing.json';
 /** Files no manifest names are deleted only this long after they were written: a reader may still hold an older manifest. */
 const GARBAGE_GRACE_MS = 10 * 60_000;
 /** DuckDB reads file names as glob patterns; the cache's own names never hold these. */
@@ -187,6 +190,23 @@ export class CacheStore {
     await rename(temp, join(this.dir, MANIFEST));
   }
 
+  /** The folder listings saved by the last process that listed the logs; undefined if none is usable. */
+  async readListing(): Promise<ListingSnapshot | undefined> {
+    try {
+      const saved = JSON.parse(await readFile(join(this.dir, LISTING), 'utf8')) as { format: number; irbook: string; dirs: ListingSnapshot };
+      return saved.format === CACHE_FORMAT && saved.irbook === IRBOOK_VERSION && Array.isArray(saved.dirs) ? saved.dirs : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Saves folder listings (replaced by rename; losing a race only costs the next process a re-list). */
+  async writeListing(dirs: ListingSnapshot): Promise<void> {
+    const temp = join(this.dir, `${LISTING}.${process.pid}-${randomBytes(4).toString('hex')}`);
+    await writeFile(temp, JSON.stringify({ format: CACHE_FORMAT, irbook: IRBOOK_VERSION, dirs }));
+    await rename(temp, join(this.dir, LISTING));
+  }
+
   /** A new empty folder for one ingest's work, under the cache so renames stay on one disk. */
   async workFolder(): Promise<string> {
     const path = join(this.dir, 'tmp', `${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -225,6 +245,7 @@ export class CacheStore {
   /** Deletes everything but the tag: the next ingest starts from nothing. Call with the lock held. */
   async reset(): Promise<void> {
     await rm(join(this.dir, MANIFEST), { force: true });
+    await rm(join(this.dir, LISTING), { force: true });
     await rm(join(this.dir, 'data'), { recursive: true, force: true });
     await rm(join(this.dir, 'tmp'), { recursive: true, force: true });
   }

@@ -110,8 +110,10 @@ export class LocalEngine implements Engine {
       throw new OptionError('cache', options.cache, "cache: give a folder, or false for a temporary cache");
     }
     const sourceFiles = new SourceFiles(roots);
-    const listing = await sourceFiles.list();
     const store = await CacheStore.open(options.cache, sourceFiles.roots);
+    const saved = await store.readListing();
+    if (saved) sourceFiles.seed(saved);
+    const listing = await sourceFiles.list();
 
     const config: Record<string, string> = {};
     if (options.threads !== undefined) config.threads = String(options.threads);
@@ -144,8 +146,12 @@ export class LocalEngine implements Engine {
    * Brings the cache up to date with the log files now (what every query does first) and
    * says what changed. `irbook ingest` calls this ahead of time.
    */
-  ingest(options: Pick<QueryOptions, 'signal'> & { onProgress?: (progress: IngestProgress) => void } = {}): Promise<IngestSummary> {
-    return this.#serial(async () => (await this.#refresh(options.signal, options.onProgress)).summary);
+  ingest(options: Pick<QueryOptions, 'signal'> & { onProgress?: (progress: IngestProgress) => void; relist?: boolean } = {}): Promise<IngestSummary> {
+    return this.#serial(async () => {
+      // Every file stat'ed afresh: catches files edited in place in folders that did not change.
+      if (options.relist) this.#sourceFiles.forget();
+      return (await this.#refresh(options.signal, options.onProgress)).summary;
+    });
   }
 
   /** What the cache holds for the logs now (after taking in new files). */
@@ -250,6 +256,8 @@ export class LocalEngine implements Engine {
     const previousListing = this.#listing;
     const listing = await this.#sourceFiles.list();
     this.#listing = listing;
+    const snapshot = this.#sourceFiles.changedSnapshot();
+    if (snapshot) await this.#store.writeListing(snapshot);
     const stamp = await this.#store.manifestStamp();
     let manifestChanged = false;
     if (stamp !== this.#manifestStamp || !this.#manifest) {

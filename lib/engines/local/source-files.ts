@@ -32,10 +32,24 @@ export interface SourceListing {
   readonly ignored: readonly SkippedFile[];
 }
 
+/** One folder entry as last seen: plain data, so a listing can be saved and read back. */
+interface DirEntry {
+  readonly path: string;
+  readonly kind: 'dir' | 'file' | 'other' | 'named-ignored';
+  readonly size?: number;
+  readonly mtimeMs?: number;
+  /** Device and inode. */
+  readonly id?: string;
+  readonly error?: string;
+}
+
 interface DirListing {
   readonly mtimeMs: number;
-  readonly entries: readonly { path: string; isDir: boolean; info?: Stats; error?: string }[];
+  readonly entries: readonly DirEntry[];
 }
+
+/** The folder listings, saved with the cache so a new process re-lists only changed folders. */
+export type ListingSnapshot = readonly (readonly [string, DirListing])[];
 
 const LOG_NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 const STAT_CONCURRENCY = 64;
@@ -56,9 +70,32 @@ export class SourceFiles {
   readonly roots: readonly string[];
   readonly #dirs = new Map<string, DirListing>();
   #last: SourceListing | undefined;
+  /** Some folder was listed since the last snapshot. */
+  #dirty = false;
 
   constructor(roots: readonly string[]) {
     this.roots = roots.map((r) => resolve(r));
+  }
+
+  /** The folder listings now, to save (see {@link seed}); undefined when none changed since the last call. */
+  changedSnapshot(): ListingSnapshot | undefined {
+    if (!this.#dirty) return undefined;
+    this.#dirty = false;
+    return [...this.#dirs];
+  }
+
+  /**
+   * Starts from listings saved by an earlier process: a folder whose modification time still
+   * matches is not listed again, so a new process costs one `stat` per folder, not per file.
+   */
+  seed(snapshot: ListingSnapshot): void {
+    for (const [dir, listing] of snapshot) if (!this.#dirs.has(dir)) this.#dirs.set(dir, listing);
+  }
+
+  /** Forgets every listing: the next `list` stats every file (`irbook ingest` does this). */
+  forget(): void {
+    this.#dirs.clear();
+    this.#last = undefined;
   }
 
   /** Lists every root; throws SourceError for a root that is missing or holds no log files. */
@@ -79,7 +116,8 @@ export class SourceFiles {
       if (info.isDirectory()) await this.#walk(root, info, walker);
       else {
         walker.changed = true; // a file given as a root is stat'ed afresh each time
-        addFile(root, info, walker);
+        const kind = info.isFile() ? 'file' : 'other';
+        addEntry({ path: root, kind, size: info.size, mtimeMs: info.mtimeMs, id: identity(info) }, walker);
       }
       if (!metBefore && found() === before) throw new SourceError(root, 'contains no log files (.json, .json.gz, .jsonl)');
     }
@@ -103,8 +141,8 @@ export class SourceFiles {
     const subdirs: string[] = [];
     for (const entry of listing.entries) {
       if (entry.error) walker.unreadable.push({ file: entry.path, reason: `cannot be read (${entry.error})` });
-      else if (entry.isDir) subdirs.push(entry.path);
-      else addFile(entry.path, entry.info, walker);
+      else if (entry.kind === 'dir') subdirs.push(entry.path);
+      else addEntry(entry, walker);
     }
     // Folders are stat'ed afresh (their listing may be cached, their mtime says if it is stale),
     // all at once; then walked in name order so the first path to a shared file is stable.
@@ -120,21 +158,23 @@ export class SourceFiles {
     const cached = this.#dirs.get(dir);
     if (cached && cached.mtimeMs === info.mtimeMs) return cached;
     walker.changed = true;
+    this.#dirty = true;
     let dirents: Dirent[];
     try {
       dirents = await readdir(dir, { withFileTypes: true });
     } catch (error) {
       return { error: errorCode(error) };
     }
-    const entries = await mapLimited(dirents, STAT_CONCURRENCY, async (dirent) => {
+    const entries = await mapLimited(dirents, STAT_CONCURRENCY, async (dirent): Promise<DirEntry> => {
       const path = join(dir, dirent.name);
       // Files with an ignored name are not stat'ed: only counted.
-      if (dirent.isFile() && ignoreReason(path)) return { path, isDir: false };
+      if (dirent.isFile() && ignoreReason(path)) return { path, kind: 'named-ignored' };
       try {
         const entryInfo = await stat(path); // follows links, so a linked folder is walked
-        return { path, isDir: entryInfo.isDirectory(), info: entryInfo };
+        const kind = entryInfo.isDirectory() ? 'dir' : entryInfo.isFile() ? 'file' : 'other';
+        return { path, kind, size: entryInfo.size, mtimeMs: entryInfo.mtimeMs, id: identity(entryInfo) };
       } catch (error) {
-        return { path, isDir: false, error: dirent.isSymbolicLink() ? `broken link: ${errorCode(error)}` : errorCode(error) };
+        return { path, kind: 'other', error: dirent.isSymbolicLink() ? `broken link: ${errorCode(error)}` : errorCode(error) };
       }
     });
     entries.sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -153,21 +193,19 @@ interface Walker {
   changed: boolean;
 }
 
-function addFile(path: string, info: Stats | undefined, walker: Walker): void {
-  const reason = ignoreReason(path);
+function addEntry(entry: DirEntry, walker: Walker): void {
+  const reason = ignoreReason(entry.path);
   if (reason) {
-    walker.ignored.push({ file: path, reason });
+    walker.ignored.push({ file: entry.path, reason });
     return;
   }
-  if (!info) return;
-  if (!info.isFile()) {
-    walker.ignored.push({ file: path, reason: 'not a regular file' });
+  if (entry.kind !== 'file') {
+    walker.ignored.push({ file: entry.path, reason: 'not a regular file' });
     return;
   }
-  const id = identity(info);
-  if (walker.seen.has(id)) return;
-  walker.seen.add(id);
-  walker.files.push({ path, size: info.size, mtimeMs: info.mtimeMs });
+  if (walker.seen.has(entry.id!)) return;
+  walker.seen.add(entry.id!);
+  walker.files.push({ path: entry.path, size: entry.size!, mtimeMs: entry.mtimeMs! });
 }
 
 /** Device and inode: one file however it is reached. */
