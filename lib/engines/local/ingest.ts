@@ -13,6 +13,7 @@ import { formatCount, formatDuration } from '../../display/format';
 import type { CacheManifest, CacheStore, ManifestFile, ManifestPart } from './cache-store';
 import { emptyManifest } from './cache-store';
 import { mapLimited, type SourceFile } from './source-files';
+import { MAX_ROW_BYTES, startFileReaders } from './file-to-lines';
 import type { TableSource } from './table-source';
 
 /** What an ingest did, for `irbook ingest` and the engine's log. */
@@ -51,17 +52,12 @@ export interface IngestOptions {
 }
 
 /** Files read at once: decompression runs on libuv's thread pool, so more than the cores keeps it busy. */
-const READ_CONCURRENCY = Math.max(4, availableParallelism() * 2);
+const READ_CONCURRENCY = Math.max(8, availableParallelism() * 4);
 const PROGRESS_EVERY_MS = 250;
 /** Rows per Parquet row group: the unit filters on sorted columns skip. */
 const ROW_GROUP_ROWS = 10_240;
 /** Data files a folder may gather from incremental ingests before they are merged into one. */
 const MAX_PARTS_PER_FOLDER = 8;
-/**
- * DuckDB's limit for one JSON line (its default). CloudTrail caps an event at 256 KB; a file
- * with a larger record is skipped with that reason rather than failing the whole ingest.
- */
-const MAX_ROW_BYTES = 16 * 1024 * 1024;
 
 /** The files that differ between the disk and the manifest. */
 export function changedFiles(files: readonly SourceFile[], manifest: CacheManifest): { added: SourceFile[]; changed: SourceFile[]; removed: string[] } {
@@ -152,6 +148,7 @@ async function readIntoRows(
   started: number,
 ): Promise<{ entries: Map<string, ManifestFile>; events: number; skipped: number }> {
   const out = createWriteStream(rowsFile);
+  const readers = startFileReaders();
   const entries = new Map<string, ManifestFile>();
   let events = 0;
   let skipped = 0;
@@ -160,28 +157,15 @@ async function readIntoRows(
   try {
     await mapLimited(files, READ_CONCURRENCY, async ({ file, id }) => {
       if (options.signal?.aborted) throw options.signal.reason;
-      const rows = await source.read(file.path);
+      const result = await readers.read({ table: source.table, path: file.path, id });
       const base = { size: file.size, mtimeMs: file.mtimeMs, id, table: source.table };
-      if (!rows.ok) {
-        entries.set(file.path, { ...base, events: 0, ...(rows.ignore ? { ignored: rows.reason } : { skipped: rows.reason }) });
-        if (!rows.ignore) skipped++;
+      if (!result.ok) {
+        entries.set(file.path, { ...base, events: 0, ...(result.ignore ? { ignored: result.reason } : { skipped: result.reason }) });
+        if (!result.ignore) skipped++;
       } else {
-        let lines = '';
-        let tooLarge = -1;
-        rows.rows.forEach((row, i) => {
-          row._file = id;
-          const line = JSON.stringify(row);
-          if (line.length > MAX_ROW_BYTES / 4 && Buffer.byteLength(line) >= MAX_ROW_BYTES) tooLarge = i;
-          lines += `${line}\n`;
-        });
-        if (tooLarge >= 0) {
-          entries.set(file.path, { ...base, events: 0, skipped: `record ${tooLarge + 1} is larger than ${MAX_ROW_BYTES / 1024 / 1024} MB` });
-          skipped++;
-        } else {
-          entries.set(file.path, { ...base, events: rows.rows.length, ...(rows.untyped > 0 ? { untyped: rows.untyped } : {}) });
-          events += rows.rows.length;
-          if (lines) await write(out, lines);
-        }
+        entries.set(file.path, { ...base, events: result.events, ...(result.untyped > 0 ? { untyped: result.untyped } : {}) });
+        events += result.events;
+        if (result.lines) await write(out, result.lines);
       }
       done++;
       const now = performance.now();
@@ -191,6 +175,7 @@ async function readIntoRows(
       }
     });
   } finally {
+    await readers.close();
     await new Promise<void>((resolveEnd, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolveEnd())));
   }
   return { entries, events, skipped };
