@@ -64,6 +64,8 @@ export interface ManifestPart {
 export interface CacheManifest {
   readonly format: typeof CACHE_FORMAT;
   readonly irbook: string;
+  /** The real paths of the log roots the cache was built from, sorted. */
+  readonly roots: readonly string[];
   readonly nextFileId: number;
   readonly nextBatch: number;
   /** Keyed by the source file's path. */
@@ -72,9 +74,20 @@ export interface CacheManifest {
   readonly parts: Readonly<Record<string, readonly ManifestPart[]>>;
 }
 
-/** A manifest with nothing in it. */
-export function emptyManifest(): CacheManifest {
-  return { format: CACHE_FORMAT, irbook: IRBOOK_VERSION, nextFileId: 1, nextBatch: 1, files: {}, parts: {} };
+/** A manifest with nothing in it, for these log roots (real paths, sorted). */
+export function emptyManifest(roots: readonly string[]): CacheManifest {
+  return { format: CACHE_FORMAT, irbook: IRBOOK_VERSION, roots, nextFileId: 1, nextBatch: 1, files: {}, parts: {} };
+}
+
+function realRoots(roots: readonly string[]): string[] {
+  const real = roots.map((root) => {
+    try {
+      return realpathSync(root);
+    } catch {
+      return resolve(root);
+    }
+  });
+  return [...new Set(real)].sort();
 }
 
 /** The folder of all irbook caches: `$XDG_CACHE_HOME/irbook`, else `~/.cache/irbook`. */
@@ -85,15 +98,9 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The default cache folder for these log roots, keyed by their real paths. */
 export function defaultCacheDir(roots: readonly string[]): string {
-  const real = roots.map((root) => {
-    try {
-      return realpathSync(root);
-    } catch {
-      return resolve(root);
-    }
-  });
-  const key = createHash('sha256').update([...new Set(real)].sort().join('\0')).digest('hex').slice(0, 16);
-  const name = (real[0] ?? 'logs').split(/[\\/]/).filter(Boolean).pop() ?? 'logs';
+  const real = realRoots(roots);
+  const key = createHash('sha256').update(real.join('\0')).digest('hex').slice(0, 16);
+  const name = (realRoots(roots.slice(0, 1))[0] ?? 'logs').split(/[\\/]/).filter(Boolean).pop() ?? 'logs';
   return join(cacheRoot(), `${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40)}-${key}`);
 }
 
@@ -102,10 +109,13 @@ export class CacheStore {
   readonly dir: string;
   /** True when the folder is temporary (`cache: false`) and goes away with the engine. */
   readonly temporary: boolean;
+  /** Real paths of the log roots this cache is for, sorted. */
+  readonly roots: readonly string[];
 
-  private constructor(dir: string, temporary: boolean) {
+  private constructor(dir: string, temporary: boolean, roots: readonly string[]) {
     this.dir = dir;
     this.temporary = temporary;
+    this.roots = roots;
   }
 
   /**
@@ -118,7 +128,7 @@ export class CacheStore {
     if (GLOB_CHARACTERS.test(dir)) {
       throw new OptionError('cache', dir, `cache: ${dir} holds a character DuckDB reads as a pattern (* ? [ ] { }); give another folder with cache: '<dir>'`);
     }
-    const store = new CacheStore(dir, temporary);
+    const store = new CacheStore(dir, temporary, realRoots(roots));
     await store.#claim();
     return store;
   }
@@ -168,6 +178,12 @@ export class CacheStore {
       return { damaged: `written in another cache format (${String(manifest?.format)})` };
     }
     if (manifest.irbook !== IRBOOK_VERSION) return { damaged: `written by irbook ${manifest.irbook}, this is ${IRBOOK_VERSION}` };
+    if (!Array.isArray(manifest.roots)) return { damaged: 'manifest names no log folders' };
+    if (manifest.roots.join('\0') !== this.roots.join('\0')) {
+      // Another engine's logs: ingesting here would drop its files as "removed".
+      throw new OptionError('cache', this.dir, `cache: ${this.dir} holds the cache of other logs (${manifest.roots.join(', ')}); ` +
+        `give another folder, or remove it with irbook cache clear --cache ${this.dir}`);
+    }
     for (const parts of Object.values(manifest.parts)) {
       for (const part of parts) {
         const problem = await checkParquet(this.resolve(part.path), part.size);

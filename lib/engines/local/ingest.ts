@@ -96,7 +96,7 @@ export async function updateCache(options: IngestOptions): Promise<{ manifest: C
       rebuilt = read.damaged;
       await store.reset();
     }
-    const manifest = read === undefined || 'damaged' in read ? emptyManifest() : read;
+    const manifest = read === undefined || 'damaged' in read ? emptyManifest(store.roots) : read;
     const { added, changed, removed } = changedFiles(options.files, manifest);
     const summary = (filesSkipped: number, events: number): IngestSummary => ({
       filesNew: added.length, filesChanged: changed.length, filesRemoved: removed.length,

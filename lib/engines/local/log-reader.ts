@@ -43,8 +43,8 @@ export async function readLogFile(path: string): Promise<LogFileContent> {
   return parseLogText(text);
 }
 
-/** Parses the text of a log file (already decompressed). Exported for tests. */
-export function parseLogText(raw: string): LogFileContent {
+/** Parses the text of a log file (already decompressed). */
+function parseLogText(raw: string): LogFileContent {
   const text = raw.replace(/^\uFEFF/, '').trim();
   if (text === '') return { ok: false, reason: 'no JSON content (empty once decompressed, or only whitespace)' };
   if (text[0] !== '{' && text[0] !== '[') return { ok: false, reason: notCloudTrail(`not JSON (starts with ${JSON.stringify(text.slice(0, 12))})`) };

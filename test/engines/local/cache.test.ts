@@ -186,6 +186,11 @@ describe('the ingest cache', () => {
 
     const ours = folder('cache');
     await withEngine({ logs, cache: ours }, countAll);
+    // Another engine's logs pointed at the same folder would drop these files as removed: refused.
+    const otherLogs = folder('logs');
+    writeLogs(otherLogs);
+    await expect(withEngine({ logs: otherLogs, cache: ours }, countAll)).rejects.toMatchObject({ name: 'OptionError', option: 'cache' });
+    expect(await withEngine({ logs, cache: ours }, countAll)).toBe(400);
     expect(await clearCaches(ours)).toEqual([ours]);
     expect(existsSync(ours)).toBe(false);
   });
