@@ -70,6 +70,8 @@ export class SourceFiles {
   readonly roots: readonly string[];
   readonly #dirs = new Map<string, DirListing>();
   #last: SourceListing | undefined;
+  /** No root is a single file (a file root is stat'ed afresh each time). */
+  #rootsAreFolders = true;
   /** Some folder was listed since the last snapshot. */
   #dirty = false;
 
@@ -104,7 +106,17 @@ export class SourceFiles {
     const unreadable: SkippedFile[] = [];
     const ignored: SkippedFile[] = [];
     const seen = new Set<string>();
-    const walker: Walker = { files, unreadable, ignored, seen, changed: false };
+    // Every folder listed before is stat'ed at once, in one round, rather than level by level.
+    const known = [...this.#dirs.keys()];
+    const stats = new Map<string, Stats | string>();
+    (await mapLimited(known, STAT_CONCURRENCY, statOrError)).forEach((info, i) => stats.set(known[i]!, info));
+    // Nothing changed since the last listing (every folder's mtime the same): the same answer.
+    const unchanged = known.every((dir) => {
+      const info = stats.get(dir);
+      return typeof info === 'object' && info.mtimeMs === this.#dirs.get(dir)!.mtimeMs;
+    });
+    if (this.#last && unchanged && this.#rootsAreFolders) return this.#last;
+    const walker: Walker = { files, unreadable, ignored, seen, changed: false, stats };
     const found = () => files.length + unreadable.length + ignored.length;
     for (const root of this.roots) {
       const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
@@ -115,6 +127,7 @@ export class SourceFiles {
       const before = found();
       if (info.isDirectory()) await this.#walk(root, info, walker);
       else {
+        this.#rootsAreFolders = false;
         walker.changed = true; // a file given as a root is stat'ed afresh each time
         const kind = info.isFile() ? 'file' : 'other';
         addEntry({ path: root, kind, size: info.size, mtimeMs: info.mtimeMs, id: identity(info) }, walker);
@@ -146,7 +159,7 @@ export class SourceFiles {
     }
     // Folders are stat'ed afresh (their listing may be cached, their mtime says if it is stale),
     // all at once; then walked in name order so the first path to a shared file is stable.
-    const infos = await mapLimited(subdirs, STAT_CONCURRENCY, (path) => stat(path).catch((error: unknown) => errorCode(error)));
+    const infos = await mapLimited(subdirs, STAT_CONCURRENCY, async (path) => walker.stats.get(path) ?? statOrError(path));
     for (let i = 0; i < subdirs.length; i++) {
       const sub = infos[i]!;
       if (typeof sub === 'string') walker.unreadable.push({ file: subdirs[i]!, reason: `folder cannot be read (${sub})` });
@@ -191,6 +204,12 @@ interface Walker {
   seen: Set<string>;
   /** Some folder was listed afresh (else the previous listing still holds). */
   changed: boolean;
+  /** Fresh stats of the folders listed before. */
+  stats: Map<string, Stats | string>;
+}
+
+function statOrError(path: string): Promise<Stats | string> {
+  return stat(path).catch((error: unknown) => errorCode(error));
 }
 
 function addEntry(entry: DirEntry, walker: Walker): void {
