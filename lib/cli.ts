@@ -7,12 +7,16 @@ import { describeIngestProgress } from './engines/local/ingest';
 import { LocalEngine } from './engines/local/local-engine';
 import type { QueryProgress } from './display/progress';
 import { IrbookError, NotebookCellError } from './errors';
+import { escapeInvisiblesInJson, revealInvisibles } from './display/escape';
 import { formatBytes, formatCount, formatDuration } from './display/format';
 import { ensureJupyter } from './jupyter/install-jupyter';
 import { installKernel } from './jupyter/kernelspec';
 import { parseParameterArgs } from './jupyter/parameters';
 import { runNotebook } from './jupyter/run-notebook';
 import { serveNotebooks } from './jupyter/serve';
+import { queryToFile } from './query-to-file';
+import { formatOf, type FileFormat } from './result/write-file';
+import type { QueryStats } from './result/types';
 import { generateSample, SAMPLE_DEFAULTS } from './sample';
 import { bundledSampleDir, ensureSample } from './sample/bundled';
 
@@ -20,7 +24,7 @@ const HELP: Record<string, string> = {
   main: `irbook — AWS security incident response with Athena SQL, on CloudTrail logs on disk.
 
 Usage:
-  irbook query --logs DIR [--cache DIR] [--db NAME] [--format table|json|csv] [--strict] (SQL | --file FILE)
+  irbook query --logs DIR [--cache DIR] [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] [--out FILE] (SQL | --file FILE)
   irbook ingest --logs DIR [--cache DIR]
   irbook cache clear [--cache DIR]
   irbook sample --out DIR [--events N] [--seed S]
@@ -29,7 +33,7 @@ Usage:
   irbook start [--port N] [--no-serve]
   irbook COMMAND --help
 `,
-  query: `Usage: irbook query --logs DIR [--cache DIR] [--db NAME] [--format table|json|csv] [--strict] (SQL | --file FILE)
+  query: `Usage: irbook query --logs DIR [--cache DIR] [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] [--out FILE] (SQL | --file FILE)
 
 Runs Athena (Trino) SQL over CloudTrail logs with the embedded DuckDB engine. The table is
 "cloudtrail", also reachable as "<db>"."cloudtrail". New and changed log files are taken into
@@ -39,8 +43,12 @@ the ingest cache first (progress on stderr).
   --cache DIR    ingest cache folder (default $XDG_CACHE_HOME/irbook/…, keyed by the logs' real path)
   --db NAME      database name the table is found under (default security_analysis)
   --format F     table (default), json (an array of row objects) or csv
+  --keep-formulas  csv: write text starting with = + - @ tab or CR as it is (default: put ' in
+                 front, so a spreadsheet shows it instead of running it as a formula)
   --file FILE    read the SQL from FILE instead of the argument
   --strict       fail if any log file cannot be read (default: skip it and report it on stderr)
+  --out FILE     write every row to FILE instead, streamed and with no row limit: CSV for
+                 .csv, JSON lines for .jsonl/.ndjson/.json; FILE appears only when complete
 `,
   ingest: `Usage: irbook ingest --logs DIR [--cache DIR]
 
@@ -57,14 +65,16 @@ Removes ingest caches: the one folder given with --cache, or every cache under
 $XDG_CACHE_HOME/irbook (~/.cache/irbook). Only folders irbook made are removed; the next
 query or ingest rebuilds what it needs.
 `,
-  sample: `Usage: irbook sample --out DIR [--events N] [--seed S]
+  sample: `Usage: irbook sample --out DIR [--events N] [--seed S] [--replace]
 
 Writes deterministic sample CloudTrail logs (March 2024, two accounts, three regions) in the
-S3 delivery layout, with both attack stories and a manifest.json of the ground truth.
+S3 delivery layout, with both attack stories and a manifest.json of the ground truth. The
+files are written next to DIR and moved in when all are written: DIR never holds half a sample.
 
   --out DIR      where to write (AWSLogs/… and manifest.json)
   --events N     total events (default ${SAMPLE_DEFAULTS.events})
   --seed S       random seed (default ${SAMPLE_DEFAULTS.seed}); same seed, same bytes
+  --replace      replace an irbook sample already in DIR (never logs irbook did not write)
 `,
   run: `Usage: irbook run NOTEBOOK [-p NAME=VALUE …] [--out DIR] [--timeout SECONDS]
 
@@ -120,11 +130,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`irbook: ${error.message}\n\n${HELP[command ?? 'main'] ?? HELP.main}`);
+      process.stderr.write(`irbook: ${revealInvisibles(error.message, true)}\n\n${HELP[command ?? 'main'] ?? HELP.main}`);
       return 2;
     }
     if (error instanceof IrbookError) {
-      process.stderr.write(`irbook: ${error.message}\n`);
+      // Messages quote file names and values from the logs: never let them drive the terminal.
+      process.stderr.write(`irbook: ${revealInvisibles(error.message, true)}\n`);
       return 1;
     }
     throw error;
@@ -155,6 +166,8 @@ async function query(args: readonly string[]): Promise<number> {
         format: { type: 'string', default: 'table' },
         file: { type: 'string' },
         strict: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        'keep-formulas': { type: 'boolean', default: false },
       },
     }),
   );
@@ -166,22 +179,19 @@ async function query(args: readonly string[]): Promise<number> {
   if (values.file === undefined && positionals.length !== 1) throw new UsageError('give exactly one SQL statement (quote it) or --file FILE');
   const text = values.file !== undefined ? readSql(values.file) : positionals[0]!;
 
+  const out = values.out === undefined ? undefined : { file: values.out, format: parsed(() => formatOf(values.out!)) };
+
   const engine = await LocalEngine.open({ logs, database: values.db, strict: values.strict, cache: values.cache });
   try {
+    if (out) return await queryToOut(engine, text, out);
     const result = await engine.query(text, { onProgress: stderrProgress() });
     if (format === 'table') {
       // The table ends with its own summary and skipped-files warning.
       process.stdout.write(`${result.toText({ maxRows: Number.MAX_SAFE_INTEGER, maxWidth: 120 })}\n`);
       return 0;
     }
-    process.stdout.write(format === 'json' ? `${JSON.stringify(result.toJSON(), null, 2)}\n` : result.toCsv());
-    const { stats } = result;
-    process.stderr.write(
-      `${result.rowCount} row(s) in ${formatDuration(stats.elapsedMs)}; ${stats.filesRead ?? 0} file(s), ${formatBytes(stats.bytesRead ?? 0)} read\n`);
-    if (stats.filesSkipped.length > 0) {
-      process.stderr.write(`warning: ${stats.filesSkipped.length} file(s) could not be read and are not in the answer:\n`);
-      for (const s of stats.filesSkipped) process.stderr.write(`  ${s.file}: ${s.reason}\n`);
-    }
+    process.stdout.write(format === 'json' ? `${jsonOutput(result.toJSON())}\n` : csvOutput(result.toCsv({ keepFormulas: values['keep-formulas'] })));
+    reportStats(result.rowCount, result.stats);
     return 0;
   } finally {
     await engine.close();
@@ -241,19 +251,48 @@ async function cache(args: readonly string[]): Promise<number> {
   return 0;
 }
 
+/** `irbook query --out FILE`: every row to FILE, streamed, with no row limit. */
+async function queryToOut(engine: LocalEngine, text: string, { file, format }: { file: string; format: FileFormat }): Promise<number> {
+  const written = await queryToFile(text, file, { engine, format });
+  reportStats(written.rows, written.stats, `written to ${file} (${format})`);
+  return 0;
+}
+
+function reportStats(rows: number, stats: QueryStats, where = ''): void {
+  process.stderr.write(
+    `${rows} row(s)${where ? ` ${where}` : ''} in ${formatDuration(stats.elapsedMs)}; ${stats.filesRead ?? 0} file(s), ${formatBytes(stats.bytesRead ?? 0)} read\n`);
+  if (stats.filesSkipped.length > 0) {
+    process.stderr.write(`warning: ${stats.filesSkipped.length} file(s) could not be read and are not in the answer:\n`);
+    for (const s of stats.filesSkipped) process.stderr.write(`  ${revealInvisibles(s.file)}: ${revealInvisibles(s.reason)}\n`);
+  }
+}
+
 function readSql(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`--file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`--file ${revealInvisibles(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+/**
+ * JSON for stdout: the same data, with the invisible and control characters JSON.stringify
+ * leaves raw written as `\u` escapes, so a log value cannot drive the terminal it lands in.
+ */
+function jsonOutput(value: unknown): string {
+  return escapeInvisiblesInJson(JSON.stringify(value, null, 2));
+}
+
+/** CSV for stdout: exact when redirected to a file; on a terminal, control characters are shown as escapes. */
+function csvOutput(csv: string): string {
+  return process.stdout.isTTY ? revealInvisibles(csv, true) : csv;
 }
 
 async function sample(args: readonly string[]): Promise<number> {
   const { values } = parsed(() =>
     parseArgs({
       args: [...args],
-      options: { ...HELP_FLAG, out: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' } },
+      options: { ...HELP_FLAG, out: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' }, replace: { type: 'boolean', default: false } },
     }),
   );
   if (values.help) return help('sample');
@@ -266,6 +305,7 @@ async function sample(args: readonly string[]): Promise<number> {
     out: values.out,
     events,
     seed,
+    replace: values.replace,
     onProgress: (written, total) => {
       if (process.stderr.isTTY && performance.now() - lastReport > 500) {
         lastReport = performance.now();

@@ -147,3 +147,23 @@ export class ContainmentRefusedError extends IrbookError {
 export class ContainmentFailedError extends IrbookError {
   override readonly name: string = 'ContainmentFailedError';
 }
+
+/**
+ * A result has more rows than the limit allows (`maxRows` of the query, the engine or
+ * `configure`). The query fails rather than returning a shortened result, which could be
+ * taken for the whole answer; `limit` is the limit that applied.
+ */
+export class ResultTooLargeError extends QueryError {
+  override readonly name: string = 'ResultTooLargeError';
+  constructor(
+    readonly limit: number,
+    fields: { sql: string; engine: string },
+  ) {
+    super(
+      `the result has more than ${limit.toLocaleString('en-US')} rows, the row limit: aggregate or filter it ` +
+        '(GROUP BY, WHERE, LIMIT), write it to a file with queryToFile() or `irbook query --out FILE`, ' +
+        'or raise the limit with the maxRows option (of the query, the engine or configure)',
+      fields,
+    );
+  }
+}

@@ -20,6 +20,7 @@ export {
   type LocalSettings,
   type QueryResultsOptions,
 } from './query-results';
+export { queryToFile, type FileWritten, type QueryToFileOptions } from './query-to-file';
 
 // Engines.
 export type { Engine, QueryOptions } from './engines/engine';
@@ -28,7 +29,9 @@ export { AthenaEngine } from './engines/athena/athena-engine';
 export type { AthenaEngineOptions } from './engines/athena/options';
 export type { AthenaClients } from './engines/athena/clients';
 export { whoami, type CallerIdentity } from './engines/athena/whoami';
-export { estimateCostUsd, DEFAULT_COST_PER_TB_USD } from './engines/athena/cost';
+export { estimateCostUsd, queryCost, DEFAULT_COST_PER_TB_USD, type QueryCost } from './engines/athena/cost';
+export { resolveRegion, resolveWorkgroup, type ResolvedSetting } from './engines/athena/settings';
+export { checkAthenaRules, PlaceholderError } from './engines/athena/placeholders';
 export { cloudTrailTableDdl, createCloudTrailTable, type CloudTrailTableOptions } from './engines/athena/cloudtrail-table';
 export type { Inventory } from './engines/local/local-engine';
 export { SUPPORTED_TRINO_FUNCTIONS, UNSUPPORTED_TRINO_FEATURES, type TrinoFeatureNote } from './engines/local/trino/feature-list';
@@ -47,6 +50,7 @@ export {
   type SkippedFile,
   type Value,
 } from './result';
+export type { FileFormat } from './result/write-file';
 export { renderHtmlTable, renderTextTable, type HtmlTableOptions, type TextTableOptions } from './display';
 export { withProgress, type ProgressOptions, type QueryProgress } from './display/progress';
 
@@ -111,6 +115,7 @@ export {
   OptionError,
   QueryCancelledError,
   QueryError,
+  ResultTooLargeError,
   SkippedFilesError,
   SourceError,
   SqlBuildError,

@@ -88,7 +88,7 @@ export interface QueryResultsOptions extends QueryOptions {
  * result.display();
  */
 export async function queryResults(query: QueryInput, options: QueryResultsOptions = {}): Promise<QueryResult> {
-  checkOptionNames(options, ['engine', 'signal', 'onProgress'], 'queryResults');
+  checkOptionNames(options, ['engine', 'signal', 'onProgress', 'maxRows'], 'queryResults');
   const engine = options.engine ?? configuredEngine();
   // The kernel's interrupt (Jupyter's stop button) arrives as SIGINT. While a query runs it
   // aborts the query, so the engine stops it (Athena: StopQueryExecution) instead of leaving
@@ -105,6 +105,7 @@ export async function queryResults(query: QueryInput, options: QueryResultsOptio
     return await withProgress({ label: `Query on ${engine.name}` }, (report) =>
       engine.query(query, {
         signal,
+        maxRows: options.maxRows,
         onProgress: (progress) => {
           report(progress);
           options.onProgress?.(progress);

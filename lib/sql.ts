@@ -13,6 +13,7 @@ export interface CompiledQuery {
   readonly params: readonly SqlValue[];
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const IDENTIFIER = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$/;
 
 /**
@@ -182,6 +183,60 @@ sql.join = function join(
     strings.push('');
   });
   return new SqlFragment(strings, interpolations);
+};
+
+/**
+ * A value written as a SQL literal that Athena (Trino) and DuckDB read back as the same value:
+ * a string in single quotes with each quote doubled (backslashes mean nothing inside it in
+ * either dialect); a non-integer number in exponent form, which Trino reads as DOUBLE (1.5
+ * alone would be DECIMAL); a Date as `TIMESTAMP 'YYYY-MM-DD HH:MM:SS.fff'` in UTC. This is
+ * how bound values travel as Athena's ExecutionParameters, and what `sql.literal` inlines.
+ *
+ * @example
+ * sqlLiteral("o'brien");                       // "'o''brien'"
+ * sqlLiteral(new Date(Date.UTC(2024, 2, 19))); // "TIMESTAMP '2024-03-19 00:00:00.000'"
+ * sqlLiteral(0.5);                             // '5E-1'
+ */
+export function sqlLiteral(value: SqlValue): string {
+  if (value === null) return 'NULL';
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new SqlBuildError('an invalid Date cannot be written as SQL');
+    return `TIMESTAMP '${value.toISOString().replace('T', ' ').replace('Z', '')}'`;
+  }
+  switch (typeof value) {
+    case 'string':
+      return `'${value.replace(/'/g, "''")}'`;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'number':
+      if (!Number.isFinite(value)) throw new SqlBuildError(`${value} cannot be written as SQL; only finite numbers`);
+      return Number.isInteger(value) ? String(value) : value.toExponential().replace('e+', 'E').replace('e-', 'E-');
+    default:
+      throw new SqlBuildError(`a ${typeof value} cannot be written as SQL`);
+  }
+}
+
+/**
+ * A value written into the query text as an escaped literal instead of bound as a parameter:
+ * for the places Athena takes no `?` (a SELECT-list constant, LIMIT, GROUP BY), and only for
+ * values you chose yourself. Values from logs or findings belong in WHERE, bound. A string
+ * with a NUL character or a lone UTF-16 surrogate is refused: neither survives the trip to
+ * Athena as the same text.
+ *
+ * @example
+ * sql`SELECT ${sql.literal('triage')} AS stage, eventname FROM cloudtrail LIMIT ${sql.literal(50)}`;
+ * // SELECT 'triage' AS stage, eventname FROM cloudtrail LIMIT 50
+ */
+sql.literal = function literal(value: SqlValue): SqlFragment {
+  checkInterpolation(value, 0);
+  if (value instanceof SqlFragment) throw new SqlBuildError('sql.literal takes a value, not a sql fragment');
+  if (typeof value === 'string') {
+    if (value.includes('\0')) throw new SqlBuildError('sql.literal: the string contains a NUL character, which SQL text cannot carry');
+    if (LONE_SURROGATE.test(value)) throw new SqlBuildError('sql.literal: the string has a lone UTF-16 surrogate (not valid Unicode)');
+  }
+  return new SqlFragment([sqlLiteral(value)], []);
 };
 
 /** A query given as a fragment or as plain text (text binds nothing). */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngine } from '../lib/engines/local/local-engine';
 import { SqlBuildError } from '../lib/errors';
-import { compileQuery, sql } from '../lib/sql';
+import { compileQuery, sql, sqlLiteral } from '../lib/sql';
+import { tokenizeTrino } from '../lib/engines/local/trino/tokens';
 import { deliveryFile, deliveryPath, makeEvent, tempDir, writeFile } from './support/cloudtrail-fixtures';
 
 describe('the sql tag', () => {
@@ -52,8 +53,17 @@ const HOSTILE = [
   'line\nbreak\ttab',
   '%',
   '_',
-  'a'.repeat(10_000),
+  'a'.repeat(1_000),
   '',
+];
+
+/** What `sql.literal` must write so that DuckDB (and Trino) read back the very same string. */
+const HOSTILE_LITERALS = [
+  ...HOSTILE,
+  "'", "''", "\\'", "\\", "' || chr(65) || '", "*/ SELECT 1 /*", '-- comment', '\u2028\u2029', '\u202e reversed',
+  Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join('') + '\x7f',
+  'e\u0301 é 𝕏 \ud83d\ude00',
+  "x'".repeat(50_000),
 ];
 
 describe('the sql tag against hostile values on DuckDB', () => {
@@ -101,3 +111,47 @@ function likeMatches(text: string, pattern: string): boolean {
 function escapeRe(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('sql.literal', () => {
+  const dir = tempDir();
+  let engine: LocalEngine;
+  beforeAll(async () => {
+    writeFile(deliveryPath(dir.path, '111122223333', 'us-east-1', '2024-03-12', 1), deliveryFile([makeEvent(1, {})]));
+    engine = await LocalEngine.open({ logs: dir.path });
+  });
+  afterAll(async () => {
+    await engine.close();
+    dir.cleanup();
+  });
+
+  it.each(HOSTILE_LITERALS.map((v) => [v.length > 40 ? `${JSON.stringify(v.slice(0, 20))}…(${v.length})` : JSON.stringify(v), v]))(
+    'writes %s as one string literal that DuckDB reads back unchanged',
+    async (_label, value) => {
+      const { text, params } = sql`SELECT ${sql.literal(value)} AS v`.compile();
+      expect(params).toEqual([]);
+      const literal = tokenizeTrino(text).filter((t) => t.kind !== 'space');
+      expect(literal.map((t) => t.kind)).toEqual(['word', 'string', 'word', 'word']);
+      expect((await engine.query(text)).rows).toEqual([[value]]);
+    },
+  );
+
+  it('writes numbers, booleans, NULL and timestamps that read back as the same value', async () => {
+    const at = new Date(Date.UTC(2024, 2, 19, 5, 52, 7, 120));
+    const q = sql`SELECT ${sql.literal(42)} AS i, ${sql.literal(-0.1)} AS d, ${sql.literal(true)} AS b, ${sql.literal(null)} AS n, ${sql.literal(at)} AS t, ${sql.literal(9007199254740993n)} AS big`;
+    expect(q.compile().text).toBe("SELECT 42 AS i, -1E-1 AS d, true AS b, NULL AS n, TIMESTAMP '2024-03-19 05:52:07.120' AS t, 9007199254740993 AS big");
+    const [row] = (await engine.query(q)).rows;
+    expect(row!.slice(0, 4)).toEqual([42, -0.1, true, null]);
+    expect((row![4] as Date).getTime()).toBe(at.getTime());
+    expect(BigInt(row![5] as bigint)).toBe(9007199254740993n);
+  });
+
+  it('refuses what cannot be written as SQL text', () => {
+    expect(() => sql.literal('a\0b')).toThrow(SqlBuildError);
+    expect(() => sql.literal('\ud800 lone')).toThrow(/surrogate/);
+    expect(() => sql.literal('lone \udc00')).toThrow(/surrogate/);
+    expect(() => sql.literal(Number.POSITIVE_INFINITY)).toThrow(SqlBuildError);
+    expect(() => sql.literal(undefined as never)).toThrow(SqlBuildError);
+    expect(() => sql.literal(sql`x` as never)).toThrow(SqlBuildError);
+    expect(sqlLiteral("it's")).toBe("'it''s'");
+  });
+});

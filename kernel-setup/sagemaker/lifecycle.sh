@@ -18,6 +18,9 @@ set -euo pipefail
 IRBOOK_REPO_URL="${IRBOOK_REPO_URL:-https://github.com/irbook/irbook.git}"
 IRBOOK_BRANCH="${IRBOOK_BRANCH:-main}"
 IRBOOK_NODE_MAJOR="${IRBOOK_NODE_MAJOR:-22}"
+IRBOOK_CONDA_CHANNEL="${IRBOOK_CONDA_CHANNEL:-conda-forge}" # a name or a mirror's URL
+IRBOOK_AWS_REGION="${IRBOOK_AWS_REGION:-}"       # the stack's; written for the notebooks
+IRBOOK_WORKGROUP="${IRBOOK_WORKGROUP:-}"         # the stack's Athena workgroup, likewise
 IRBOOK_KERNEL_NAME="${IRBOOK_KERNEL_NAME:-}"     # empty: the irbook CLI's default name
 IRBOOK_KERNEL_PREFIX="${IRBOOK_KERNEL_PREFIX:-}" # empty: --user (~/.local/share/jupyter)
 SAGEMAKER_HOME="${SAGEMAKER_HOME:-/home/ec2-user/SageMaker}"
@@ -30,6 +33,8 @@ IRBOOK_LC_STRICT="${IRBOOK_LC_STRICT:-$IRBOOK_LC_FOREGROUND}" # 1: a failure fai
 IRBOOK_LC_HOOK="${1:-${IRBOOK_LC_HOOK:-start}}" # hook line (sync.js sets it per script)
 
 STATE_DIR="$SAGEMAKER_HOME/.irbook"
+# Passed through sudo (which clears the environment) to conda, git and npm, when set.
+PASS_THROUGH=(HTTPS_PROXY HTTP_PROXY NO_PROXY https_proxy http_proxy no_proxy NPM_CONFIG_REGISTRY)
 NODE_PREFIX="$STATE_DIR/node"
 LOCK_FILE="$STATE_DIR/setup.lock"
 DEPS_STAMP="$STATE_DIR/npm-ci.stamp"
@@ -57,8 +62,8 @@ node_ok() {
   [ "${version%%.*}" = "v$IRBOOK_NODE_MAJOR" ]
 }
 
-# Node from conda-forge, in an env of its own on the persistent volume. Official Node 18+
-# binaries need glibc 2.28; Amazon Linux 2 has 2.26, and conda picks a build that runs there.
+# Node from conda-forge (or IRBOOK_CONDA_CHANNEL), in a conda env of its own on the persistent
+# volume: a system package would not survive a stop/start.
 ensure_node() {
   if node_ok; then
     log "Node.js $("$NODE_PREFIX/bin/node" --version) is installed in $NODE_PREFIX"
@@ -72,9 +77,9 @@ ensure_node() {
     log "removing $NODE_PREFIX (unfinished, or not Node.js $IRBOOK_NODE_MAJOR)"
     rm -rf "$NODE_PREFIX"
   fi
-  log "installing Node.js $IRBOOK_NODE_MAJOR from conda-forge into $NODE_PREFIX ($PLATFORM)"
+  log "installing Node.js $IRBOOK_NODE_MAJOR from $IRBOOK_CONDA_CHANNEL into $NODE_PREFIX ($PLATFORM)"
   "$CONDA_ROOT/bin/conda" create --yes --quiet --prefix "$NODE_PREFIX" \
-    --override-channels --channel conda-forge "nodejs=$IRBOOK_NODE_MAJOR"
+    --override-channels --channel "$IRBOOK_CONDA_CHANNEL" "nodejs=$IRBOOK_NODE_MAJOR"
   if ! node_ok; then
     log "$NODE_PREFIX/bin/node does not run or is not Node.js $IRBOOK_NODE_MAJOR; its error:"
     "$NODE_PREFIX/bin/node" --version || true
@@ -123,6 +128,19 @@ ensure_deps() {
   log "npm ci in $IRBOOK_PROJECT_DIR (installs the packages and builds the library)"
   (cd "$IRBOOK_PROJECT_DIR" && PATH="$NODE_PREFIX/bin:$PATH" "$NODE_PREFIX/bin/npm" ci --no-audit --no-fund)
   deps_fingerprint >"$DEPS_STAMP"
+}
+
+# The stack's region and workgroup, where the notebooks look (~/.irbook/aws.json), at every
+# start: the home directory is not on the persistent volume.
+write_aws_settings() {
+  [ -n "$IRBOOK_AWS_REGION$IRBOOK_WORKGROUP" ] || return 0
+  if [[ ! "$IRBOOK_AWS_REGION" =~ ^[a-z0-9-]*$ || ! "$IRBOOK_WORKGROUP" =~ ^[A-Za-z0-9._-]*$ ]]; then
+    log "IRBOOK_AWS_REGION or IRBOOK_WORKGROUP is not a region or workgroup name; not written"
+    return 1
+  fi
+  mkdir -p "$HOME/.irbook"
+  printf '{"region": "%s", "workgroup": "%s"}\n' "$IRBOOK_AWS_REGION" "$IRBOOK_WORKGROUP" >"$HOME/.irbook/aws.json"
+  log "wrote $HOME/.irbook/aws.json: region ${IRBOOK_AWS_REGION:-(unset)}, workgroup ${IRBOOK_WORKGROUP:-(unset)}"
 }
 
 # The kernelspec lives outside the persistent volume, so this runs at every start.
@@ -175,23 +193,28 @@ setup() {
 
 # The code a user-side bash runs: settings plus functions (nothing is written as root).
 user_code() {
-  declare -p IRBOOK_REPO_URL IRBOOK_BRANCH IRBOOK_NODE_MAJOR IRBOOK_KERNEL_NAME \
+  declare -p IRBOOK_REPO_URL IRBOOK_BRANCH IRBOOK_NODE_MAJOR IRBOOK_CONDA_CHANNEL IRBOOK_KERNEL_NAME \
     IRBOOK_KERNEL_PREFIX SAGEMAKER_HOME IRBOOK_PROJECT_DIR CONDA_ROOT IRBOOK_LC_HOOK \
-    STATE_DIR NODE_PREFIX LOCK_FILE DEPS_STAMP LOG_FILE PLATFORM PATH
+    IRBOOK_AWS_REGION IRBOOK_WORKGROUP STATE_DIR NODE_PREFIX LOCK_FILE DEPS_STAMP LOG_FILE PLATFORM PATH
   declare -f log node_ok ensure_node ensure_project deps_fingerprint deps_ok ensure_deps \
-    register_kernel register_if_installed setup
-  echo 'set -euo pipefail; "$@"'
+    write_aws_settings register_kernel register_if_installed setup
+  # As AWS's lifecycle samples do: conda chowns what it writes to SUDO_UID when it is set.
+  echo 'unset SUDO_UID; set -euo pipefail; "$@"'
 }
 
 main() {
-  local as_user=(env) code status
+  local as_user=(env) code status name
   if [ -n "$IRBOOK_LC_USER" ] && [ "$(id -un)" != "$IRBOOK_LC_USER" ]; then
-    as_user=(sudo -u "$IRBOOK_LC_USER" -H --)
+    as_user=(sudo -u "$IRBOOK_LC_USER" -H -- env)
   fi
+  for name in "${PASS_THROUGH[@]}"; do
+    if [ -n "${!name:-}" ]; then as_user+=("$name=${!name}"); fi
+  done
   PLATFORM=$(detect_platform)
   case "$PLATFORM" in
-    al2 | al2023) ;;
-    *) log "not Amazon Linux 2 or 2023 ($PLATFORM); continuing with conda at $CONDA_ROOT" ;;
+    al2023) ;;
+    al2) log "Amazon Linux 2: AL2 notebook instances cannot be created or restarted from 1 July 2026; move to notebook-al2023-v1" ;;
+    *) log "not Amazon Linux 2023 ($PLATFORM); continuing with conda at $CONDA_ROOT" ;;
   esac
   if [ ! -d "$SAGEMAKER_HOME" ]; then
     log "$SAGEMAKER_HOME does not exist: is this a SageMaker notebook instance?"
@@ -199,6 +222,7 @@ main() {
   fi
   "${as_user[@]}" mkdir -p "$STATE_DIR"
   code=$(user_code)
+  "${as_user[@]}" bash -c "$code" irbook-setup write_aws_settings || true
   if [ "$IRBOOK_LC_HOOK" = start ]; then
     status=0
     "${as_user[@]}" bash -c "$code" irbook-setup register_if_installed || status=$?

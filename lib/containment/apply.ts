@@ -4,14 +4,17 @@
  */
 
 import { whoami } from '../engines/athena/whoami';
-import { IrbookError } from '../errors';
+import { AuditLogError, StepRefusedError } from './errors';
 import { resolveCall, send } from './calls';
 import type { ContainmentContext } from './context';
 import { checkBeforeActing, refuseDrift, refuseOwnPrincipal, refuseStalePlan } from './guards';
 import { parseIdentity } from './identity';
 import { planHistory, recordedOutputs } from './history';
-import type { AuditLog } from './audit-log';
-import type { AuditEntry, AwsCall, ContainmentReport, Json, Plan, PlanStep, StepReport, Undo } from './types';
+import { dryRunEc2 } from './preflight';
+import type { AuditLog, NewAuditEntry } from './audit-log';
+import { samePolicy } from './policies';
+import { deriveUndo, planTarget } from './step-kinds';
+import type { AuditEntry, AwsCall, ContainmentReport, Json, Plan, PlanStep, StepReport } from './types';
 
 /** Options of {@link applyPlan}. */
 export interface ApplyOptions {
@@ -35,8 +38,13 @@ export const DEFAULT_MAX_PLAN_AGE_MINUTES = 60;
  * step after it are logged (failed, not-run), and the report says what changed and what did not.
  *
  * @throws ContainmentRefusedError before any change, when a guard refuses
+ * @throws MissingPermissionError before any change, when an EC2 step's DryRun is refused
+ * @throws TamperedLogError before any call, when the audit log does not verify
  */
 export async function applyPlan(context: ContainmentContext, log: AuditLog, plan: Plan, options: ApplyOptions = {}): Promise<ContainmentReport> {
+  // The log decides what is not repeated and supplies earlier responses: it must verify first.
+  const history = await log.verify();
+  checkSteps(plan);
   const caller = await whoami(context.clients.sts);
   checkBeforeActing(plan, caller, options.confirm);
   refuseStalePlan(plan, context.now(), options.maxPlanAgeMinutes ?? DEFAULT_MAX_PLAN_AGE_MINUTES);
@@ -44,7 +52,8 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
   if (plan.kind === 'iam-role' || plan.kind === 'role-session') refuseOwnPrincipal(caller, parseIdentity(plan.target, 'role'));
 
   log.ensureWritable();
-  const { applied } = planHistory(log.entries(), plan.id);
+  const { applied } = planHistory(history, plan.id);
+  checkAppliedMatchPlan(plan, applied);
   const outputs = recordedOutputs(applied);
   const pending = plan.steps.filter((step) => step.call && !applied.has(step.id));
   const reports: StepReport[] = [];
@@ -59,8 +68,9 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
   }
   // After a partial apply the state differs by design (our own changes); the log is the record then.
   if (applied.size === 0 && options.reread) refuseDrift(plan, await options.reread());
+  await dryRunEc2(context, pending);
 
-  const entry = (step: PlanStep, fields: Pick<AuditEntry, 'outcome' | 'request'> & Partial<AuditEntry>): AuditEntry => ({
+  const entry = (step: PlanStep, fields: Pick<AuditEntry, 'outcome' | 'request'> & Partial<NewAuditEntry>): NewAuditEntry => ({
     time: context.now().toISOString(),
     operation: 'apply',
     planId: plan.id,
@@ -69,7 +79,9 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
     account: plan.account,
     region: plan.region,
     caller: { arn: caller.arn, account: caller.account },
+    planTarget: plan.target,
     step: step.id,
+    kind: step.kind,
     action: step.action,
     target: step.target,
     before: step.before,
@@ -106,9 +118,10 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
     outputs.set(step.id, response);
     changed += 1;
     try {
-      await log.append(entry(step, { outcome: 'applied', request, response, undo: resolveUndo(step.undo, outputs) }));
+      await log.append(entry(step, { outcome: 'applied', request, response }));
     } catch (error) {
-      throw new IrbookError(
+      throw new AuditLogError(
+        log.file,
         `step ${step.id} (${step.action} on ${step.target}) WAS applied, but could not be logged: ${(error as Error).message}. Request: ${JSON.stringify(request)}`,
         { cause: error },
       );
@@ -120,12 +133,24 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
   return { operation: 'apply', planId: plan.id, account: plan.account, ok: true, summary, steps: reports, auditLog: log.locations };
 }
 
-function resolveUndo(undo: Undo, outputs: ReadonlyMap<string, Json>): Undo {
-  if ('cannot' in undo) return undo;
-  try {
-    return { calls: undo.calls.map((call) => resolveCall(call, outputs)) };
-  } catch (error) {
-    return { cannot: `the undo needs a value the response did not give: ${(error as Error).message}` };
+/**
+ * Refuse a plan with a step its kind does not allow: a call on another target than the
+ * plan's, or a before-state of the wrong shape (a plan object can be edited too).
+ */
+function checkSteps(plan: Plan): void {
+  const target = planTarget(plan.target, plan.account);
+  if (target && target.account !== plan.account) throw new StepRefusedError('-', plan.target, `the target is in account ${target.account}, the plan in ${plan.account}`);
+  for (const step of plan.steps) {
+    if (step.call) deriveUndo(target, { step: step.id, kind: step.kind, label: step.target, before: step.before, request: step.call, response: undefined });
+  }
+}
+
+/** Steps the log shows applied must be this plan's steps, as planned: otherwise the log is not this plan's record. */
+function checkAppliedMatchPlan(plan: Plan, applied: ReadonlyMap<string, AuditEntry>): void {
+  for (const [id, done] of applied) {
+    const step = plan.steps.find((s) => s.id === id);
+    const same = step && done.planTarget === plan.target && done.kind === step.kind && samePolicy(done.before, step.before);
+    if (!same) throw new StepRefusedError(id, done.target, `the audit log records it applied with another target, kind or before-state than plan ${plan.id} has; nothing changed`);
   }
 }
 

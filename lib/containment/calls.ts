@@ -1,6 +1,6 @@
 /** Sending an {@link AwsCall} (a call kept as data) through the right SDK client. */
 
-import { IrbookError } from '../errors';
+import { StepRefusedError } from './errors';
 import type { ContainmentClients } from './clients';
 import type { AwsCall, Json } from './types';
 
@@ -15,12 +15,14 @@ type CommandClass = new (input: unknown) => unknown;
  * an audit log edited by someone else cannot make `undo` call, say, CreateAccessKey.
  */
 export const CONTAINMENT_COMMANDS: Readonly<Record<AwsCall['service'], readonly string[]>> = {
-  iam: ['UpdateAccessKey', 'PutUserPolicy', 'DeleteUserPolicy', 'DeleteLoginProfile', 'PutRolePolicy', 'DeleteRolePolicy', 'UpdateAssumeRolePolicy'],
+  iam: ['UpdateAccessKey', 'AttachUserPolicy', 'DetachUserPolicy', 'PutUserPolicy', 'DeleteUserPolicy', 'DeleteLoginProfile', 'DeactivateMFADevice', 'PutRolePolicy', 'DeleteRolePolicy', 'UpdateAssumeRolePolicy'],
   ec2: [
     'ModifyInstanceAttribute',
     'CreateSecurityGroup',
     'RevokeSecurityGroupEgress',
     'AuthorizeSecurityGroupEgress',
+    'AuthorizeSecurityGroupIngress',
+    'RevokeSecurityGroupIngress',
     'DeleteSecurityGroup',
     'ModifyNetworkInterfaceAttribute',
     'DisassociateIamInstanceProfile',
@@ -49,11 +51,11 @@ async function sdkModule(service: AwsCall['service']): Promise<Record<string, un
  */
 export async function send(clients: ContainmentClients, call: AwsCall): Promise<Json> {
   if (!(CONTAINMENT_COMMANDS[call.service] ?? []).includes(call.command)) {
-    throw new IrbookError(`refused: ${call.service} ${call.command} is not a call containment makes (allowed: ${(CONTAINMENT_COMMANDS[call.service] ?? []).join(', ')})`);
+    throw new StepRefusedError('-', `${call.service}:${call.command}`, `${call.service} ${call.command} is not a call containment makes (allowed: ${(CONTAINMENT_COMMANDS[call.service] ?? []).join(', ')})`);
   }
   const mod = await sdkModule(call.service);
   const Command = mod[`${call.command}Command`];
-  if (typeof Command !== 'function') throw new IrbookError(`the AWS SDK has no ${call.service} command '${call.command}'`);
+  if (typeof Command !== 'function') throw new StepRefusedError('-', `${call.service}:${call.command}`, `the AWS SDK has no ${call.service} command '${call.command}'`);
   const client = clients[call.service] as unknown as Sender;
   const response = await client.send(new (Command as CommandClass)(structuredClone(call.input)));
   return toJson(response);
@@ -93,7 +95,7 @@ export function resolveOutputs(input: Json, outputs: ReadonlyMap<string, Json>):
     const response = outputs.get(record.$output);
     const value = response !== null && typeof response === 'object' && !Array.isArray(response) ? (response as Record<string, Json>)[record.field] : undefined;
     if (value === undefined || value === null) {
-      throw new IrbookError(`step ${record.$output} gave no ${record.field}, which a later call needs`);
+      throw new StepRefusedError(record.$output, record.field, `step ${record.$output} gave no ${record.field}, which a later call needs`);
     }
     return value;
   }

@@ -6,12 +6,13 @@
 
 import { join } from 'node:path';
 import { showHtml } from '../display/notebook';
-import { whoami } from '../engines/athena/whoami';
+import { resolveRegion } from '../engines/athena/settings';
 import { ContainmentFailedError, OptionError } from '../errors';
 import { applyPlan, DEFAULT_MAX_PLAN_AGE_MINUTES } from './apply';
 import { AuditLog } from './audit-log';
 import { createContainmentClients, type ContainmentClients } from './clients';
 import type { ContainmentContext } from './context';
+import { identify } from './credentials';
 import { parseIdentity } from './identity';
 import { permissionsTable } from './permissions';
 import { planBucketLockdown } from './plan-bucket';
@@ -54,6 +55,7 @@ const INCIDENT = /^[\w.:-]{1,64}$/;
 /**
  * Open a containment session: make the clients, ask STS who is calling, and say so.
  *
+ * @throws CredentialsError when there are no working AWS credentials (one short message: what was tried, how to fix it)
  * @example
  * const ir = await openContainment({ incident: 'IR-2024-0319', region: 'us-east-1' });
  * const plan = await ir.planUser('arn:aws:iam::111122223333:user/ci-deployer');
@@ -63,14 +65,10 @@ export async function openContainment(options: ContainmentOptions): Promise<Cont
   if (typeof options.incident !== 'string' || !INCIDENT.test(options.incident)) {
     throw new OptionError('incident', options.incident, `incident: give an id of 1-64 letters, digits and . _ : - (got '${String(options.incident)}')`);
   }
-  const clients = await createContainmentClients(options.region, options.clients);
-  let region: string;
-  try {
-    region = options.region ?? (await clients.ec2.config.region());
-  } catch (error) {
-    throw new OptionError('region', options.region, `region: none given and the SDK has none (set AWS_REGION or pass region): ${(error as Error).message}`);
-  }
-  const caller = await whoami(clients.sts);
+  // The region the Athena engine resolves too ('' or none: AWS_REGION, AWS_DEFAULT_REGION, the SageMaker setup's, the profile's).
+  const region = (await resolveRegion(options.region || undefined, options.clients?.ec2)).value;
+  const clients = await createContainmentClients(region, options.clients);
+  const caller = await identify(clients.sts, region);
   const context: ContainmentContext = { clients, caller, region, incident: options.incident, now: options.now ?? (() => new Date()) };
   const auditLog = new AuditLog({
     file: options.auditLog || join(process.cwd(), 'irbook-audit', `${options.incident}.jsonl`),
@@ -110,7 +108,7 @@ export class Containment {
     return this.remember(() => planRoleRevocation(this.context, role, options));
   }
 
-  /** Plan denying one session name on a shared role (a federated user). IAM Identity Center's roles are refused: IAM cannot edit them. */
+  /** Plan containing one session of a shared role: its source identity, or every older session of the role. IAM Identity Center's roles are refused: IAM cannot edit them. */
   planSession(role: string, options?: SessionDenyOptions): Promise<Plan> {
     return this.remember(() => planSessionDeny(this.context, role, options));
   }

@@ -2,7 +2,12 @@
 
 import type { CallerIdentity } from '../engines/athena/whoami';
 import type { ContainmentClients } from './clients';
+import { StepRefusedError } from './errors';
+import { deriveUndo, planTarget } from './step-kinds';
 import type { Plan, PlanKind, PlanStep, PlanTable } from './types';
+
+/** A step as a builder writes it: `makePlan` derives its undo. */
+export type StepDraft = Omit<PlanStep, 'id' | 'undo'>;
 
 /** The state plan builders share; {@link openContainment} makes one. */
 export interface ContainmentContext {
@@ -24,14 +29,23 @@ export interface PlanParts {
   readonly title: string;
   readonly account: string;
   readonly target: string;
-  readonly steps: readonly PlanStep[];
+  readonly steps: readonly Omit<PlanStep, 'undo'>[];
   readonly tables?: readonly PlanTable[];
   readonly notes?: readonly string[];
 }
 
-/** A plan from its parts, stamped with the incident, the time and the reader. */
+/**
+ * A plan from its parts, stamped with the incident, the time and the reader. Each step's undo
+ * is derived from its kind, the target and its before-state, as `undo` will derive it.
+ */
 export function makePlan(context: ContainmentContext, readAt: Date, parts: PlanParts): Plan {
   const stamp = readAt.toISOString().replace(/[-:]/g, '');
+  const target = planTarget(parts.target, parts.account);
+  if (!target) throw new StepRefusedError('-', parts.target, 'not a target containment acts on');
+  const steps = parts.steps.map((step): PlanStep => ({
+    ...step,
+    undo: step.call ? deriveUndo(target, { step: step.id, kind: step.kind, label: step.target, before: step.before, request: step.call, response: undefined }) : { calls: [] },
+  }));
   return {
     id: `${parts.kind}/${parts.name}/${stamp}`,
     kind: parts.kind,
@@ -42,13 +56,13 @@ export function makePlan(context: ContainmentContext, readAt: Date, parts: PlanP
     incident: context.incident,
     readAt: readAt.toISOString(),
     readAs: context.caller.arn,
-    steps: parts.steps,
+    steps,
     tables: parts.tables ?? [],
     notes: parts.notes ?? [],
   };
 }
 
 /** Number steps in order: '1', '2', …. */
-export function numberSteps(steps: readonly Omit<PlanStep, 'id'>[]): PlanStep[] {
+export function numberSteps(steps: readonly StepDraft[]): Omit<PlanStep, 'undo'>[] {
   return steps.map((step, index) => ({ id: String(index + 1), ...step }));
 }

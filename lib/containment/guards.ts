@@ -5,7 +5,7 @@
  */
 
 import type { CallerIdentity } from '../engines/athena/whoami';
-import { ContainmentRefusedError } from '../errors';
+import { DriftError, GuardRefusedError } from './errors';
 import { samePolicy } from './policies';
 import type { Plan } from './types';
 
@@ -48,14 +48,16 @@ export function refuseOwnPrincipal(caller: CallerIdentity, target: { readonly ki
   const me = callerPrincipal(caller);
   if (me.kind === target.kind && me.name === target.name) {
     const what = target.kind === 'role' ? `the role this notebook runs as (${caller.arn})` : `the user this notebook runs as (${caller.arn})`;
-    throw new ContainmentRefusedError(`refused: ${target.kind} ${target.name} is ${what}; contain it from another identity`);
+    throw new GuardRefusedError('own-principal', `${target.kind} ${target.name}`, `refused: ${target.kind} ${target.name} is ${what}; contain it from another identity`);
   }
 }
 
 /** Refuse a target in another account than the caller's: its state could not be read or changed. */
 export function refuseOtherAccount(caller: CallerIdentity, targetAccount: string, target: string): void {
   if (targetAccount !== caller.account) {
-    throw new ContainmentRefusedError(
+    throw new GuardRefusedError(
+      'account',
+      target,
       `refused: ${target} is in account ${targetAccount}, but the credentials are for account ${caller.account}; use credentials for ${targetAccount}`,
     );
   }
@@ -68,17 +70,23 @@ export function checkBeforeActing(
   confirm: string | undefined,
 ): void {
   if (confirm === undefined || confirm === '') {
-    throw new ContainmentRefusedError(
+    throw new GuardRefusedError(
+      'confirm',
+      plan.id,
       `refused: nothing changed. To act on plan ${plan.id}, confirm with the account id it acts on: { confirm: '${plan.account}' }`,
     );
   }
   if (confirm !== plan.account) {
-    throw new ContainmentRefusedError(
+    throw new GuardRefusedError(
+      'confirm',
+      plan.id,
       `refused: confirm '${confirm}' is not the account of plan ${plan.id} (${plan.account}); nothing changed`,
     );
   }
   if (caller.account !== plan.account) {
-    throw new ContainmentRefusedError(
+    throw new GuardRefusedError(
+      'account',
+      plan.id,
       `refused: the credentials are for account ${caller.account} (${caller.arn}), but plan ${plan.id} acts in account ${plan.account}; nothing changed`,
     );
   }
@@ -88,7 +96,9 @@ export function checkBeforeActing(
 export function refuseStalePlan(plan: Pick<Plan, 'id' | 'readAt'>, now: Date, maxAgeMinutes: number): void {
   const ageMinutes = (now.getTime() - Date.parse(plan.readAt)) / 60_000;
   if (ageMinutes > maxAgeMinutes) {
-    throw new ContainmentRefusedError(
+    throw new GuardRefusedError(
+      'stale-plan',
+      plan.id,
       `refused: plan ${plan.id} was built from state read ${Math.round(ageMinutes)} min ago (limit ${maxAgeMinutes}); build it again so it starts from the current state`,
     );
   }
@@ -102,18 +112,19 @@ export function refuseStalePlan(plan: Pick<Plan, 'id' | 'readAt'>, now: Date, ma
 export function refuseDrift(plan: Plan, current: Plan): void {
   const describe = (p: Plan) => p.steps.map((s) => `${s.action} · ${s.target}`).join('\n');
   if (describe(plan) !== describe(current)) {
-    throw new ContainmentRefusedError(
+    throw new DriftError(
+      plan.id,
+      [],
       `refused: the targets of plan ${plan.id} changed since it was read (its steps would now be different); build the plan again. Nothing changed`,
     );
   }
   const changed = plan.steps.flatMap((step, index) => {
     const now = current.steps[index];
     if (!now || samePolicy(step.before, now.before)) return [];
-    return [`step ${step.id} (${step.action}, ${step.target}): read ${JSON.stringify(step.before)}, now ${JSON.stringify(now.before)}`];
+    return [{ step: step.id, target: `${step.action}, ${step.target}`, reason: `read ${JSON.stringify(step.before)}, now ${JSON.stringify(now.before)}` }];
   });
   if (changed.length > 0) {
-    throw new ContainmentRefusedError(
-      `refused: the state changed since plan ${plan.id} was read, so its record of the state before would be wrong. ${changed.join('; ')}. Build the plan again. Nothing changed`,
-    );
+    const list = changed.map((c) => `step ${c.step} (${c.target}): ${c.reason}`).join('; ');
+    throw new DriftError(plan.id, changed, `refused: the state changed since plan ${plan.id} was read, so its record of the state before would be wrong. ${list}. Build the plan again. Nothing changed`);
   }
 }

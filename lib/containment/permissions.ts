@@ -5,6 +5,7 @@
 
 import type { AttachedPolicy } from '@aws-sdk/client-iam';
 import type { ContainmentContext } from './context';
+import { everyPage } from './pages';
 import { decodePolicyDocument } from './policies';
 import type { IamIdentity } from './identity';
 import type { Json, PlanTable } from './types';
@@ -39,15 +40,15 @@ export async function permissionsTable(context: ContainmentContext, identity: Ia
 /** Where policies come from: a user, one of its groups, or a role. */
 interface PolicyHolder {
   readonly via: string;
-  attached(): Promise<readonly AttachedPolicy[] | undefined>;
-  inlineNames(): Promise<readonly string[] | undefined>;
+  attached(): Promise<readonly AttachedPolicy[]>;
+  inlineNames(): Promise<readonly string[]>;
   inlineDocument(name: string): Promise<string | undefined>;
 }
 
 /** The managed and inline policies of one holder, each with its note. */
 async function policiesOf(holder: PolicyHolder): Promise<PolicyRow[]> {
-  const rows = ((await holder.attached()) ?? []).map((p) => managedRow(holder.via, p.PolicyArn ?? p.PolicyName ?? '?'));
-  for (const name of (await holder.inlineNames()) ?? []) {
+  const rows = (await holder.attached()).map((p) => managedRow(holder.via, p.PolicyArn ?? p.PolicyName ?? '?'));
+  for (const name of await holder.inlineNames()) {
     rows.push(inlineRow(holder.via, name, decodePolicyDocument(await holder.inlineDocument(name))));
   }
   return rows;
@@ -58,18 +59,18 @@ async function userPolicies(context: ContainmentContext, userName: string): Prom
   const client = context.clients.iam;
   const rows = await policiesOf({
     via: 'user',
-    attached: async () => (await client.send(new iam.ListAttachedUserPoliciesCommand({ UserName: userName })))?.AttachedPolicies,
-    inlineNames: async () => (await client.send(new iam.ListUserPoliciesCommand({ UserName: userName })))?.PolicyNames,
+    attached: () => everyPage(iam.paginateListAttachedUserPolicies({ client }, { UserName: userName }), (page) => page.AttachedPolicies),
+    inlineNames: () => everyPage(iam.paginateListUserPolicies({ client }, { UserName: userName }), (page) => page.PolicyNames),
     inlineDocument: async (name) => (await client.send(new iam.GetUserPolicyCommand({ UserName: userName, PolicyName: name })))?.PolicyDocument,
   });
-  const groups = await client.send(new iam.ListGroupsForUserCommand({ UserName: userName }));
-  for (const group of groups?.Groups ?? []) {
+  const groups = await everyPage(iam.paginateListGroupsForUser({ client }, { UserName: userName }), (page) => page.Groups);
+  for (const group of groups) {
     const groupName = group.GroupName ?? '?';
     rows.push(
       ...(await policiesOf({
         via: `group ${groupName}`,
-        attached: async () => (await client.send(new iam.ListAttachedGroupPoliciesCommand({ GroupName: groupName })))?.AttachedPolicies,
-        inlineNames: async () => (await client.send(new iam.ListGroupPoliciesCommand({ GroupName: groupName })))?.PolicyNames,
+        attached: () => everyPage(iam.paginateListAttachedGroupPolicies({ client }, { GroupName: groupName }), (page) => page.AttachedPolicies),
+        inlineNames: () => everyPage(iam.paginateListGroupPolicies({ client }, { GroupName: groupName }), (page) => page.PolicyNames),
         inlineDocument: async (name) => (await client.send(new iam.GetGroupPolicyCommand({ GroupName: groupName, PolicyName: name })))?.PolicyDocument,
       })),
     );
@@ -82,8 +83,8 @@ async function rolePolicies(context: ContainmentContext, roleName: string): Prom
   const client = context.clients.iam;
   return policiesOf({
     via: 'role',
-    attached: async () => (await client.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: roleName })))?.AttachedPolicies,
-    inlineNames: async () => (await client.send(new iam.ListRolePoliciesCommand({ RoleName: roleName })))?.PolicyNames,
+    attached: () => everyPage(iam.paginateListAttachedRolePolicies({ client }, { RoleName: roleName }), (page) => page.AttachedPolicies),
+    inlineNames: () => everyPage(iam.paginateListRolePolicies({ client }, { RoleName: roleName }), (page) => page.PolicyNames),
     inlineDocument: async (name) => (await client.send(new iam.GetRolePolicyCommand({ RoleName: roleName, PolicyName: name })))?.PolicyDocument,
   });
 }

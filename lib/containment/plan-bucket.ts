@@ -4,17 +4,19 @@
  */
 
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
-import { IrbookError, OptionError } from '../errors';
+import { OptionError } from '../errors';
+import { MissingPermissionError, TargetNotFoundError, TargetStateError } from './errors';
 import { hasErrorName, readOptional } from './calls';
-import { makePlan, numberSteps, type ContainmentContext } from './context';
+import { BUCKET_POLICY_MAX_BYTES, cutOffTable, isPublicStatement } from './bucket-principals';
+import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { partitionOf } from './guards';
 import { policyText, samePolicy } from './policies';
-import type { AwsCall, Json, Plan, PlanStep, PlanTable } from './types';
+import type { AwsCall, Json, Plan, PlanTable } from './types';
 
 /** Sid of the statement that denies everyone outside the account. */
 export const DENY_OUTSIDE_ACCOUNT_SID = 'IrbookDenyOutsideAccount';
 
-type Draft = Omit<PlanStep, 'id'>;
+type Draft = StepDraft;
 type JsonObject = { readonly [key: string]: Json };
 
 const BLOCK_SETTINGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
@@ -52,7 +54,7 @@ export async function planBucketLockdown(context: ContainmentContext, bucket: st
     account,
     target: arn,
     steps,
-    tables: [statementsTable(state.policy), blockTable(state.block)],
+    tables: [statementsTable(state.policy), cutOffTable(statementsOf(state.policy), account), blockTable(state.block)],
     notes: bucketNotes(),
   });
 }
@@ -94,12 +96,14 @@ async function readBucket(context: ContainmentContext, bucket: string, account: 
 }
 
 function readError(error: unknown, bucket: string, account: string): unknown {
-  if (hasErrorName(error, 'NoSuchBucket')) return new IrbookError(`bucket ${bucket} does not exist`, { cause: error });
+  if (hasErrorName(error, 'NoSuchBucket')) return new TargetNotFoundError(`bucket ${bucket}`, 'it does not exist', { cause: error });
   // S3 answers 405 to GetBucketPolicy from another account, 403 when the owner is not the expected one.
   if (hasErrorName(error, 'AccessDenied', 'Forbidden', 'MethodNotAllowed')) {
-    return new IrbookError(
-      `cannot read bucket ${bucket} (${(error as Error).name}): the credentials lack s3:GetBucketPolicy or s3:GetBucketPublicAccessBlock, or the bucket is not owned by account ${account} (irbook locks down only buckets of the credentials' account)`,
-      { cause: error },
+    return new MissingPermissionError(
+      '-',
+      `bucket ${bucket}`,
+      's3:GetBucketPolicy, s3:GetBucketPublicAccessBlock',
+      `${(error as Error).name}: the credentials lack them, or the bucket is not owned by account ${account} (irbook locks down only buckets of the credentials' account)`,
     );
   }
   return error;
@@ -111,10 +115,10 @@ function parsePolicy(bucket: string, text: string | undefined): JsonObject | und
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new IrbookError(`the policy of bucket ${bucket} is not JSON: ${(error as Error).message}`, { cause: error });
+    throw new TargetStateError(`bucket ${bucket}`, `its policy is not JSON: ${(error as Error).message}`, { cause: error });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new IrbookError(`the policy of bucket ${bucket} is not a JSON object`);
+    throw new TargetStateError(`bucket ${bucket}`, 'its policy is not a JSON object');
   }
   return parsed as JsonObject;
 }
@@ -155,25 +159,30 @@ function policyStep(bucket: string, account: string, arn: string, state: BucketS
   const statements = statementsOf(state.policy);
   const index = statements.findIndex((s) => s.Sid === DENY_OUTSIDE_ACCOUNT_SID);
   const target = `bucket ${bucket}`;
+  const kind = 'bucket-policy' as const;
   const action = 'Deny access from outside the account';
-  const before = state.policyText ?? null;
+  const before = state.policyText ? state.policyText : null;
   const current = state.policy ? `bucket policy with ${statements.length} statement(s)` : 'no bucket policy';
   if (index >= 0 && samePolicy(statements[index] as Json, deny)) {
-    return { action, target, current, change: `none: the policy already has statement ${DENY_OUTSIDE_ACCOUNT_SID}`, before, undo: { calls: [] } };
+    return { kind, action, target, current, change: `none: the policy already has statement ${DENY_OUTSIDE_ACCOUNT_SID}`, before };
   }
-  // The old statements stay, so principals of the account keep the access they had.
-  const kept = index >= 0 ? statements.map((s, i) => (i === index ? deny : s)) : [...statements, deny];
+  // The old statements stay, so principals of the account keep the access they had; public ones
+  // go: S3 rejects a policy keeping one while BlockPublicPolicy is on (bucket or account).
+  const dropped = statements.filter((s, i) => i !== index && isPublicStatement(s));
+  const replaced = index >= 0 ? statements.map((s, i) => (i === index ? deny : s)) : [...statements, deny];
+  const kept = replaced.filter((s) => !dropped.includes(s));
   const document: JsonObject = { Version: '2012-10-17', ...state.policy, Statement: kept };
+  const text = policyText(document);
+  if (Buffer.byteLength(text, 'utf8') > BUCKET_POLICY_MAX_BYTES) {
+    throw new TargetStateError(
+      target,
+      `the policy with the deny would be ${Buffer.byteLength(text, 'utf8')} bytes, over S3's ${BUCKET_POLICY_MAX_BYTES}-byte limit: shorten the bucket policy first`,
+    );
+  }
   const owner = { Bucket: bucket, ExpectedBucketOwner: account };
-  const undo =
-    state.policyText === undefined || state.policyText === ''
-      ? s3Call('DeleteBucketPolicy', owner)
-      : s3Call('PutBucketPolicy', { ...owner, Policy: state.policyText });
-  const change =
-    index >= 0
-      ? `replace statement ${DENY_OUTSIDE_ACCOUNT_SID}: deny every principal outside account ${account} (AWS services excepted)`
-      : `add statement ${DENY_OUTSIDE_ACCOUNT_SID}: deny every principal outside account ${account} (AWS services excepted); the other statements are kept`;
-  return { action, target, current, change, before, call: s3Call('PutBucketPolicy', { ...owner, Policy: policyText(document) }), undo: { calls: [undo] } };
+  const removed = dropped.length > 0 ? `; public statement(s) removed: ${dropped.map((s, i) => (typeof s.Sid === 'string' ? s.Sid : `#${i + 1}`)).join(', ')}` : '';
+  const change = `${index >= 0 ? 'replace' : 'add'} statement ${DENY_OUTSIDE_ACCOUNT_SID}: deny every principal outside account ${account} (AWS services excepted); the other statements are kept${removed}`;
+  return { kind, action, target, current, change, before, call: s3Call('PutBucketPolicy', { ...owner, Policy: text }) };
 }
 
 function blockSettings(block: PublicAccessBlockConfiguration | undefined): Record<(typeof BLOCK_SETTINGS)[number], boolean> {
@@ -196,23 +205,20 @@ function blockStep(bucket: string, account: string, block: PublicAccessBlockConf
   const owner = { Bucket: bucket, ExpectedBucketOwner: account };
   const settings = blockSettings(block);
   const base = {
+    kind: 'bucket-public-access-block' as const,
     action: 'Turn on Block Public Access',
     target: `bucket ${bucket}`,
     current: describeBlock(block),
     before: block ? { ...settings } : null,
   };
   if (BLOCK_SETTINGS.every((name) => settings[name])) {
-    return { ...base, change: 'none: all four Block Public Access settings are already on', undo: { calls: [] } };
+    return { ...base, change: 'none: all four Block Public Access settings are already on' };
   }
   const allOn = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
-  const undo = block
-    ? s3Call('PutPublicAccessBlock', { ...owner, PublicAccessBlockConfiguration: { ...settings } })
-    : s3Call('DeletePublicAccessBlock', owner);
   return {
     ...base,
     change: 'turn on all four Block Public Access settings: public ACLs and public policies are ignored and refused',
     call: s3Call('PutPublicAccessBlock', { ...owner, PublicAccessBlockConfiguration: allOn }),
-    undo: { calls: [undo] },
   };
 }
 
@@ -259,5 +265,7 @@ function bucketNotes(): string[] {
     "Presigned URLs made by principals of the account keep working until they expire (up to 7 days): deactivate the signer's keys or revoke its sessions to end them.",
     'AWS service principals are not denied, so log delivery goes on, and so does a CloudFront distribution with origin access control: check the distributions that serve this bucket.',
     'If the bucket uses replication or access points, check them: copies already replicated to other buckets are not covered by this policy.',
+    'Every reader outside the account is cut off, not only the attacker: the table lists the ones the policy names, but readers that get in another way are cut off too and not listed: a log-archive or security account reading CloudTrail or Config logs, Amazon Security Lake subscribers, cross-account replication roles, access points of other accounts. Tell their owners, or add their accounts to the deny\'s aws:PrincipalAccount condition.',
+    "A public statement is removed from the policy, since S3 rejects a policy keeping one while BlockPublicPolicy is on for the bucket or the account. Undo puts the old policy back after restoring the bucket's Block Public Access settings; with BlockPublicPolicy on for the whole account, S3 refuses that too.",
   ];
 }

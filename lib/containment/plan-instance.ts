@@ -5,11 +5,15 @@
  */
 
 import type { Instance, InstanceNetworkInterface } from '@aws-sdk/client-ec2';
-import { ContainmentRefusedError, IrbookError, OptionError } from '../errors';
+import { OptionError } from '../errors';
+import { GuardRefusedError, TargetNotFoundError, TargetStateError } from './errors';
 import { hasErrorName, IAM_NOT_FOUND, readOptional, stepOutput } from './calls';
-import { makePlan, numberSteps, type ContainmentContext } from './context';
+import { everyPage } from './pages';
+import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { callerPrincipal, partitionOf } from './guards';
-import type { AwsCall, Json, Plan, PlanStep, PlanTable } from './types';
+import { defaultEgress } from './step-kinds';
+import { readUntrackGroups, untrackGroupSteps, untrackInterfaceStep, untrackNotes } from './untrack';
+import type { AwsCall, Json, Plan, PlanTable } from './types';
 
 /** Options of {@link planInstanceIsolation}. */
 export interface InstanceIsolationOptions {
@@ -17,12 +21,18 @@ export interface InstanceIsolationOptions {
   readonly quarantineGroupName?: string;
   /** Snapshot every EBS volume as evidence. Default true. */
   readonly snapshots?: boolean;
+  /**
+   * Cut connections already open, with the two-step swap EC2's connection-tracking
+   * documentation describes: each interface goes to an allow-all group first (its flows
+   * become untracked), then to the quarantine group. Default true.
+   */
+  readonly cutTrackedConnections?: boolean;
 }
 
 /** The quarantine group's name when none is given. */
 export const DEFAULT_QUARANTINE_GROUP_NAME = 'irbook-quarantine';
 
-type Draft = Omit<PlanStep, 'id'>;
+type Draft = StepDraft;
 
 interface ProfileAssociation {
   readonly associationId: string;
@@ -47,19 +57,13 @@ interface Interface {
 /** Tag Auto Scaling puts on the instances it launches. */
 const AUTO_SCALING_TAG = 'aws:autoscaling:groupName';
 
-/** Rules EC2 gives a new security group; the quarantine group must lose them. */
-function defaultEgress(ipv6: boolean): Json {
-  const permission: Record<string, Json> = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
-  if (ipv6) permission.Ipv6Ranges = [{ CidrIpv6: '::/0' }];
-  return [permission];
-}
 
 /**
  * Plan the isolation of an EC2 instance from its current state. Nothing is changed: `apply`
  * runs the plan.
  *
  * @throws OptionError when `instanceId` or `quarantineGroupName` is malformed, or the quarantine group has rules
- * @throws ContainmentRefusedError when the instance runs as the caller's role (it may run this notebook)
+ * @throws GuardRefusedError when the instance runs as the caller's role (it may run this notebook)
  * @example
  * const plan = await planInstanceIsolation(context, 'i-0abc1234def567890');
  */
@@ -72,9 +76,10 @@ export async function planInstanceIsolation(
   const groupName = options.quarantineGroupName ?? DEFAULT_QUARANTINE_GROUP_NAME;
   checkGroupName(groupName);
   const snapshots = options.snapshots ?? true;
+  const cut = options.cutTrackedConnections ?? true;
   // Taken before the first read, so the plan's age is never understated.
   const readAt = context.now();
-  const state = await readIsolationState(context, instanceId, groupName);
+  const state = await readIsolationState(context, instanceId, groupName, cut);
   const { instance, interfaces, associations } = state;
   return makePlan(context, readAt, {
     kind: 'ec2-instance',
@@ -84,7 +89,7 @@ export async function planInstanceIsolation(
     target: `arn:${partitionOf(context.caller)}:ec2:${context.region}:${context.caller.account}:instance/${instanceId}`,
     steps: numberSteps(isolationSteps(context.incident, instanceId, groupName, state, snapshots)),
     tables: [instanceTable(instance, interfaces, associations), groupsTable(interfaces)],
-    notes: instanceNotes(instance, associations, snapshots),
+    notes: [...untrackNotes(cut), ...instanceNotes(instance, associations, snapshots)],
   });
 }
 
@@ -98,9 +103,11 @@ interface IsolationState {
   /** Reusable quarantine groups, by VPC. */
   readonly found: ReadonlyMap<string, FoundGroup>;
   readonly ipv6Vpcs: ReadonlySet<string>;
+  /** Allow-all groups by VPC, when tracked connections are cut (undefined: they are not). */
+  readonly untrack?: ReadonlyMap<string, string>;
 }
 
-async function readIsolationState(context: ContainmentContext, instanceId: string, groupName: string): Promise<IsolationState> {
+async function readIsolationState(context: ContainmentContext, instanceId: string, groupName: string, cut: boolean): Promise<IsolationState> {
   const instance = await readInstance(context, instanceId);
   const interfaces = interfacesOf(instance);
   const protectedNow = await readTerminationProtection(context, instanceId);
@@ -109,9 +116,10 @@ async function readIsolationState(context: ContainmentContext, instanceId: strin
   refuseNotebookInstance(context, instanceId, associations);
   const vpcIds = [...new Set(interfaces.map((eni) => eni.vpcId))];
   const found = await readQuarantineGroups(context, groupName, vpcIds);
-  const missing = vpcIds.filter((vpcId) => !found.has(vpcId));
+  const untrack = cut ? await readUntrackGroups(context, vpcIds) : undefined;
+  const missing = vpcIds.filter((vpcId) => !found.has(vpcId) || (untrack !== undefined && !untrack.has(vpcId)));
   const ipv6Vpcs = missing.length > 0 ? await readIpv6Vpcs(context, missing) : new Set<string>();
-  return { instance, interfaces, protectedNow, associations, vpcIds, found, ipv6Vpcs };
+  return { instance, interfaces, protectedNow, associations, vpcIds, found, ipv6Vpcs, untrack };
 }
 
 /** The steps in run order: protect, isolate, cut credentials, preserve. */
@@ -125,7 +133,19 @@ function isolationSteps(incident: string, instanceId: string, groupName: string,
     if (reused === undefined) drafts.push(...createGroupSteps(incident, groupName, vpcId, state.ipv6Vpcs.has(vpcId), createId));
     groupIds.set(vpcId, reused ?? stepOutput(createId, 'GroupId'));
   }
-  for (const eni of state.interfaces) drafts.push(interfaceStep(eni, groupIds.get(eni.vpcId) ?? null, groupName, state.found.get(eni.vpcId)));
+  const untrackIds = new Map<string, Json>();
+  for (const vpcId of state.untrack ? state.vpcIds : []) {
+    const reused = state.untrack?.get(vpcId);
+    const createId = String(drafts.length + 1);
+    if (reused === undefined) drafts.push(...untrackGroupSteps(incident, vpcId, state.ipv6Vpcs.has(vpcId), createId));
+    untrackIds.set(vpcId, reused ?? stepOutput(createId, 'GroupId'));
+  }
+  for (const eni of state.interfaces) {
+    const quarantine = interfaceStep(eni, groupIds.get(eni.vpcId) ?? null, groupName, state.found.get(eni.vpcId));
+    // Only an interface that moves needs its flows untracked first.
+    if (quarantine.call && state.untrack) drafts.push(untrackInterfaceStep(eni, untrackIds.get(eni.vpcId) ?? null));
+    drafts.push(quarantine);
+  }
   for (const association of state.associations) drafts.push(profileStep(instanceId, association));
   if (snapshots) drafts.push(...snapshotSteps(incident, state.instance));
   return drafts;
@@ -151,21 +171,21 @@ function checkGroupName(name: string): void {
 
 async function readInstance(context: ContainmentContext, instanceId: string): Promise<Instance> {
   const ec2 = await import('@aws-sdk/client-ec2');
-  const notFound = (cause?: unknown): IrbookError =>
-    new IrbookError(`instance ${instanceId} was not found in region ${context.region} of account ${context.caller.account}`, { cause });
-  let out;
+  const notFound = (cause?: unknown): TargetNotFoundError =>
+    new TargetNotFoundError(`instance ${instanceId}`, `not found in region ${context.region} of account ${context.caller.account}`, { cause });
+  let reservations;
   try {
-    out = await context.clients.ec2.send(new ec2.DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    reservations = await everyPage(ec2.paginateDescribeInstances({ client: context.clients.ec2 }, { InstanceIds: [instanceId] }), (page) => page.Reservations);
   } catch (error) {
     if (hasErrorName(error, 'InvalidInstanceID.NotFound')) throw notFound(error);
     throw error;
   }
-  const instance = (out?.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
+  const instance = reservations.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
   if (!instance) throw notFound();
   const state = instance.State?.Name;
   // A terminated instance has no interfaces or volumes left to act on.
   if (state === 'terminated' || state === 'shutting-down') {
-    throw new IrbookError(`instance ${instanceId} is ${state}: there is nothing left to isolate`);
+    throw new TargetStateError(`instance ${instanceId}`, `it is ${state}: there is nothing left to isolate`);
   }
   return instance;
 }
@@ -181,7 +201,7 @@ function interfacesOf(instance: Instance): Interface[] {
       return [{ id: eni.NetworkInterfaceId, vpcId: eni.VpcId ?? instance.VpcId ?? '', deviceIndex: eni.Attachment?.DeviceIndex ?? 0, groups }];
     });
   if (interfaces.length === 0 || interfaces.some((eni) => eni.vpcId === '')) {
-    throw new IrbookError(`instance ${instance.InstanceId ?? '?'} has no network interface in a VPC: security groups cannot isolate it`);
+    throw new TargetStateError(`instance ${instance.InstanceId ?? '?'}`, 'it has no network interface in a VPC: security groups cannot isolate it');
   }
   return interfaces;
 }
@@ -192,32 +212,14 @@ async function readTerminationProtection(context: ContainmentContext, instanceId
   return out?.DisableApiTermination?.Value === true;
 }
 
-/** Every page of a paginated EC2 read. */
-async function allPages<T>(read: (token: string | undefined) => Promise<{ items: readonly T[]; next: string | undefined }>): Promise<T[]> {
-  const items: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await read(token);
-    items.push(...page.items);
-    token = page.next;
-  } while (token);
-  return items;
-}
-
-function withToken<T extends object>(input: T, token: string | undefined): T {
-  return token ? { ...input, NextToken: token } : input;
-}
-
 async function readProfileAssociations(context: ContainmentContext, instanceId: string): Promise<ProfileAssociation[]> {
   const ec2 = await import('@aws-sdk/client-ec2');
   const filters = [
     { Name: 'instance-id', Values: [instanceId] },
     { Name: 'state', Values: ['associated'] },
   ];
-  const associations = await allPages(async (token) => {
-    const out = await context.clients.ec2.send(new ec2.DescribeIamInstanceProfileAssociationsCommand(withToken({ Filters: filters }, token)));
-    return { items: out?.IamInstanceProfileAssociations ?? [], next: out?.NextToken };
-  });
+  const client = context.clients.ec2;
+  const associations = await everyPage(ec2.paginateDescribeIamInstanceProfileAssociations({ client }, { Filters: filters }), (page) => page.IamInstanceProfileAssociations);
   const result: ProfileAssociation[] = [];
   for (const association of associations) {
     const profileArn = association.IamInstanceProfile?.Arn;
@@ -244,7 +246,9 @@ function refuseNotebookInstance(context: ContainmentContext, instanceId: string,
   if (me.kind !== 'role') return;
   const mine = associations.find((a) => a.roles.some((role) => role.name === me.name));
   if (mine) {
-    throw new ContainmentRefusedError(
+    throw new GuardRefusedError(
+      'notebook-instance',
+      instanceId,
       `refused: instance ${instanceId} runs as role ${me.name} through ${mine.profileArn}, the role this notebook runs as (${context.caller.arn}); ` +
         'this may be the instance running the notebook. Isolate it from another identity',
     );
@@ -257,10 +261,8 @@ async function readQuarantineGroups(context: ContainmentContext, groupName: stri
     { Name: 'group-name', Values: [groupName] },
     { Name: 'vpc-id', Values: [...vpcIds] },
   ];
-  const groups = await allPages(async (token) => {
-    const out = await context.clients.ec2.send(new ec2.DescribeSecurityGroupsCommand(withToken({ Filters: filters }, token)));
-    return { items: out?.SecurityGroups ?? [], next: out?.NextToken };
-  });
+  const client = context.clients.ec2;
+  const groups = await everyPage(ec2.paginateDescribeSecurityGroups({ client }, { Filters: filters }), (page) => page.SecurityGroups);
   const found = new Map<string, FoundGroup>();
   for (const group of groups) {
     if (!group.GroupId || !group.VpcId || group.GroupName !== groupName) continue;
@@ -281,10 +283,8 @@ async function readQuarantineGroups(context: ContainmentContext, groupName: stri
 /** The VPCs with an IPv6 block: a group created there also allows all outbound IPv6. */
 async function readIpv6Vpcs(context: ContainmentContext, vpcIds: readonly string[]): Promise<Set<string>> {
   const ec2 = await import('@aws-sdk/client-ec2');
-  const vpcs = await allPages(async (token) => {
-    const out = await context.clients.ec2.send(new ec2.DescribeVpcsCommand(withToken({ VpcIds: [...vpcIds] }, token)));
-    return { items: out?.Vpcs ?? [], next: out?.NextToken };
-  });
+  const client = context.clients.ec2;
+  const vpcs = await everyPage(ec2.paginateDescribeVpcs({ client }, { VpcIds: [...vpcIds] }), (page) => page.Vpcs);
   const live = new Set(['associated', 'associating']);
   const withIpv6 = vpcs.filter((vpc) => (vpc.Ipv6CidrBlockAssociationSet ?? []).some((block) => live.has(block.Ipv6CidrBlockState?.State ?? '')));
   return new Set(withIpv6.flatMap((vpc) => (vpc.VpcId ? [vpc.VpcId] : [])));
@@ -296,11 +296,9 @@ function ec2Call(command: string, input: { readonly [key: string]: Json }): AwsC
 
 function terminationStep(instanceId: string, protectedNow: boolean): Draft {
   const set = (value: boolean): AwsCall => ec2Call('ModifyInstanceAttribute', { InstanceId: instanceId, DisableApiTermination: { Value: value } });
-  const base = { action: 'Turn on termination protection', target: `instance ${instanceId}`, before: { disableApiTermination: protectedNow } };
-  if (protectedNow) {
-    return { ...base, current: 'termination protection is on', change: 'none: termination protection is already on', undo: { calls: [] } };
-  }
-  return { ...base, current: 'termination protection is off', change: 'turn termination protection on', call: set(true), undo: { calls: [set(false)] } };
+  const base = { kind: 'instance-termination-protection' as const, action: 'Turn on termination protection', target: `instance ${instanceId}`, before: { disableApiTermination: protectedNow } };
+  if (protectedNow) return { ...base, current: 'termination protection is on', change: 'none: termination protection is already on' };
+  return { ...base, current: 'termination protection is off', change: 'turn termination protection on', call: set(true) };
 }
 
 /** Create the quarantine group, then strip the outbound rule EC2 gives every new group. */
@@ -308,6 +306,7 @@ function createGroupSteps(incident: string, groupName: string, vpcId: string, ip
   const groupId = stepOutput(createId, 'GroupId');
   const egress = defaultEgress(ipv6);
   const create: Draft = {
+    kind: 'quarantine-group-create',
     action: 'Create quarantine security group',
     target: `security group ${groupName} in ${vpcId}`,
     current: `${vpcId} has no security group named ${groupName}`,
@@ -319,16 +318,15 @@ function createGroupSteps(incident: string, groupName: string, vpcId: string, ip
       VpcId: vpcId,
       TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'irbook:incident', Value: incident }] }],
     }),
-    undo: { calls: [ec2Call('DeleteSecurityGroup', { GroupId: groupId })] },
   };
   const revoke: Draft = {
+    kind: 'quarantine-group-egress',
     action: 'Remove outbound rules of quarantine group',
     target: `security group ${groupName} in ${vpcId}`,
     current: `a new group allows all outbound traffic${ipv6 ? ' (IPv4 and IPv6)' : ''}`,
     change: 'remove the allow-all outbound rule: no traffic in or out',
     before: { groupName, vpcId, egress },
     call: ec2Call('RevokeSecurityGroupEgress', { GroupId: groupId, IpPermissions: egress }),
-    undo: { calls: [ec2Call('AuthorizeSecurityGroupEgress', { GroupId: groupId, IpPermissions: egress })] },
   };
   return [create, revoke];
 }
@@ -340,33 +338,33 @@ function describeGroups(groups: Interface['groups']): string {
 function interfaceStep(eni: Interface, groupId: Json, groupName: string, existing: FoundGroup | undefined): Draft {
   const setGroups = (ids: readonly Json[]): AwsCall => ec2Call('ModifyNetworkInterfaceAttribute', { NetworkInterfaceId: eni.id, Groups: [...ids] });
   const base = {
+    kind: 'interface-groups' as const,
     action: 'Move network interface to quarantine group',
     target: `network interface ${eni.id} (device ${eni.deviceIndex})`,
     current: `in ${describeGroups(eni.groups)}`,
     before: { networkInterfaceId: eni.id, groups: eni.groups.map((g) => ({ id: g.id, name: g.name })) },
   };
   if (existing && eni.groups.length === 1 && eni.groups[0]?.id === existing.id) {
-    return { ...base, change: `none: already only in ${groupName}`, undo: { calls: [] } };
+    return { ...base, change: `none: already only in ${groupName}` };
   }
   const where = typeof groupId === 'string' ? `${groupName} (${groupId})` : `${groupName} (created above)`;
   return {
     ...base,
     change: `replace all its groups with ${where}`,
     call: setGroups([groupId]),
-    undo: { calls: [setGroups(eni.groups.map((g) => g.id))] },
   };
 }
 
 function profileStep(instanceId: string, association: ProfileAssociation): Draft {
   const roles = association.roles.map((role) => role.name).join(', ') || 'no role';
   return {
+    kind: 'instance-profile',
     action: 'Detach instance profile',
     target: `instance ${instanceId}`,
     current: `instance profile ${association.profileArn} (role ${roles})`,
     change: 'detach the instance profile: no new credentials from the instance metadata service',
     before: { associationId: association.associationId, instanceProfileArn: association.profileArn, roles: association.roles.map((r) => ({ ...r })) },
     call: ec2Call('DisassociateIamInstanceProfile', { AssociationId: association.associationId }),
-    undo: { calls: [ec2Call('AssociateIamInstanceProfile', { InstanceId: instanceId, IamInstanceProfile: { Arn: association.profileArn } })] },
   };
 }
 
@@ -378,6 +376,7 @@ function snapshotSteps(incident: string, instance: Instance): Draft[] {
     const device = mapping.DeviceName ?? '';
     return [
       {
+        kind: 'volume-snapshot',
         action: 'Snapshot volume as evidence',
         target: `volume ${volumeId} (${device})`,
         current: `${device} of ${instanceId}${mapping.Ebs?.DeleteOnTermination ? ', deleted when the instance terminates' : ''}`,
@@ -397,7 +396,6 @@ function snapshotSteps(incident: string, instance: Instance): Draft[] {
             },
           ],
         }),
-        undo: { cannot: "a snapshot is evidence: it is kept. Delete it by hand (DeleteSnapshot with the SnapshotId in this step's audit entry) when the case is closed" },
       },
     ];
   });
@@ -454,7 +452,6 @@ function groupsTable(interfaces: readonly Interface[]): PlanTable {
 
 function instanceNotes(instance: Instance, associations: readonly ProfileAssociation[], snapshots: boolean): string[] {
   const notes = [
-    'A security group without rules does not cut connections already tracked (an open SSH session, a reverse shell): they go on until they close. A network ACL on the subnet cuts them, for every instance in it.',
     "Termination protection does not stop a shutdown from inside the instance from terminating it when its shutdown behaviour is 'terminate'.",
   ];
   const autoScaling = tagOf(instance, AUTO_SCALING_TAG);

@@ -6,11 +6,11 @@
  */
 
 import { OptionError } from '../errors';
-import { makePlan, numberSteps, type ContainmentContext } from './context';
+import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { permissionsTable } from './permissions';
 import { decodePolicyDocument, policyText, REVOKE_OLDER_SESSIONS_POLICY_NAME, revokeOlderSessionsPolicy, samePolicy } from './policies';
 import { readRole, readRolePolicy } from './role-state';
-import type { AwsCall, Json, Plan, PlanStep } from './types';
+import type { Json, Plan } from './types';
 
 /** Options of {@link planRoleRevocation}. */
 export interface RoleRevocationOptions {
@@ -54,7 +54,7 @@ export async function planRoleRevocation(context: ContainmentContext, role: stri
   const existing = await readRolePolicy(context, roleName, REVOKE_OLDER_SESSIONS_POLICY_NAME);
   const permissions = await permissionsTable(context, state.identity, state.role.PermissionsBoundary?.PermissionsBoundaryArn);
 
-  const steps: Omit<PlanStep, 'id'>[] = [revokeStep(roleName, existing, before)];
+  const steps: StepDraft[] = [revokeStep(roleName, existing, before)];
   if (options.trustPolicy !== undefined) {
     const wanted = options.trustPolicy === 'deny-all' ? denyAllTrustPolicy() : options.trustPolicy;
     steps.push(trustStep(roleName, decodePolicyDocument(state.role.AssumeRolePolicyDocument), wanted));
@@ -89,9 +89,11 @@ export async function planRoleRevocation(context: ContainmentContext, role: stri
   });
 }
 
-function revokeStep(roleName: string, existing: Json, before: Date): Omit<PlanStep, 'id'> {
+/** The AWSRevokeOlderSessions step: deny everything to sessions of the role issued before `before`. */
+export function revokeStep(roleName: string, existing: Json, before: Date): StepDraft {
   const wanted = revokeOlderSessionsPolicy(before);
   const base = {
+    kind: 'role-inline-policy' as const,
     action: 'Revoke sessions issued before a time',
     target: `role ${roleName}: ${REVOKE_OLDER_SESSIONS_POLICY_NAME}`,
     before: { policyName: REVOKE_OLDER_SESSIONS_POLICY_NAME, document: existing },
@@ -99,30 +101,24 @@ function revokeStep(roleName: string, existing: Json, before: Date): Omit<PlanSt
   const existingTime = revokedBefore(existing);
   const current = existing === null ? 'no revocation policy' : `revokes sessions issued before ${existingTime ?? '(unreadable time)'}`;
   if (existing !== null && (samePolicy(existing, wanted) || (existingTime !== undefined && Date.parse(existingTime) >= before.getTime()))) {
-    return { ...base, current, change: `none: sessions issued before ${existingTime ?? before.toISOString()} are already denied`, undo: { calls: [] } };
+    return { ...base, current, change: `none: sessions issued before ${existingTime ?? before.toISOString()} are already denied` };
   }
-  const restore: AwsCall =
-    existing === null
-      ? { service: 'iam', command: 'DeleteRolePolicy', input: { RoleName: roleName, PolicyName: REVOKE_OLDER_SESSIONS_POLICY_NAME } }
-      : { service: 'iam', command: 'PutRolePolicy', input: { RoleName: roleName, PolicyName: REVOKE_OLDER_SESSIONS_POLICY_NAME, PolicyDocument: policyText(existing) } };
   return {
     ...base,
     current,
     change: `deny all to sessions issued before ${before.toISOString()}`,
     call: { service: 'iam', command: 'PutRolePolicy', input: { RoleName: roleName, PolicyName: REVOKE_OLDER_SESSIONS_POLICY_NAME, PolicyDocument: policyText(wanted) } },
-    undo: { calls: [restore] },
   };
 }
 
-function trustStep(roleName: string, existing: Json, wanted: Json): Omit<PlanStep, 'id'> {
-  const base = { action: 'Replace the trust policy', target: `role ${roleName}`, before: { trustPolicy: existing } };
-  if (samePolicy(existing, wanted)) return { ...base, current: 'already the wanted trust policy', change: 'none', undo: { calls: [] } };
+function trustStep(roleName: string, existing: Json, wanted: Json): StepDraft {
+  const base = { kind: 'role-trust-policy' as const, action: 'Replace the trust policy', target: `role ${roleName}`, before: { trustPolicy: existing } };
+  if (samePolicy(existing, wanted)) return { ...base, current: 'already the wanted trust policy', change: 'none' };
   return {
     ...base,
     current: `trusts: ${principalsOf(existing)}`,
     change: 'nobody can assume the role (old policy kept in the audit log)',
     call: { service: 'iam', command: 'UpdateAssumeRolePolicy', input: { RoleName: roleName, PolicyDocument: policyText(wanted) } },
-    undo: { calls: [{ service: 'iam', command: 'UpdateAssumeRolePolicy', input: { RoleName: roleName, PolicyDocument: policyText(existing) } }] },
   };
 }
 

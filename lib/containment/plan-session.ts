@@ -1,93 +1,121 @@
 /**
- * Denying one session of a role: a federated or Identity Center user acting through a role
- * that others use too. `aws:userid` of a role session is `<role id>:<session name>`, so a deny
- * on exactly that value stops the one user and nobody else.
+ * Containing one session of a role that others use too (a federated or Identity Center user).
+ * The session name is no lock: whoever calls AssumeRole picks it, so an attacker who can still
+ * assume the role picks another. The plan denies the session's source identity when it has one
+ * (set once, kept through role chaining), and otherwise revokes every session of the role
+ * issued before now. A deny on the name alone is planned only when asked for, and says so.
  */
 
 import { OptionError } from '../errors';
-import { makePlan, numberSteps, type ContainmentContext } from './context';
+import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { sessionNameOf } from './identity';
 import { permissionsTable } from './permissions';
-import { denySessionPolicy, policyText, samePolicy } from './policies';
+import { revokeStep } from './plan-role';
+import { denySessionPolicy, denySourceIdentityPolicy, policyText, REVOKE_OLDER_SESSIONS_POLICY_NAME, samePolicy } from './policies';
 import { readRole, readRolePolicy } from './role-state';
-import type { AwsCall, Plan, PlanStep } from './types';
+import type { Json, Plan } from './types';
 
 /** Options of {@link planSessionDeny}. */
 export interface SessionDenyOptions {
   /** The session name; taken from the ARN when an assumed-role session ARN is given. */
   readonly sessionName?: string;
   /**
-   * Deny sessions of that name issued before this time (default: now), as AWS's guidance does,
-   * so the user can work again once fixed at the identity provider. `null`: deny the name
-   * until the policy is removed (the identity provider itself is not trusted yet).
+   * The session's source identity (CloudTrail: `userIdentity.sessionContext.sourceIdentity`).
+   * When given, sessions carrying it are denied, under any session name.
+   */
+  readonly sourceIdentity?: string;
+  /**
+   * Deny only sessions issued before this time (default: none for a source identity, now for
+   * the role-wide revocation). `null`: no time limit.
    */
   readonly revokeBefore?: Date | null;
+  /** Deny the session name instead (weak: the caller of AssumeRole picks it). Default false. */
+  readonly denySessionName?: boolean;
 }
 
-// Session names: 2-64 of letters, digits and +=,.@_- (the STS RoleSessionName pattern).
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+// Session names and source identities: 2-64 of letters, digits and +=,.@_- (the STS patterns).
+const STS_NAME = /^[\w+=,.@-]{2,64}$/;
 
-/** The inline policy name for one session's deny. */
+/** The inline policy name for one session name's deny. */
 export function sessionPolicyName(sessionName: string): string {
   return `irbook-deny-session-${sessionName}`;
 }
 
+/** The inline policy name for one source identity's deny. */
+export function sourceIdentityPolicyName(sourceIdentity: string): string {
+  return `irbook-deny-source-${sourceIdentity}`;
+}
+
+const WHY_NOT_THE_NAME =
+  'A deny on the session name is not enough: whoever calls AssumeRole chooses the name, so an attacker who can still assume the role gets a new session under another name.';
+
 /**
- * Plan denying one session name on a role. Changes nothing.
+ * Plan containing one session of a role. Changes nothing.
  *
  * @param role  the role's ARN or name, or the session's assumed-role ARN
  * @example
- * await planSessionDeny(context, 'arn:aws:sts::111122223333:assumed-role/PartnerFederation/erin@example.com');
+ * await planSessionDeny(context, 'arn:aws:sts::111122223333:assumed-role/PartnerFederation/erin@example.com', { sourceIdentity: 'erin@example.com' });
  */
 export async function planSessionDeny(context: ContainmentContext, role: string, options: SessionDenyOptions = {}): Promise<Plan> {
   const sessionName = options.sessionName ?? sessionNameOf(role);
-  if (sessionName === undefined) throw new OptionError('sessionName', sessionName, 'sessionName: give the session name, or an assumed-role ARN that ends with it');
-  if (!SESSION_NAME.test(sessionName)) {
-    throw new OptionError('sessionName', sessionName, `sessionName: '${sessionName}' cannot be a role session name (2-64 of letters, digits and +=,.@_-)`);
+  for (const [option, value] of [['sessionName', sessionName], ['sourceIdentity', options.sourceIdentity]] as const) {
+    if (value !== undefined && !STS_NAME.test(value)) throw new OptionError(option, value, `${option}: '${value}' cannot be one (2-64 of letters, digits and +=,.@_-)`);
+  }
+  if (options.denySessionName && sessionName === undefined) {
+    throw new OptionError('sessionName', sessionName, 'sessionName: give the session name, or an assumed-role ARN that ends with it');
   }
   const readAt = context.now();
-  const before = options.revokeBefore === undefined ? readAt : options.revokeBefore;
   const state = await readRole(context, role);
   const roleName = state.identity.name;
   const roleId = state.role.RoleId;
   if (!roleId) throw new OptionError('role', role, `IAM returned no RoleId for ${roleName}`);
-  const policyName = sessionPolicyName(sessionName);
-  const existing = await readRolePolicy(context, roleName, policyName);
-  const wanted = denySessionPolicy(roleId, sessionName, before ?? undefined);
   const permissions = await permissionsTable(context, state.identity, state.role.PermissionsBoundary?.PermissionsBoundaryArn);
+  const who = sessionName ?? options.sourceIdentity ?? 'all-sessions';
 
-  const when = before ? `issued before ${before.toISOString()}` : 'whenever issued';
-  const base = { action: 'Deny one session name', target: `role ${roleName}: ${policyName}`, before: { policyName, document: existing } };
-  let step: Omit<PlanStep, 'id'>;
-  if (existing !== null && samePolicy(existing, wanted)) {
-    step = { ...base, current: 'present', change: 'none: this session is already denied', undo: { calls: [] } };
+  let step: StepDraft;
+  const notes: string[] = [];
+  if (options.sourceIdentity !== undefined) {
+    const before = options.revokeBefore ?? undefined;
+    const policyName = sourceIdentityPolicyName(options.sourceIdentity);
+    const wanted = denySourceIdentityPolicy(options.sourceIdentity, before);
+    step = inlineDenyStep(roleName, policyName, await readRolePolicy(context, roleName, policyName), wanted, 'Deny one source identity', `deny all to sessions with aws:SourceIdentity ${options.sourceIdentity}${before ? `, issued before ${before.toISOString()}` : ', under any session name, new ones too'}`);
+    notes.push(
+      `Sessions carrying source identity ${options.sourceIdentity} are denied whatever their name, and through role chaining; everyone else who uses ${roleName} keeps working.`,
+      'Disable the user at the identity provider too: the deny stays until this policy is removed.',
+    );
+  } else if (options.denySessionName && sessionName !== undefined) {
+    const before = options.revokeBefore === undefined ? readAt : (options.revokeBefore ?? undefined);
+    const policyName = sessionPolicyName(sessionName);
+    const wanted = denySessionPolicy(roleId, sessionName, before);
+    step = inlineDenyStep(roleName, policyName, await readRolePolicy(context, roleName, policyName), wanted, 'Deny one session name', `deny all to aws:userid ${roleId}:${sessionName}, sessions ${before ? `issued before ${before.toISOString()}` : 'whenever issued'}`);
+    notes.push(`WEAK: ${WHY_NOT_THE_NAME} Use this only when an identity provider sets the name (SAML RoleSessionName) and the user cannot call AssumeRole themselves.`);
   } else {
-    const restore: AwsCall =
-      existing === null
-        ? { service: 'iam', command: 'DeleteRolePolicy', input: { RoleName: roleName, PolicyName: policyName } }
-        : { service: 'iam', command: 'PutRolePolicy', input: { RoleName: roleName, PolicyName: policyName, PolicyDocument: policyText(existing) } };
-    step = {
-      ...base,
-      current: existing === null ? 'absent' : 'present, with other content (kept in the audit log)',
-      change: `deny all to aws:userid ${roleId}:${sessionName}, sessions ${when}`,
-      call: { service: 'iam', command: 'PutRolePolicy', input: { RoleName: roleName, PolicyName: policyName, PolicyDocument: policyText(wanted) } },
-      undo: { calls: [restore] },
-    };
+    const before = options.revokeBefore ?? readAt;
+    step = revokeStep(roleName, await readRolePolicy(context, roleName, REVOKE_OLDER_SESSIONS_POLICY_NAME), before);
+    notes.push(
+      `${WHY_NOT_THE_NAME} This session has no source identity given (sourceIdentity), so the plan revokes every session of ${roleName} issued before ${before.toISOString()}.`,
+      `That cuts the role's other users too, until they get new credentials. Sessions chained from this one into other roles are not revoked by this policy: revoke those roles as well.`,
+    );
   }
-  const notes = [
-    `Only ${sessionName} is denied; everyone else who uses ${roleName} keeps working.`,
-    before
-      ? `A new session of ${sessionName} issued after ${before.toISOString()} is allowed: disable the user at the identity provider first, or plan again with revokeBefore: null.`
-      : `${sessionName} is denied until the policy is removed, new sessions too.`,
-  ];
   return makePlan(context, readAt, {
     kind: 'role-session',
-    name: `${roleName}/${sessionName}`,
-    title: `Deny session ${sessionName} of role ${roleName}`,
+    name: `${roleName}/${who}`,
+    title: `Contain session ${who} of role ${roleName}`,
     account: context.caller.account,
     target: state.arn,
     steps: numberSteps([step]),
     tables: [permissions],
     notes,
   });
+}
+
+function inlineDenyStep(roleName: string, policyName: string, existing: Json, wanted: Json, action: string, change: string): StepDraft {
+  const base = { kind: 'role-inline-policy' as const, action, target: `role ${roleName}: ${policyName}`, before: { policyName, document: existing } };
+  if (existing !== null && samePolicy(existing, wanted)) return { ...base, current: 'present', change: 'none: already denied' };
+  return {
+    ...base,
+    current: existing === null ? 'absent' : 'present, with other content (kept in the audit log)',
+    change,
+    call: { service: 'iam', command: 'PutRolePolicy', input: { RoleName: roleName, PolicyName: policyName, PolicyDocument: policyText(wanted) } },
+  };
 }

@@ -6,18 +6,22 @@
 
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
 import { OptionError } from '../errors';
+import { TargetStateError } from './errors';
 import { IAM_NOT_FOUND, readOptional } from './calls';
-import { makePlan, numberSteps, type ContainmentContext } from './context';
-import { refuseOtherAccount, refuseOwnPrincipal } from './guards';
+import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
+import { partitionOf, refuseOtherAccount, refuseOwnPrincipal } from './guards';
 import { parseIdentity } from './identity';
+import { everyPage } from './pages';
 import { permissionsTable } from './permissions';
 import { DENY_ALL_POLICY_NAME, decodePolicyDocument, denyAllPolicy, policyText, samePolicy } from './policies';
-import type { AwsCall, Json, Plan, PlanStep, PlanTable } from './types';
+import type { Json, Plan, PlanTable } from './types';
 
 /** The changes a user plan can make, in the order they run. */
-export type UserStep = 'deny-all' | 'deactivate-keys' | 'delete-login-profile';
+export type UserStep = 'deny-all' | 'deactivate-keys' | 'delete-login-profile' | 'deactivate-mfa';
 
-const ALL_STEPS: readonly UserStep[] = ['deny-all', 'deactivate-keys', 'delete-login-profile'];
+/** The steps in run order; `deactivate-mfa` only when asked for (it cannot be undone by API). */
+const ALL_STEPS: readonly UserStep[] = ['deny-all', 'deactivate-keys', 'delete-login-profile', 'deactivate-mfa'];
+const DEFAULT_STEPS: readonly UserStep[] = ['deny-all', 'deactivate-keys', 'delete-login-profile'];
 
 /** Options of {@link planUserContainment}. */
 export interface UserContainmentOptions {
@@ -30,7 +34,24 @@ export interface UserContainmentOptions {
   readonly keys?: readonly string[];
   /** The incident window: keys and MFA devices created in it are flagged. */
   readonly window?: { readonly start: Date; readonly end: Date };
+  /**
+   * How to deny everything: `'managed'` (default) attaches AWS's `AWSDenyAll` policy, which uses
+   * none of the user's 2,048-character inline quota; `'inline'` writes `irbook-deny-all`.
+   * The plan falls back to inline when the user already has the default maximum of 10 managed
+   * policies, and refuses an inline policy that would not fit the quota.
+   */
+  readonly denyAll?: 'managed' | 'inline';
+  /**
+   * Roles the user assumed during the window (their ARNs, e.g. from CloudTrail's AssumeRole
+   * events for the user). Their sessions outlive the user's containment: the plan lists them
+   * and says how to revoke each.
+   */
+  readonly assumedRoles?: readonly string[];
 }
+
+/** IAM's default quotas: managed policies attached to a user, and characters of all its inline policies together. */
+export const MANAGED_POLICIES_PER_USER = 10;
+export const INLINE_USER_POLICY_CHARACTERS = 2048;
 
 /**
  * Plan the containment of an IAM user, from its current state. Changes nothing.
@@ -56,13 +77,7 @@ export async function planUserContainment(context: ContainmentContext, user: str
   if (!got?.User) throw new OptionError('user', user, `no IAM user '${userName}' in account ${context.caller.account}`);
   const arn = got.User.Arn ?? `arn:aws:iam::${context.caller.account}:user/${userName}`;
 
-  const keys: AccessKeyMetadata[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await client.send(new iam.ListAccessKeysCommand({ UserName: userName, Marker: marker }));
-    keys.push(...(page?.AccessKeyMetadata ?? []));
-    marker = page?.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  const keys = await everyPage(iam.paginateListAccessKeys({ client }, { UserName: userName }), (page) => page.AccessKeyMetadata);
   const lastUsed = new Map<string, string>();
   for (const key of keys) {
     if (!key.AccessKeyId) continue;
@@ -70,24 +85,32 @@ export async function planUserContainment(context: ContainmentContext, user: str
     const last = used?.AccessKeyLastUsed;
     lastUsed.set(key.AccessKeyId, last?.LastUsedDate ? `${iso(last.LastUsedDate)} (${last.ServiceName ?? '?'}, ${last.Region ?? '?'})` : 'never');
   }
-  const denyPolicy = wanted.includes('deny-all')
+  const permissions = await permissionsTable(context, identity, got.User.PermissionsBoundary?.PermissionsBoundaryArn);
+  // The user's own managed policies, as the permissions table read them.
+  const attached = permissions.rows.filter((row) => row[0] === 'user' && row[2] === 'managed').map((row) => row[1] as string);
+  const denyAllArn = `arn:${partitionOf(context.caller)}:iam::aws:policy/AWSDenyAll`;
+  const managed = (options.denyAll ?? 'managed') === 'managed' && (attached.length < MANAGED_POLICIES_PER_USER || attached.includes(denyAllArn));
+  const denyPolicy = wanted.includes('deny-all') && !managed
     ? await readOptional(
         () => client.send(new iam.GetUserPolicyCommand({ UserName: userName, PolicyName: DENY_ALL_POLICY_NAME })), ...IAM_NOT_FOUND)
     : undefined;
   const loginProfile = wanted.includes('delete-login-profile')
     ? await readOptional(() => client.send(new iam.GetLoginProfileCommand({ UserName: userName })), ...IAM_NOT_FOUND)
     : undefined;
-  const mfa = await client.send(new iam.ListMFADevicesCommand({ UserName: userName }));
-  const permissions = await permissionsTable(context, identity, got.User.PermissionsBoundary?.PermissionsBoundaryArn);
+  const devices = await everyPage(iam.paginateListMFADevices({ client }, { UserName: userName }), (page) => page.MFADevices);
 
   const seen = options.keys ? new Set(options.keys) : undefined;
   const inWindow = (date: Date | undefined): boolean =>
     Boolean(date && options.window && date >= options.window.start && date <= options.window.end);
   const notes: string[] = [];
-  const steps: Omit<PlanStep, 'id'>[] = [];
+  const steps: StepDraft[] = [];
 
-  if (wanted.includes('deny-all')) {
+  if (wanted.includes('deny-all') && managed) {
+    steps.push(managedDenyStep(userName, denyAllArn, attached.includes(denyAllArn)));
+  } else if (wanted.includes('deny-all')) {
     const existing = denyPolicy ? decodePolicyDocument(denyPolicy.PolicyDocument) : null;
+    if (options.denyAll !== 'inline') notes.push(`${userName} already has ${attached.length} managed policies (the default quota is ${MANAGED_POLICIES_PER_USER}): the deny is an inline policy instead of AWSDenyAll.`);
+    await checkInlineQuota(context, userName, existing);
     steps.push(denyAllStep(userName, existing));
   }
   if (wanted.includes('deactivate-keys')) {
@@ -106,7 +129,6 @@ export async function planUserContainment(context: ContainmentContext, user: str
   }
   if (wanted.includes('delete-login-profile')) steps.push(loginProfileStep(userName, loginProfile?.LoginProfile));
 
-  const devices = mfa?.MFADevices ?? [];
   const tables: PlanTable[] = [
     {
       title: `Access keys of ${userName}`,
@@ -127,8 +149,27 @@ export async function planUserContainment(context: ContainmentContext, user: str
     },
     permissions,
   ];
+  if (wanted.includes('deactivate-mfa')) {
+    for (const device of devices) steps.push(mfaStep(userName, device.SerialNumber ?? '', device.EnableDate, inWindow(device.EnableDate)));
+    if (devices.length === 0) notes.push(`${userName} has no MFA device.`);
+  }
+  const assumed = [...new Set(options.assumedRoles ?? [])];
+  if (assumed.length > 0) {
+    tables.push({
+      title: `Roles ${userName} assumed in the window: their sessions are not ended by this plan`,
+      columns: ['role', 'to revoke its sessions'],
+      rows: assumed.map((role) => [role, `await ir.planRole('${role}', { revokeBefore: containmentTime })`]),
+    });
+    notes.push(`${userName} assumed ${assumed.length} role(s) in the window. Containing the user does not end those role sessions (up to 12 h), nor sessions chained from them: revoke each role's older sessions (listed below).`);
+  } else {
+    notes.push(`Containing ${userName} does not end role sessions it already assumed: look for its AssumeRole calls in CloudTrail and pass the roles as assumedRoles, or revoke their sessions with planRole.`);
+  }
   if (devices.some((d) => inWindow(d.EnableDate))) {
-    notes.push('An MFA device was enabled during the incident window: the attacker may have registered it. It is listed, not removed (DeactivateMFADevice after review).');
+    notes.push(
+      wanted.includes('deactivate-mfa')
+        ? 'An MFA device was enabled during the incident window: the attacker may have registered it.'
+        : "An MFA device was enabled during the incident window: the attacker may have registered it. It is listed, not deactivated: add 'deactivate-mfa' to steps to deactivate the user's devices.",
+    );
   }
   return makePlan(context, readAt, {
     kind: 'iam-user',
@@ -143,7 +184,7 @@ export async function planUserContainment(context: ContainmentContext, user: str
 }
 
 function checkSteps(steps: readonly UserStep[] | undefined): readonly UserStep[] {
-  if (steps === undefined) return ALL_STEPS;
+  if (steps === undefined) return DEFAULT_STEPS;
   for (const step of steps) {
     if (!ALL_STEPS.includes(step)) throw new OptionError('steps', step, `steps: '${String(step)}' is not one of ${ALL_STEPS.join(', ')}`);
   }
@@ -151,46 +192,84 @@ function checkSteps(steps: readonly UserStep[] | undefined): readonly UserStep[]
   return ALL_STEPS.filter((s) => steps.includes(s));
 }
 
-function denyAllStep(userName: string, existing: Json): Omit<PlanStep, 'id'> {
-  const wanted = denyAllPolicy();
-  const base = { action: 'Attach deny-all inline policy', target: `user ${userName}: ${DENY_ALL_POLICY_NAME}`, before: { policyName: DENY_ALL_POLICY_NAME, document: existing } };
-  if (existing !== null && samePolicy(existing, wanted)) {
-    return { ...base, current: 'present', change: 'none: already denies everything', undo: { calls: [] } };
+function managedDenyStep(userName: string, policyArn: string, attachedNow: boolean): StepDraft {
+  const base = { kind: 'user-managed-deny-all' as const, action: 'Attach AWSDenyAll', target: `user ${userName}: AWSDenyAll`, before: { policyArn, attached: attachedNow } };
+  if (attachedNow) return { ...base, current: 'attached', change: 'none: already denies everything' };
+  return {
+    ...base,
+    current: 'not attached',
+    change: "attach AWS's managed AWSDenyAll: deny every action (no inline quota used)",
+    call: { service: 'iam', command: 'AttachUserPolicy', input: { UserName: userName, PolicyArn: policyArn } },
+  };
+}
+
+/**
+ * A user's inline policies share one quota of 2,048 characters (whitespace not counted):
+ * refuse a deny that would not fit, rather than fail half-way through apply.
+ */
+async function checkInlineQuota(context: ContainmentContext, userName: string, existing: Json): Promise<void> {
+  const iam = await import('@aws-sdk/client-iam');
+  const client = context.clients.iam;
+  const size = (document: Json): number => JSON.stringify(document).replace(/\s/g, '').length;
+  let used = 0;
+  for (const name of await everyPage(iam.paginateListUserPolicies({ client }, { UserName: userName }), (page) => page.PolicyNames)) {
+    if (name === DENY_ALL_POLICY_NAME) continue;
+    const got = await client.send(new iam.GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
+    used += size(decodePolicyDocument(got?.PolicyDocument)) + name.length;
   }
-  const restore: AwsCall =
-    existing === null
-      ? { service: 'iam' as const, command: 'DeleteUserPolicy', input: { UserName: userName, PolicyName: DENY_ALL_POLICY_NAME } }
-      : { service: 'iam' as const, command: 'PutUserPolicy', input: { UserName: userName, PolicyName: DENY_ALL_POLICY_NAME, PolicyDocument: policyText(existing) } };
+  const needed = size(denyAllPolicy()) + DENY_ALL_POLICY_NAME.length;
+  if (existing === null && used + needed > INLINE_USER_POLICY_CHARACTERS) {
+    throw new TargetStateError(
+      `user ${userName}`,
+      `its inline policies use ${used} of ${INLINE_USER_POLICY_CHARACTERS} characters, and the deny needs ${needed}: PutUserPolicy would fail. Plan with denyAll: 'managed' after detaching a managed policy, or delete an inline policy first`,
+    );
+  }
+}
+
+function denyAllStep(userName: string, existing: Json): StepDraft {
+  const wanted = denyAllPolicy();
+  const base = {
+    kind: 'user-deny-all' as const,
+    action: 'Attach deny-all inline policy',
+    target: `user ${userName}: ${DENY_ALL_POLICY_NAME}`,
+    before: { policyName: DENY_ALL_POLICY_NAME, document: existing },
+  };
+  if (existing !== null && samePolicy(existing, wanted)) return { ...base, current: 'present', change: 'none: already denies everything' };
   return {
     ...base,
     current: existing === null ? 'absent' : 'present, with other content (kept in the audit log)',
     change: 'deny every action on every resource',
     call: { service: 'iam', command: 'PutUserPolicy', input: { UserName: userName, PolicyName: DENY_ALL_POLICY_NAME, PolicyDocument: policyText(wanted) } },
-    undo: { calls: [restore] },
   };
 }
 
-function keyStep(userName: string, key: AccessKeyMetadata, lastUsed: string, createdInWindow: boolean): Omit<PlanStep, 'id'> {
+function mfaStep(userName: string, serialNumber: string, enabled: Date | undefined, inWindow: boolean): StepDraft {
+  const when = enabled ? iso(enabled) : '?';
+  return {
+    kind: 'user-mfa-device',
+    action: 'Deactivate MFA device',
+    target: `${serialNumber} of user ${userName}`,
+    current: `enabled ${when}${inWindow ? ' (during the incident window)' : ''}`,
+    change: 'deactivate it (its serial is kept in the audit log)',
+    before: { serialNumber, enabled: when },
+    call: { service: 'iam', command: 'DeactivateMFADevice', input: { UserName: userName, SerialNumber: serialNumber } },
+  };
+}
+
+function keyStep(userName: string, key: AccessKeyMetadata, lastUsed: string, createdInWindow: boolean): StepDraft {
   const id = key.AccessKeyId ?? '';
   const status = key.Status ?? 'unknown';
   const created = key.CreateDate ? iso(key.CreateDate) : '?';
   const current = `${status}; created ${created}${createdInWindow ? ' (during the incident window)' : ''}; last used ${lastUsed}`;
   const before = { accessKeyId: id, status, created, lastUsed };
-  const base = { action: 'Deactivate access key', target: `${id} of user ${userName}`, current, before };
-  if (status !== 'Active') return { ...base, change: 'none: already inactive', undo: { calls: [] } };
-  return {
-    ...base,
-    change: 'Inactive',
-    call: { service: 'iam', command: 'UpdateAccessKey', input: { UserName: userName, AccessKeyId: id, Status: 'Inactive' } },
-    undo: { calls: [{ service: 'iam', command: 'UpdateAccessKey', input: { UserName: userName, AccessKeyId: id, Status: 'Active' } }] },
-  };
+  const base = { kind: 'user-access-key' as const, action: 'Deactivate access key', target: `${id} of user ${userName}`, current, before };
+  if (status !== 'Active') return { ...base, change: 'none: already inactive' };
+  return { ...base, change: 'Inactive', call: { service: 'iam', command: 'UpdateAccessKey', input: { UserName: userName, AccessKeyId: id, Status: 'Inactive' } } };
 }
 
-function loginProfileStep(userName: string, profile: { CreateDate?: Date; PasswordResetRequired?: boolean } | undefined): Omit<PlanStep, 'id'> {
-  const base = { action: 'Delete console password', target: `user ${userName}` };
-  if (!profile) {
-    return { ...base, current: 'no console password', change: 'none: cannot sign in to the console', before: null, undo: { calls: [] } };
-  }
+function loginProfileStep(userName: string, profile: { CreateDate?: Date; PasswordResetRequired?: boolean } | undefined): StepDraft {
+  const base = { kind: 'user-login-profile' as const, action: 'Delete console password', target: `user ${userName}` };
+  if (!profile) return { ...base, current: 'no console password', change: 'none: cannot sign in to the console', before: null };
   const created = profile.CreateDate ? iso(profile.CreateDate) : '?';
   return {
     ...base,
@@ -198,9 +277,6 @@ function loginProfileStep(userName: string, profile: { CreateDate?: Date; Passwo
     change: 'delete the login profile',
     before: { loginProfile: true, created, passwordResetRequired: profile.PasswordResetRequired ?? false },
     call: { service: 'iam', command: 'DeleteLoginProfile', input: { UserName: userName } },
-    undo: {
-      cannot: `a deleted password cannot be restored: when ${userName} is cleared, set a new one with CreateLoginProfile (PasswordResetRequired: true). It existed, created ${created}.`,
-    },
   };
 }
 

@@ -49,6 +49,20 @@ export function denySessionPolicy(roleId: string, sessionName: string, before: D
   };
 }
 
+/**
+ * Deny everything to sessions carrying a source identity. Unlike the session name, the source
+ * identity is set once (by the identity provider or the first AssumeRole) and persists through
+ * role chaining: a new session, under any name, still carries it.
+ */
+export function denySourceIdentityPolicy(sourceIdentity: string, before: Date | undefined): Json {
+  const condition: Record<string, Json> = { StringEquals: { 'aws:SourceIdentity': sourceIdentity } };
+  if (before) condition.DateLessThan = { 'aws:TokenIssueTime': before.toISOString() };
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'IrbookContainmentDenySourceIdentity', Effect: 'Deny', Action: '*', Resource: '*', Condition: condition }],
+  };
+}
+
 /** IAM returns policy documents URL-encoded (RFC 3986); this gives the JSON. */
 export function decodePolicyDocument(document: string | undefined): Json {
   if (document === undefined || document === '') return null;

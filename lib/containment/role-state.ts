@@ -1,7 +1,8 @@
 /** Reading a role before a plan changes it, with the refusals that apply to every role plan. */
 
 import type { Role } from '@aws-sdk/client-iam';
-import { ContainmentRefusedError, OptionError } from '../errors';
+import { OptionError } from '../errors';
+import { GuardRefusedError } from './errors';
 import { IAM_NOT_FOUND, readOptional } from './calls';
 import type { ContainmentContext } from './context';
 import { refuseOtherAccount, refuseOwnPrincipal } from './guards';
@@ -30,10 +31,12 @@ export async function readRole(context: ContainmentContext, role: string): Promi
   if (!got?.Role) throw new OptionError('role', role, `no IAM role '${identity.name}' in account ${context.caller.account}`);
   const path = got.Role.Path ?? '/';
   if (path.startsWith('/aws-service-role/')) {
-    throw new ContainmentRefusedError(`refused: ${identity.name} is a service-linked role; AWS manages it and its sessions cannot be revoked`);
+    throw new GuardRefusedError('service-linked-role', identity.name, `refused: ${identity.name} is a service-linked role; AWS manages it and its sessions cannot be revoked`);
   }
   if (path.startsWith('/aws-reserved/sso.amazonaws.com/')) {
-    throw new ContainmentRefusedError(
+    throw new GuardRefusedError(
+      'identity-center-role',
+      identity.name,
       `refused: ${identity.name} was made by IAM Identity Center, and IAM cannot edit it. Revoke in Identity Center: disable the user, remove the account assignment, and add the deny to the permission set's inline policy`,
     );
   }

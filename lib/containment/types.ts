@@ -6,6 +6,8 @@
 /** A JSON value: before-states, request inputs and responses are kept as JSON. */
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 
+import type { StepKind } from './step-kinds';
+
 /** The AWS services containment calls. */
 export type ContainmentService = 'iam' | 'ec2' | 's3';
 
@@ -21,13 +23,19 @@ export interface AwsCall {
   readonly input: { readonly [key: string]: Json };
 }
 
-/** How a step is reversed: the calls that restore the before-state, or why it cannot be. */
+/**
+ * How a step is reversed: the calls that restore the before-state, or why it cannot be.
+ * Always derived by code from the step's kind, the plan's target and the before-state
+ * (`deriveUndo`), never read from an audit log.
+ */
 export type Undo = { readonly calls: readonly AwsCall[] } | { readonly cannot: string };
 
 /** One change of a plan, with the state it was read in. */
 export interface PlanStep {
   /** Unique within the plan: '1', '2', … in the order the steps run. */
   readonly id: string;
+  /** What kind of change: decides the calls the step and its undo may make. */
+  readonly kind: StepKind;
   /** What the step does, e.g. 'Deactivate access key'. */
   readonly action: string;
   /** What it acts on, e.g. 'AKIA… of user ci-deployer'. */
@@ -40,7 +48,7 @@ export interface PlanStep {
   readonly before: Json;
   /** The call that makes the change; absent when there is nothing to change. */
   readonly call?: AwsCall;
-  /** How to reverse the change. */
+  /** How to reverse the change (derived from the kind, the plan's target and `before`). */
   readonly undo: Undo;
 }
 
@@ -92,8 +100,13 @@ export type StepOutcome =
   | 'already-undone'
   | 'cannot-undo';
 
-/** One line of the audit log: one step of one apply or undo. */
+/**
+ * One line of the audit log: one step of one apply or undo. `prev` chains the lines: the
+ * SHA-256 of the previous line as written (of '' for the first), so an edited, removed or
+ * inserted line breaks the chain at that point.
+ */
 export interface AuditEntry {
+  readonly prev: string;
   readonly time: string;
   readonly operation: 'apply' | 'undo';
   readonly planId: string;
@@ -102,7 +115,10 @@ export interface AuditEntry {
   readonly account: string;
   readonly region: string;
   readonly caller: { readonly arn: string; readonly account: string };
+  /** ARN of what the plan contains: undo acts on it and nothing else. */
+  readonly planTarget: string;
   readonly step: string;
+  readonly kind: StepKind;
   readonly action: string;
   readonly target: string;
   /** The state before the change, as read when the plan was built. */
@@ -113,8 +129,6 @@ export interface AuditEntry {
   /** The response's fields (no SDK metadata), when a call succeeded. */
   readonly response?: Json;
   readonly error?: { readonly name: string; readonly message: string };
-  /** How to reverse an applied step, with placeholders filled in. */
-  readonly undo?: Undo;
   /** For a person: why nothing was done, or what is left to do. */
   readonly detail?: string;
 }

@@ -1,16 +1,20 @@
 /**
- * Undoing: reverse applied steps, newest first, from the before-state the audit log recorded;
- * say which steps cannot be reversed (a deleted password, a snapshot kept as evidence) and why.
+ * Undoing: reverse applied steps, newest first. The calls are derived by code from each step's
+ * kind, the plan's target and the before-state the verified audit log recorded, never read as
+ * calls from the log; say which steps cannot be reversed (a deleted password, a snapshot kept as
+ * evidence) and why.
  */
 
 import { whoami } from '../engines/athena/whoami';
-import { IrbookError } from '../errors';
 import { send } from './calls';
 import type { ContainmentContext } from './context';
+import { StepRefusedError, TargetNotFoundError } from './errors';
 import { checkBeforeActing } from './guards';
 import { planHistory } from './history';
-import type { AuditLog } from './audit-log';
-import type { AuditEntry, AwsCall, ContainmentReport, Plan, StepReport } from './types';
+import { everyPage } from './pages';
+import type { AuditLog, NewAuditEntry } from './audit-log';
+import { deriveUndo, planTarget, type PlanTarget } from './step-kinds';
+import type { AuditEntry, AwsCall, ContainmentReport, Plan, StepReport, Undo } from './types';
 
 /** Options of {@link undoPlan}. */
 export interface UndoOptions {
@@ -24,6 +28,8 @@ export interface UndoOptions {
  * log names it (after a kernel restart the plan object is gone). Stops at the first call that
  * fails.
  *
+ * @throws TamperedLogError before any call, when the audit log does not verify
+ * @throws StepRefusedError before any call, when a step's target is not the plan's or its recorded state has the wrong shape
  * @throws ContainmentRefusedError before any change, when a guard refuses
  */
 export async function undoPlan(
@@ -32,10 +38,12 @@ export async function undoPlan(
   target: Plan | AuditEntry | string,
   options: UndoOptions = {},
 ): Promise<ContainmentReport> {
-  const entries = log.entries();
+  const entries = await log.verify();
   const planId = typeof target === 'string' ? target : 'steps' in target ? target.id : target.planId;
-  const account = typeof target === 'string' ? entries.find((e) => e.planId === planId)?.account : target.account;
-  if (account === undefined) throw new IrbookError(`the audit log ${log.file} has no entry for plan ${planId}: nothing to undo`);
+  const mine = entries.filter((e) => e.planId === planId);
+  const first = mine[0];
+  if (!first) throw new TargetNotFoundError(planId, `the audit log ${log.file} has no entry for this plan: nothing to undo`);
+  const { account, planTarget: targetArn } = first;
   const { applied: stillApplied, undone, cannotUndo: knownCannot } = planHistory(entries, planId);
   let todo: AuditEntry[];
   if (typeof target === 'string' || 'steps' in target) {
@@ -43,9 +51,20 @@ export async function undoPlan(
     todo = [...stillApplied.values(), ...undone.values()].sort((a, b) => Number(b.step) - Number(a.step));
   } else {
     if (target.operation !== 'apply' || target.outcome !== 'applied') {
-      throw new IrbookError(`audit entry for step ${target.step} of ${planId} is '${target.operation} ${target.outcome}', not an applied step: nothing to undo`);
+      throw new StepRefusedError(target.step, target.target, `its audit entry is '${target.operation} ${target.outcome}', not an applied step: nothing to undo`);
     }
-    todo = [target];
+    // The entry given must be the one the verified log holds, not an object edited in memory.
+    const logged = stillApplied.get(target.step) ?? undone.get(target.step);
+    if (!logged || JSON.stringify(logged) !== JSON.stringify(target)) {
+      throw new StepRefusedError(target.step, target.target, 'this entry is not the one the audit log holds for the step');
+    }
+    todo = [logged];
+  }
+  const scope = checkTarget(planId, targetArn, account, mine, typeof target === 'object' && 'steps' in target ? target : undefined);
+  // Every undo is derived and checked before the first call: a bad step refuses the whole undo.
+  const undos = new Map<AuditEntry, Undo>();
+  for (const entry of todo) {
+    if (!undone.has(entry.step)) undos.set(entry, await undoOf(context, scope, entry));
   }
   const caller = await whoami(context.clients.sts);
   checkBeforeActing({ id: planId, account }, caller, options.confirm);
@@ -57,17 +76,10 @@ export async function undoPlan(
     return { operation: 'undo', planId, account, ok: true, summary, steps: reports, auditLog: log.locations };
   }
 
-  const entry = (applied: AuditEntry, fields: Pick<AuditEntry, 'outcome' | 'request'> & Partial<AuditEntry>): AuditEntry => ({
-    ...applied,
-    time: context.now().toISOString(),
-    operation: 'undo',
-    caller: { arn: caller.arn, account: caller.account },
-    response: undefined,
-    undo: undefined,
-    error: undefined,
-    detail: undefined,
-    ...fields,
-  });
+  const entry = (applied: AuditEntry, fields: Pick<AuditEntry, 'outcome' | 'request'> & Partial<NewAuditEntry>): NewAuditEntry => {
+    const { prev: _prev, response: _response, error: _error, detail: _detail, ...kept } = applied;
+    return { ...kept, time: context.now().toISOString(), operation: 'undo', caller: { arn: caller.arn, account: caller.account }, ...fields };
+  };
   const row = (applied: AuditEntry, outcome: StepReport['outcome'], detail: string): StepReport => ({
     step: applied.step,
     action: applied.action,
@@ -83,7 +95,7 @@ export async function undoPlan(
       reports.push(row(applied, 'already-undone', `undone earlier (${undone.get(applied.step)?.time ?? '?'})`));
       continue;
     }
-    const undo = applied.undo ?? { cannot: 'the audit entry records no way to undo it' };
+    const undo = undos.get(applied) as Undo;
     if ('cannot' in undo) {
       // Said once in the log; asking again adds nothing to the record.
       if (!knownCannot.has(applied.step)) await log.append(entry(applied, { outcome: 'cannot-undo', request: null, detail: undo.cannot }));
@@ -112,6 +124,50 @@ export async function undoPlan(
   const left = cannot.length > 0 ? `; step(s) ${cannot.join(', ')} cannot be undone` : '';
   const summary = reversed === 0 && undone.size > 0 ? `nothing changed: plan ${planId} was already undone${left}` : `undid ${reversed} step(s) of ${planId}${left}`;
   return { operation: 'undo', planId, account, ok: true, summary, steps: reports, auditLog: log.locations };
+}
+
+/**
+ * The plan's target, read from its verified entries: every entry of the plan must name the same
+ * target and account, the plan id must name it too, and a plan object given must agree.
+ */
+function checkTarget(planId: string, targetArn: string, account: string, entries: readonly AuditEntry[], plan: Plan | undefined): PlanTarget {
+  const odd = entries.find((e) => e.planTarget !== targetArn || e.account !== account);
+  if (odd) throw new StepRefusedError(odd.step, odd.target, `its plan target ${odd.planTarget} (account ${odd.account}) is not the plan's, ${targetArn} (account ${account})`);
+  if (plan && (plan.target !== targetArn || plan.account !== account)) {
+    throw new StepRefusedError('-', plan.target, `the audit log records plan ${planId} acting on ${targetArn} in ${account}`);
+  }
+  const target = planTarget(targetArn, account);
+  if (!target) throw new StepRefusedError('-', targetArn, 'it is not a target containment acts on');
+  if (target.account !== account) throw new StepRefusedError('-', targetArn, `it is in account ${target.account}, the plan in ${account}`);
+  // Plan ids are '<kind>/<name>/<time>' ('<role>/<session>' for a session plan).
+  const named = planId.split('/')[1];
+  if (named !== target.name) throw new StepRefusedError('-', targetArn, `plan ${planId} names ${String(named)}, not ${target.name}`);
+  return target;
+}
+
+/** The undo of one applied step, derived and checked; an interface must still belong to the instance. */
+async function undoOf(context: ContainmentContext, target: PlanTarget, entry: AuditEntry): Promise<Undo> {
+  if (entry.request !== null && Array.isArray(entry.request)) throw new StepRefusedError(entry.step, entry.target, 'an applied step records one call');
+  const undo = deriveUndo(target, {
+    step: entry.step,
+    kind: entry.kind,
+    label: entry.target,
+    before: entry.before,
+    request: entry.request as AwsCall | null,
+    response: entry.response ?? null,
+  });
+  if ((entry.kind === 'interface-groups' || entry.kind === 'interface-untrack') && 'calls' in undo) {
+    const eni = (entry.before as { networkInterfaceId: string }).networkInterfaceId;
+    const attached = await instanceInterfaces(context, target.name);
+    if (!attached.includes(eni)) throw new StepRefusedError(entry.step, entry.target, `network interface ${eni} is not attached to ${target.name}`);
+  }
+  return undo;
+}
+
+async function instanceInterfaces(context: ContainmentContext, instanceId: string): Promise<string[]> {
+  const ec2 = await import('@aws-sdk/client-ec2');
+  const reservations = await everyPage(ec2.paginateDescribeInstances({ client: context.clients.ec2 }, { InstanceIds: [instanceId] }), (page) => page.Reservations);
+  return reservations.flatMap((r) => r.Instances ?? []).flatMap((i) => i.NetworkInterfaces ?? []).flatMap((n) => (n.NetworkInterfaceId ? [n.NetworkInterfaceId] : []));
 }
 
 function describeCalls(calls: readonly AwsCall[]): string {

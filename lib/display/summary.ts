@@ -60,6 +60,7 @@ function statsFacts(stats: QueryResultData['stats']): string[] {
   if (stats.filesIgnored) facts.push(`${plural(stats.filesIgnored, 'file')} ignored (not event logs)`);
   if (stats.dataScannedBytes !== undefined) facts.push(`${formatBytes(stats.dataScannedBytes)} scanned`);
   if (stats.estimatedCostUsd !== undefined) facts.push(`est. ${formatUsd(stats.estimatedCostUsd)}`);
+  if (stats.costNote) facts.push(stats.costNote);
   if (stats.reusedResult) facts.push('reused an earlier result');
   if (stats.queryExecutionId !== undefined) facts.push(`query ${stats.queryExecutionId}`);
   return facts;

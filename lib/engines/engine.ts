@@ -1,4 +1,5 @@
 import type { QueryResult } from '../result/query-result';
+import type { Column, Value } from '../result/types';
 import type { QueryProgress } from '../display/progress';
 import type { QueryInput } from '../sql';
 
@@ -8,6 +9,18 @@ export interface QueryOptions {
   readonly signal?: AbortSignal;
   /** Called when the query's state changes (queued, running, data scanned so far). */
   readonly onProgress?: (progress: QueryProgress) => void;
+  /**
+   * Fail with ResultTooLargeError when the result has more rows than this, instead of
+   * filling the kernel's memory (local engine; default: the engine's `maxRows`).
+   */
+  readonly maxRows?: number;
+  /**
+   * Hand the rows to this callback a chunk at a time instead of keeping them: the result then
+   * has no rows and no row limit applies. For writing a large result to a file (see
+   * `queryToFile`). The local engine streams; an engine that does not leaves it uncalled and
+   * returns the rows.
+   */
+  readonly onRows?: (rows: readonly (readonly Value[])[], columns: readonly Column[]) => void | Promise<void>;
 }
 
 /**

@@ -13,9 +13,31 @@ export interface CsvOptions {
   readonly newline?: '\r\n' | '\n';
   /** Field separator, one character other than `"`, CR or LF. Default `','`. */
   readonly delimiter?: string;
+  /**
+   * Write text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first)
+   * as it is. Default `false`: such text gets a `'` in front (OWASP's rule), so opening the
+   * file cannot run `=HYPERLINK(…)` or `+cmd|…` from a log field.
+   */
+  readonly keepFormulas?: boolean;
 }
 
-const OPTION_NAMES = ['header', 'newline', 'delimiter'] as const;
+/**
+ * Options of {@link csvField}: the field separator, and whether formula-like text is kept.
+ *
+ * @example
+ * csvField('=1+1', 'string', { keepFormulas: true }); // '=1+1'
+ */
+export interface CsvFieldOptions {
+  readonly delimiter?: string;
+  readonly keepFormulas?: boolean;
+}
+
+const OPTION_NAMES = ['header', 'newline', 'delimiter', 'keepFormulas'] as const;
+
+// OWASP's CSV injection rule: a cell starting with one of these is a formula to Excel,
+// LibreOffice or Google Sheets (`-` and `+` too: `-2+3+cmd|' /C calc'!A0`).
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMERIC_KINDS: ReadonlySet<ColumnKind> = new Set(['integer', 'bigint', 'double', 'decimal']);
 
 /**
  * Write a result as CSV (RFC 4180).
@@ -26,8 +48,9 @@ const OPTION_NAMES = ['header', 'newline', 'delimiter'] as const;
  * - `bigint` is written exactly; `Date` as ISO 8601 (`YYYY-MM-DD` for `date` columns);
  *   `NaN`/`Infinity` as those words; arrays and objects as compact JSON text.
  * - Every record, the last too, ends with `newline`.
- * - Values are written as they are. A value starting with `=`, `+`, `-` or `@` may be taken
- *   for a formula by a spreadsheet: open attacker-controlled data as text, not by double-click.
+ * - Text starting with `=`, `+`, `-`, `@`, tab or CR gets a `'` in front, so a spreadsheet
+ *   shows it instead of running it as a formula (log fields are attacker-controlled); numbers
+ *   are written as they are. `keepFormulas: true` writes all text as it is.
  *
  * @example
  * // SELECT a AS who, b AS who, n …
@@ -52,26 +75,39 @@ export function toCsv(data: QueryResultData, options: CsvOptions = {}): string {
     );
   }
 
+  const keepFormulas = options.keepFormulas ?? false;
+  if (typeof keepFormulas !== 'boolean') {
+    throw new OptionError('keepFormulas', keepFormulas, `toCsv: option "keepFormulas" must be true or false, got ${String(keepFormulas)}`);
+  }
+
+  const field = { delimiter, keepFormulas };
   const kinds = data.columns.map((c) => c.kind);
   const lines: string[] = [];
-  if (header) lines.push(data.columns.map((c) => quoteField(c.name, delimiter)).join(delimiter));
+  if (header) lines.push(data.columns.map((c) => csvField(c.name, 'string', field)).join(delimiter));
   for (const row of data.rows) {
-    lines.push(kinds.map((kind, i) => csvField(row[i] ?? null, kind, delimiter)).join(delimiter));
+    lines.push(kinds.map((kind, i) => csvField(row[i] ?? null, kind, field)).join(delimiter));
   }
   return lines.map((line) => line + newline).join('');
 }
 
 /**
- * One CSV field for a value (see {@link toCsv} for the rules).
+ * One CSV field for a value, quoted and formula-neutralised (see {@link toCsv} for the rules):
+ * what every CSV writer of irbook writes per cell. `delimiter` may be given as the third
+ * argument on its own. The options are not checked here (it runs per cell): {@link toCsv} checks them.
  *
  * @example
- * csvField(null, 'string', ',');     // ''
- * csvField('', 'string', ',');       // '""'
- * csvField('a,"b"', 'string', ',');  // '"a,""b"""'
+ * csvField(null, 'string');                        // ''
+ * csvField('', 'string');                          // '""'
+ * csvField('a,"b"', 'string');                     // '"a,""b"""'
+ * csvField('=HYPERLINK("http://x")', 'string');    // '"\'=HYPERLINK(""http://x"")"'
+ * csvField(-5, 'integer');                         // '-5'
  */
-export function csvField(value: Value, kind: ColumnKind, delimiter = ','): string {
-  const text = csvText(value, kind);
-  return text === null ? '' : quoteField(text, delimiter);
+export function csvField(value: Value, kind: ColumnKind, options: CsvFieldOptions | string = {}): string {
+  const { delimiter = ',', keepFormulas = false } = typeof options === 'string' ? { delimiter: options } : options;
+  let text = csvText(value, kind);
+  if (text === null) return '';
+  if (!keepFormulas && typeof value === 'string' && !NUMERIC_KINDS.has(kind) && FORMULA_START.test(text)) text = `'${text}`;
+  return quoteField(text, delimiter);
 }
 
 /** The field's text before quoting; `null` for NULL (and an invalid `Date`, as in JSON). */

@@ -10,6 +10,7 @@ import { toCsv, type CsvOptions } from './csv';
 import { toJsonRecords, type JsonValue } from './json';
 import { toRecords, type ResultRecord } from './records';
 import type { Column, QueryResultData, QueryStats, Value } from './types';
+import { writeRowsFile, type FileFormat } from './write-file';
 
 /**
  * The answer to a query: columns (in order, repeated names kept), rows, what running it cost
@@ -105,6 +106,19 @@ export class QueryResult implements QueryResultData {
    */
   toCsv(options?: CsvOptions): string {
     return toCsv(this, options);
+  }
+
+  /**
+   * Writes the result to a file as CSV (as {@link QueryResult.toCsv}) or JSON lines (one
+   * object per row, as {@link QueryResult.toJSON}), a chunk of rows at a time; the format
+   * comes from the extension (`.csv`, `.jsonl`) unless given. The file appears only when
+   * complete. Returns the rows written. For results too large to hold, see `queryToFile`.
+   *
+   * @example
+   * await result.toFile('evidence/ci-deployer.csv');
+   */
+  toFile(file: string, options: { readonly format?: FileFormat } = {}): Promise<number> {
+    return writeRowsFile(file, this.columns, this.rows, options.format);
   }
 
   /**

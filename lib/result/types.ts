@@ -66,6 +66,8 @@ export interface QueryStats {
   readonly queueMs?: number;
   /** Athena: estimated cost in USD from data scanned. */
   readonly estimatedCostUsd?: number;
+  /** Athena: why there is no per-query estimate (a capacity reservation bills by DPU-hour). */
+  readonly costNote?: string;
   readonly queryExecutionId?: string;
   /** Athena: rows read from GetQueryResults pages or from the result CSV in S3. */
   readonly readFrom?: 'page' | 's3';

@@ -24,9 +24,9 @@ import { serializeRecord } from './serialize';
 import type { CloudTrailRecord } from './record';
 import type { SampleManifest } from './manifest';
 import type { Persona } from './persona';
+import { GENERATOR } from './version';
 
-/** The generator's name and output version; the version changes whenever output bytes do. */
-export const GENERATOR = { name: 'irbook-sample', version: '1.1.0' } as const;
+export { GENERATOR };
 
 /** Every source of background traffic: people, workloads, AWS services. */
 export const PERSONAS: readonly Persona[] = [...PEOPLE, ...WORKLOADS, ...SERVICES];

@@ -3,12 +3,11 @@
  * month of ordinary traffic, written exactly as CloudTrail delivers them to S3.
  */
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { OptionError } from '../errors';
 import { checkOptionNames, countOption } from '../options';
-import { generate, type GenerateSettings } from './generate';
+import type { GenerateSettings } from './generate';
 import type { SampleManifest } from './manifest';
+import { commitStaged, discardStaged, refusal, stagingFolder, targetState } from './staging';
 
 /** The manifest's types. */
 export type {
@@ -24,7 +23,10 @@ export { LOG_LAYOUT, parseLogPath, type LogPathInfo } from './layout';
 
 /** Options of `generateSample`. */
 export interface SampleOptions {
-  /** Folder to write into; it must not already hold a sample (`AWSLogs/` or `manifest.json`). */
+  /**
+   * Folder to write into. The sample (`AWSLogs/` and `manifest.json`) appears there whole
+   * when it is finished; other files in the folder are left alone.
+   */
   out: string;
   /** Total records to write, stories included; an integer >= 1000. Default 100 000. */
   events?: number;
@@ -32,6 +34,11 @@ export interface SampleOptions {
   seed?: number;
   /** Called after each file is written with records written so far and the total. */
   onProgress?: (written: number, total: number) => void;
+  /**
+   * Replace an irbook sample already in `out` (default false: refuse). A folder whose
+   * `AWSLogs/` or `manifest.json` is not from an irbook sample is never replaced.
+   */
+  replace?: boolean;
 }
 
 /** Defaults of `generateSample`'s options. */
@@ -42,14 +49,14 @@ export const SAMPLE_DEFAULTS: { readonly events: number; readonly seed: number }
 
 /** The fewest events a sample may have: the stories alone take a few hundred. */
 const MIN_EVENTS = 1000;
-const KNOWN = ['out', 'events', 'seed', 'onProgress'];
+const KNOWN = ['out', 'events', 'seed', 'onProgress', 'replace'];
 
-function validate(options: SampleOptions): GenerateSettings {
+function validate(options: SampleOptions): GenerateSettings & { readonly replace: boolean } {
   if (typeof options !== 'object' || options === null) {
     throw new OptionError('options', options, 'generateSample needs an options object, e.g. { out: "./sample" }');
   }
   checkOptionNames(options, KNOWN, 'generateSample');
-  const { out, seed = SAMPLE_DEFAULTS.seed, onProgress } = options;
+  const { out, seed = SAMPLE_DEFAULTS.seed, onProgress, replace = false } = options;
   if (typeof out !== 'string' || out.trim() === '') {
     throw new OptionError('out', out, 'out must be the folder to write the sample into, e.g. "./sample"');
   }
@@ -60,18 +67,8 @@ function validate(options: SampleOptions): GenerateSettings {
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new OptionError('onProgress', onProgress, 'onProgress must be a function (written, total) => void');
   }
-  if (existsSync(out)) {
-    if (!statSync(out).isDirectory()) throw new OptionError('out', out, `out must be a folder, but ${out} is a file`);
-    const taken = readdirSync(out).filter((name) => name === 'AWSLogs' || name === 'manifest.json');
-    if (taken.length > 0) {
-      throw new OptionError(
-        'out',
-        out,
-        `${join(out, taken[0])} already exists; choose an empty folder or remove the old sample first`,
-      );
-    }
-  }
-  return { out, events, seed, onProgress };
+  if (typeof replace !== 'boolean') throw new OptionError('replace', replace, 'replace must be true or false');
+  return { out, events, seed, onProgress, replace };
 }
 
 /**
@@ -79,11 +76,30 @@ function validate(options: SampleOptions): GenerateSettings {
  * `out`, in CloudTrail's S3 layout, with `out/manifest.json` holding the ground truth of the
  * two attack stories. Prints nothing; progress goes to `onProgress`.
  *
- * @throws OptionError when an option is missing, of the wrong type or out of range.
+ * The files are written to a temporary folder next to `out` and renamed into place when all
+ * are written, so `out` never holds a partial sample or a mix of two runs. The generator's
+ * code is loaded here, not when irbook is imported.
+ *
+ * @throws OptionError when an option is missing, of the wrong type or out of range, when
+ * `out` holds an irbook sample and `replace` is not set, when `out` holds `AWSLogs/` or
+ * `manifest.json` not from an irbook sample, or when another run filled `out` meanwhile.
  * @example
  * const manifest = await generateSample({ out: './sample', events: 100_000 });
  * manifest.stories.credentialCompromise.userName; // 'ci-deployer'
  */
 export async function generateSample(options: SampleOptions): Promise<SampleManifest> {
-  return generate(validate(options));
+  const { replace, ...settings } = validate(options);
+  const refused = refusal(settings.out, await targetState(settings.out), replace);
+  if (refused) throw refused;
+  const { generate } = await import('./generate.js');
+  const staged = await stagingFolder(settings.out);
+  let manifest: SampleManifest;
+  try {
+    manifest = await generate({ ...settings, out: staged });
+  } catch (error) {
+    await discardStaged(staged);
+    throw error;
+  }
+  await commitStaged(staged, settings.out, replace);
+  return manifest;
 }

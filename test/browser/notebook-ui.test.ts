@@ -1,9 +1,10 @@
 /**
  * What a person sees: the classic Notebook served on loopback the way `npm start` serves it,
  * the playbooks opened in Debian's Chromium, Cell > Run All, and the tables, charts and
- * containment plans on the page. The kernel's AWS SDK is stubbed (test/support/
- * mock-aws-preload.cjs) so the containment notebook has an account to plan in. Screenshots
- * are kept in test-artifacts/.
+ * containment plans on the page: tables whose columns are at least 12 characters wide, SSO
+ * roles labelled by permission set, no chart text clipped at its picture's edge. The kernel's
+ * AWS SDK is stubbed (test/support/mock-aws-preload.cjs) so the containment notebook has an
+ * account to plan in. Screenshots are kept in test-artifacts/.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
@@ -19,13 +20,14 @@ import { ACCOUNT, awsState, TAMPERED } from '../support/containment-aws-state';
 import { isChangeCommand } from '../support/containment-calls';
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium, or another one named by IRBOOK_CHROMIUM. */
+const CHROMIUM = process.env.IRBOOK_CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const NOTEBOOK = 'credential-compromise-analysis.ipynb';
 const CONTAINMENT = 'credential-compromise-containment.ipynb';
 const PRELOAD = join(ROOT, 'test', 'support', 'mock-aws-preload.cjs');
 const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: npm test installs Debian's chromium (scripts/test-prerequisites.js)`);
 
 let dir: string;
 let server: JupyterServer | undefined;
@@ -49,6 +51,42 @@ async function runAll(notebook: string): Promise<void> {
     const prompts = [...document.querySelectorAll('.code_cell .input_prompt')].map((p) => p.textContent ?? '');
     return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p));
   }, undefined, { timeout: 600_000, polling: 1000 });
+}
+
+// These run in the page; the test compiles without DOM types, hence the local shapes.
+interface Box { left: number; right: number; width: number }
+interface El { textContent: string | null; getBoundingClientRect(): Box; querySelectorAll(s: string): Iterable<El>; querySelector(s: string): El | null; appendChild(e: El): void; remove(): void; closest(s: string): El | null }
+interface Doc { querySelectorAll(s: string): Iterable<El>; createElement(t: string): El }
+
+/** Every irbook table's column widths, and how wide 12 characters are in its font. */
+function columnWidths(): { table: string; twelveChars: number; columns: { name: string; width: number }[] }[] {
+  const { document } = globalThis as unknown as { document: Doc };
+  return [...document.querySelectorAll('table.irbook-table')].map((table, i) => {
+    const probe = document.createElement('span');
+    probe.textContent = '0'.repeat(12);
+    const cell = table.querySelector('tbody td') ?? table.querySelector('th');
+    cell?.appendChild(probe);
+    const twelveChars = probe.getBoundingClientRect().width;
+    probe.remove();
+    const cellOf = table.closest('.code_cell');
+    const source = (cellOf?.querySelector('.CodeMirror-code')?.textContent ?? '').trim().split('\n')[0] ?? '';
+    const columns = [...table.querySelectorAll('thead th')].map((th) => ({ name: th.textContent ?? '', width: th.getBoundingClientRect().width }));
+    return { table: `table ${i + 1} (${source.slice(0, 40)})`, twelveChars, columns };
+  });
+}
+
+/** Chart texts that reach past the left or right edge of their SVG. */
+function textOutsideCharts(): string[] {
+  const { document } = globalThis as unknown as { document: Doc };
+  const outside: string[] = [];
+  for (const svg of document.querySelectorAll('.output_svg svg.marks')) {
+    const frame = svg.getBoundingClientRect();
+    for (const text of svg.querySelectorAll('text')) {
+      const box = text.getBoundingClientRect();
+      if (box.width > 0 && (box.right > frame.right + 0.5 || box.left < frame.left - 0.5)) outside.push(`${text.textContent ?? ''}: ${Math.round(box.left)}–${Math.round(box.right)} outside ${Math.round(frame.left)}–${Math.round(frame.right)}`);
+    }
+  }
+  return outside;
 }
 
 describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromium)', () => {
@@ -102,7 +140,7 @@ describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromi
     const topTable = page.locator('.code_cell', { hasText: 'const top = await queryResults(q22)' }).locator('table.irbook-table');
     const firstEntity = (await topTable.locator('tbody tr').first().locator('td').first().textContent()) ?? '';
     expect(firstEntity).toBe(manifest.stories.credentialCompromise.principalArn);
-    expect(await charts.first().locator('text', { hasText: 'user/ci-deployer' }).count()).toBeGreaterThan(0);
+    expect(await charts.first().locator('text', { hasText: 'ci-deployer (user, ' }).count()).toBeGreaterThan(0);
 
     await mkdir(ARTIFACTS, { recursive: true });
     const cell = page.locator('.code_cell', { hasText: 'const top = await queryResults(q22)' });
@@ -110,6 +148,29 @@ describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromi
     await cell.screenshot({ path: join(ARTIFACTS, 'notebook-2.2-top-entities.png') });
     await page.screenshot({ path: join(ARTIFACTS, 'notebook-run-all.png'), fullPage: true });
   }, 900_000);
+
+  it('gives every table column at least 12 characters, as the screenshot shows', async () => {
+    const widths = await page.evaluate(columnWidths);
+    expect(widths.length).toBeGreaterThanOrEqual(10);
+    const narrow = widths.flatMap((t) => t.columns.filter((c) => c.width < t.twelveChars).map((c) => `${t.table}: ${c.name} ${c.width}px < ${t.twelveChars}px`));
+    expect(narrow).toEqual([]);
+    // A cell with long values (2.1's entity ARNs or 2.3's user agents) as a person sees it.
+    const wide = page.locator('.code_cell', { has: page.locator('table.irbook-table td[title]') }).first();
+    await mkdir(ARTIFACTS, { recursive: true });
+    await wide.scrollIntoViewIfNeeded();
+    await wide.screenshot({ path: join(ARTIFACTS, 'notebook-table-columns.png') });
+  });
+
+  it('labels SSO roles by permission set, and draws no chart text outside its picture', async () => {
+    const labels = await page.locator('.output_svg svg.marks text').allTextContents();
+    expect(labels.some((l) => /AdministratorAccess|ReadOnly/.test(l)), labels.join(' | ')).toBe(true);
+    expect(labels.some((l) => /AWSReservedSSO_|sso\.amazonaws\.com/.test(l))).toBe(false);
+    // The Notebook clips what runs past an SVG's edge (svg{overflow:hidden}): legends included.
+    expect(await page.evaluate(textOutsideCharts)).toEqual([]);
+    const chart = page.locator('.code_cell', { hasText: 'failuresOverTimeChart(' }).first();
+    await chart.scrollIntoViewIfNeeded();
+    await chart.screenshot({ path: join(ARTIFACTS, 'notebook-2.2-failures-over-time.png') });
+  });
 
   it('shows the containment plans, and sends no change to AWS', async () => {
     await runAll(CONTAINMENT);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetGroupPolicyCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
+import { CreateSecurityGroupCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ beforeEach(async () => {
   mockUser(aws);
   aws.iam.on(GetGroupPolicyCommand).resolves({ PolicyDocument: encoded({ Version: '2012-10-17', Statement: [] }) });
   dir = mkdtempSync(join(tmpdir(), 'irbook-audit-'));
-  log = new AuditLog({ file: join(dir, 'audit.jsonl') });
+  log = new AuditLog({ file: join(dir, 'audit.jsonl'), headDir: join(dir, 'heads') });
   plan = await planUserContainment(aws.context, USER_ARN, { keys: [SEEN_KEY] });
   aws.iam.resetHistory();
   aws.sts.resetHistory();
@@ -36,7 +36,7 @@ beforeEach(async () => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const USER_CHANGES = [
-  { service: 'iam', command: 'PutUserPolicy', input: expect.objectContaining({ UserName: USER, PolicyName: DENY_ALL_POLICY_NAME }) },
+  { service: 'iam', command: 'AttachUserPolicy', input: { UserName: USER, PolicyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' } },
   { service: 'iam', command: 'UpdateAccessKey', input: { UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Inactive' } },
   { service: 'iam', command: 'DeleteLoginProfile', input: { UserName: USER } },
 ];
@@ -45,6 +45,7 @@ describe('applyPlan guards', () => {
   it('changes nothing without confirm, or with another account, and says how to confirm', async () => {
     await expect(applyPlan(aws.context, log, plan)).rejects.toThrow(`confirm with the account id it acts on: { confirm: '${ACCOUNT}' }`);
     await expect(applyPlan(aws.context, log, plan, { confirm: '444455556666' })).rejects.toThrow(/confirm '444455556666' is not the account/);
+    await expect(applyPlan(aws.context, log, plan)).rejects.toMatchObject({ name: 'GuardRefusedError', guard: 'confirm', target: plan.id });
     expect(aws.changes()).toEqual([]);
     expect(readAuditLog(log.file)).toEqual([]);
   });
@@ -64,13 +65,14 @@ describe('applyPlan guards', () => {
   it('refuses a plan built from state read over an hour ago', async () => {
     aws.setNow(new Date(NOW.getTime() + 61 * 60_000));
     await expect(applyPlan(aws.context, log, plan, { confirm: ACCOUNT })).rejects.toThrow(/read 61 min ago/);
+    await expect(applyPlan(aws.context, log, plan, { confirm: ACCOUNT })).rejects.toMatchObject({ name: 'GuardRefusedError', guard: 'stale-plan' });
     expect(aws.changes()).toEqual([]);
   });
 
   it('refuses before any change when the audit log cannot be written', async () => {
     mkdirSync(join(dir, 'is-a-folder.jsonl'));
-    const broken = new AuditLog({ file: join(dir, 'is-a-folder.jsonl') });
-    await expect(applyPlan(aws.context, broken, plan, { confirm: ACCOUNT })).rejects.toThrow(/cannot write the audit log .*nothing was changed/);
+    const broken = new AuditLog({ file: join(dir, 'is-a-folder.jsonl'), headDir: join(dir, 'heads') });
+    await expect(applyPlan(aws.context, broken, plan, { confirm: ACCOUNT })).rejects.toMatchObject({ name: 'AuditLogError', message: expect.stringMatching(/is-a-folder.jsonl: cannot be read .*nothing was changed/) });
     expect(aws.changes()).toEqual([]);
   });
 });
@@ -82,7 +84,7 @@ describe('applyPlan', () => {
     expect(aws.changes()).toEqual(USER_CHANGES);
     const entries = readAuditLog(log.file);
     expect(entries.map((e) => [e.step, e.outcome, e.request && 'command' in e.request ? e.request.command : null])).toEqual([
-      ['1', 'applied', 'PutUserPolicy'],
+      ['1', 'applied', 'AttachUserPolicy'],
       ['2', 'applied', 'UpdateAccessKey'],
       ['3', 'applied', 'DeleteLoginProfile'],
     ]);
@@ -94,8 +96,9 @@ describe('applyPlan', () => {
       account: ACCOUNT,
       caller: { arn: ANALYST_ARN, account: ACCOUNT },
       target: `${SEEN_KEY} of user ${USER}`,
+      planTarget: USER_ARN,
+      kind: 'user-access-key',
       before: { accessKeyId: SEEN_KEY, status: 'Active' },
-      undo: { calls: [{ service: 'iam', command: 'UpdateAccessKey', input: { UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Active' } }] },
     });
     expect(entries[2]?.before).toMatchObject({ loginProfile: true, created: '2024-03-19T06:55:00Z' });
     expect(Date.parse(entries[0]?.time ?? '')).toBe(NOW.getTime());
@@ -116,7 +119,7 @@ describe('applyPlan', () => {
     const report = await applyPlan(aws.context, log, plan, { confirm: ACCOUNT });
     expect(report.ok).toBe(false);
     expect(report.summary).toBe('step 2 (Deactivate access key) failed: User is not authorized to perform iam:UpdateAccessKey. 1 step(s) before it changed AWS in this run; 1 were not run');
-    expect(aws.changes().map((c) => c.command)).toEqual(['PutUserPolicy', 'UpdateAccessKey']);
+    expect(aws.changes().map((c) => c.command)).toEqual(['AttachUserPolicy', 'UpdateAccessKey']);
     const entries = readAuditLog(log.file);
     expect(entries.map((e) => [e.step, e.outcome])).toEqual([
       ['1', 'applied'],
@@ -135,46 +138,83 @@ describe('applyPlan', () => {
     expect(retry.steps[0]).toMatchObject({ outcome: 'already-applied', detail: `applied earlier (${NOW.toISOString()}); not repeated` });
   });
 
-  it('fills in a value an earlier step returned, in later calls and in the recorded undo', async () => {
+  it('fills in a value an earlier step returned, in later calls, and undo derives its calls from the logged response', async () => {
+    const instance = 'i-0123456789abcdef0';
     const synthetic = makePlan(aws.context, NOW, {
       kind: 'ec2-instance',
-      name: 'i-0123456789abcdef0',
+      name: instance,
       title: 'isolate',
       account: ACCOUNT,
-      target: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0123456789abcdef0`,
+      target: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${instance}`,
       steps: [
         {
           id: '1',
+          kind: 'quarantine-group-create',
           action: 'Create quarantine group',
-          target: 'vpc-1',
+          target: 'vpc-0abc1234',
           current: 'absent',
           change: 'create',
-          before: null,
-          call: { service: 'ec2', command: 'CreateSecurityGroup', input: { GroupName: 'irbook-quarantine', Description: 'q', VpcId: 'vpc-1' } },
-          undo: { calls: [{ service: 'ec2', command: 'DeleteSecurityGroup', input: { GroupId: stepOutput('1', 'GroupId') } }] },
+          before: { groupName: 'irbook-quarantine', vpcId: 'vpc-0abc1234', exists: false },
+          call: { service: 'ec2', command: 'CreateSecurityGroup', input: { GroupName: 'irbook-quarantine', Description: 'q', VpcId: 'vpc-0abc1234' } },
         },
         {
           id: '2',
+          kind: 'interface-groups',
           action: 'Move interface',
-          target: 'eni-1',
-          current: 'sg-old',
+          target: 'eni-0abc1234',
+          current: 'sg-0old0000',
           change: 'quarantine',
-          before: { groups: ['sg-old'] },
-          call: { service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-1', Groups: [stepOutput('1', 'GroupId')] } },
-          undo: { calls: [{ service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-1', Groups: ['sg-old'] } }] },
+          before: { networkInterfaceId: 'eni-0abc1234', groups: [{ id: 'sg-0old0000', name: 'web' }] },
+          call: { service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-0abc1234', Groups: [stepOutput('1', 'GroupId')] } },
         },
       ],
     });
-    aws.ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-0quarantine' });
+    expect(synthetic.steps[0]?.undo).toEqual({ calls: [{ service: 'ec2', command: 'DeleteSecurityGroup', input: { GroupId: stepOutput('1', 'GroupId') } }] });
+    aws.ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-0quarantine1' });
+    aws.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: instance, NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0abc1234' }] }] }] });
     await applyPlan(aws.context, log, synthetic, { confirm: ACCOUNT });
-    expect(aws.changes()[1]).toEqual({ service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-1', Groups: ['sg-0quarantine'] } });
+    expect(aws.changes()[1]).toEqual({ service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-0abc1234', Groups: ['sg-0quarantine1'] } });
     const entries = readAuditLog(log.file);
-    expect(entries[0]?.response).toEqual({ GroupId: 'sg-0quarantine' });
-    expect(entries[0]?.undo).toEqual({ calls: [{ service: 'ec2', command: 'DeleteSecurityGroup', input: { GroupId: 'sg-0quarantine' } }] });
+    expect(entries[0]?.response).toEqual({ GroupId: 'sg-0quarantine1' });
+    expect(entries[0]).not.toHaveProperty('undo');
+    aws.ec2.resetHistory();
+    await undoPlan(aws.context, log, synthetic, { confirm: ACCOUNT });
+    expect(aws.changes()).toEqual([
+      { service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-0abc1234', Groups: ['sg-0old0000'] } },
+      { service: 'ec2', command: 'DeleteSecurityGroup', input: { GroupId: 'sg-0quarantine1' } },
+    ]);
+  });
+
+  it('refuses an interface that is no longer attached to the plan\'s instance', async () => {
+    const instance = 'i-0123456789abcdef0';
+    const synthetic = makePlan(aws.context, NOW, {
+      kind: 'ec2-instance',
+      name: instance,
+      title: 'isolate',
+      account: ACCOUNT,
+      target: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${instance}`,
+      steps: [
+        {
+          id: '1',
+          kind: 'interface-groups',
+          action: 'Move interface',
+          target: 'eni-0abc1234',
+          current: 'sg-0old0000',
+          change: 'quarantine',
+          before: { networkInterfaceId: 'eni-0abc1234', groups: [{ id: 'sg-0old0000', name: 'web' }] },
+          call: { service: 'ec2', command: 'ModifyNetworkInterfaceAttribute', input: { NetworkInterfaceId: 'eni-0abc1234', Groups: ['sg-0quarantine1'] } },
+        },
+      ],
+    });
+    await applyPlan(aws.context, log, synthetic, { confirm: ACCOUNT });
+    aws.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: instance, NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0other000' }] }] }] });
+    aws.ec2.resetHistory();
+    await expect(undoPlan(aws.context, log, synthetic, { confirm: ACCOUNT })).rejects.toMatchObject({ name: 'StepRefusedError', step: '1' });
+    expect(aws.changes()).toEqual([]);
   });
 
   it('copies the log to S3 after every entry', async () => {
-    const s3Log = new AuditLog({ file: join(dir, 's3.jsonl'), s3Uri: 's3://ir-evidence.example/containment-audit/', s3Client: aws.context.clients.s3, incident: 'IR-2024-0319' });
+    const s3Log = new AuditLog({ file: join(dir, 's3.jsonl'), headDir: join(dir, 'heads'), s3Uri: 's3://ir-evidence.example/containment-audit/', s3Client: aws.context.clients.s3, incident: 'IR-2024-0319' });
     await applyPlan(aws.context, s3Log, plan, { confirm: ACCOUNT });
     const puts = aws.s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
     expect(puts).toHaveLength(3);
@@ -194,7 +234,7 @@ describe('undoPlan', () => {
     const report = await undoPlan(aws.context, log, plan, { confirm: ACCOUNT });
     expect(aws.changes()).toEqual([
       { service: 'iam', command: 'UpdateAccessKey', input: { UserName: USER, AccessKeyId: SEEN_KEY, Status: 'Active' } },
-      { service: 'iam', command: 'DeleteUserPolicy', input: { UserName: USER, PolicyName: DENY_ALL_POLICY_NAME } },
+      { service: 'iam', command: 'DetachUserPolicy', input: { UserName: USER, PolicyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' } },
     ]);
     expect(report.steps.map((s) => [s.step, s.outcome])).toEqual([
       ['3', 'cannot-undo'],
@@ -241,8 +281,8 @@ describe('undoPlan', () => {
       ['2', 'undone'],
       ['1', 'undone'],
     ]);
-    expect(aws.changes().map((c) => c.command)).toEqual(['UpdateAccessKey', 'DeleteUserPolicy']);
-    await expect(undoPlan(aws.context, log, 'iam-user/nobody/20240101T000000.000Z', { confirm: ACCOUNT })).rejects.toThrow(/has no entry for plan iam-user\/nobody/);
+    expect(aws.changes().map((c) => c.command)).toEqual(['UpdateAccessKey', 'DetachUserPolicy']);
+    await expect(undoPlan(aws.context, log, 'iam-user/nobody/20240101T000000.000Z', { confirm: ACCOUNT })).rejects.toMatchObject({ name: 'TargetNotFoundError', target: 'iam-user/nobody/20240101T000000.000Z' });
   });
 
   it('reports a failed undo and what was not tried', async () => {
@@ -255,6 +295,6 @@ describe('undoPlan', () => {
       ['2', 'failed'],
       ['1', 'not-run'],
     ]);
-    expect(aws.changes().filter((c) => c.command === 'DeleteUserPolicy')).toEqual([]);
+    expect(aws.changes().filter((c) => c.command === 'DetachUserPolicy')).toEqual([]);
   });
 });

@@ -6,9 +6,11 @@ import { mockedAws } from './mocked-aws';
 describe('send', () => {
   it('refuses a call containment never makes, as an edited audit log could ask undo to', async () => {
     const aws = mockedAws();
-    await expect(send(aws.context.clients, { service: 'iam', command: 'CreateAccessKey', input: { UserName: 'attacker' } })).rejects.toThrow(
-      /refused: iam CreateAccessKey is not a call containment makes/,
-    );
+    await expect(send(aws.context.clients, { service: 'iam', command: 'CreateAccessKey', input: { UserName: 'attacker' } })).rejects.toMatchObject({
+      name: 'StepRefusedError',
+      target: 'iam:CreateAccessKey',
+      reason: expect.stringContaining('iam CreateAccessKey is not a call containment makes'),
+    });
     expect(aws.sent()).toEqual([]);
   });
 

@@ -35,11 +35,15 @@ export interface MockedAws {
   readonly sts: Stub;
   /** Every command sent, in order, across the clients (STS included). */
   sent(): SentCall[];
-  /** Only commands that change something: all but Get/List/Describe/Head. */
+  /** Only commands that change something: all but Get/List/Describe/Head, and EC2 dry runs. */
   changes(): SentCall[];
+  /** EC2 calls sent with DryRun: true (they change nothing). */
+  dryRuns(): SentCall[];
   /** Set the clock. */
   setNow(date: Date): void;
 }
+
+const isDryRun = (call: SentCall): boolean => (call.input as { DryRun?: boolean } | undefined)?.DryRun === true;
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
@@ -86,7 +90,8 @@ export function mockedAws(options: { callerArn?: string; callerAccount?: string 
     context,
     ...stubs,
     sent,
-    changes: () => sent().filter((call) => isChangeCommand(call.command)),
+    changes: () => sent().filter((call) => isChangeCommand(call.command) && !isDryRun(call)),
+    dryRuns: () => sent().filter(isDryRun),
     setNow: (date) => {
       now = date;
     },

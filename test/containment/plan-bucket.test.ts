@@ -64,9 +64,10 @@ describe('planBucketLockdown', () => {
 
     expect(plan).toMatchObject({ kind: 's3-bucket', account: ACCOUNT, target: ARN, incident: 'IR-2024-0319' });
     expect(plan.id).toMatch(/^s3-bucket\/example-evidence\//);
-    expect(plan.tables.map((t) => t.title)).toEqual(['Bucket policy now', 'Block Public Access (bucket)']);
+    expect(plan.tables.map((t) => t.title)).toEqual(['Bucket policy now', 'Principals this lock-down cuts off (from the bucket policy)', 'Block Public Access (bucket)']);
     expect(plan.tables[0]!.rows).toEqual([]);
-    expect(plan.tables[1]!.rows[0]).toEqual(['BlockPublicAcls', 'not set (off)', 'on']);
+    expect(plan.tables[2]!.rows[0]).toEqual(['BlockPublicAcls', 'not set (off)', 'on']);
+    expect(plan.notes.join('\n')).toMatch(/log-archive[\s\S]*Security Lake subscribers/);
     expect(plan.notes.join('\n')).toMatch(/cannot be recalled[\s\S]*Presigned URLs[\s\S]*replication or access points/);
   });
 
@@ -100,14 +101,36 @@ describe('planBucketLockdown', () => {
       ['AllowCiRole', 'Allow', `AWS: arn:aws:iam::${ACCOUNT}:role/ci`, 's3:GetObject, s3:PutObject', `${ARN}/*`, ''],
       ['PartnerRead', 'Allow', 'AWS: arn:aws:iam::444455556666:root', 's3:GetObject', `${ARN}/*`, ''],
     ]);
-    expect(plan.tables[1]!.rows.map((r) => r[1])).toEqual(['on', 'on', 'off', 'off']);
+    expect(plan.tables[1]!.rows).toEqual([['AWS: arn:aws:iam::444455556666:root', 'PartnerRead', 'account 444455556666']]);
+    expect(plan.tables[2]!.rows.map((r) => r[1])).toEqual(['on', 'on', 'off', 'off']);
     expect(aws.changes()).toEqual([]);
   });
 
   it('keeps a policy whose Statement is a single object', async () => {
-    const single = { Version: '2012-10-17', Statement: { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${ARN}/*` } };
+    const single = { Version: '2012-10-17', Statement: { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 's3:GetObject', Resource: `${ARN}/*` } };
     const plan = await planBucketLockdown(stub(JSON.stringify(single), allOn).context, BUCKET);
     expect(policyOf(step(plan, '1'))).toEqual({ Version: '2012-10-17', Statement: [single.Statement, deny()] });
+  });
+
+  it('removes a public statement (S3 would reject it under BlockPublicPolicy), lists who is cut off, keeps a limited one', async () => {
+    const pub = { Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${ARN}/*` };
+    const vpcOnly = { Sid: 'VpcRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${ARN}/*`, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } };
+    const aws = stub(JSON.stringify({ Version: '2012-10-17', Statement: [pub, vpcOnly] }), { ...allOn, BlockPublicPolicy: true });
+    const plan = await planBucketLockdown(aws.context, BUCKET);
+    expect(policyOf(step(plan, '1'))).toEqual({ Version: '2012-10-17', Statement: [vpcOnly, deny()] });
+    expect(step(plan, '1').change).toContain('public statement(s) removed: PublicRead');
+    expect(plan.tables[1]!.rows.map((r) => [r[0], r[1]])).toEqual([['*', 'PublicRead'], ['*', 'VpcRead']]);
+    expect(plan.tables[1]!.rows[0]![2]).toMatch(/public/);
+  });
+
+  it("refuses a policy that would pass S3's 20 KB limit with the deny", async () => {
+    const many = Array.from({ length: 120 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/app-${i}` }, Action: 's3:GetObject', Resource: `${ARN}/prefix-${i}/*` }));
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: many });
+    const withDeny = JSON.stringify({ Version: '2012-10-17', Statement: [...many, deny()] });
+    expect(text.length).toBeLessThanOrEqual(20480);
+    expect(withDeny.length).toBeGreaterThan(20480);
+    const error = await planBucketLockdown(stub(text, allOn).context, BUCKET).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'TargetStateError', reason: expect.stringContaining(`${withDeny.length} bytes, over S3's 20480-byte limit`) });
   });
 
   it('plans no call for a bucket already locked down (same statement, other key order)', async () => {
@@ -157,7 +180,7 @@ describe('planBucketLockdown', () => {
     aws.s3.on(GetBucketPolicyCommand).rejects(notFound('NoSuchBucket'));
     const error = await planBucketLockdown(aws.context, BUCKET).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IrbookError);
-    expect((error as Error).message).toBe(`bucket ${BUCKET} does not exist`);
+    expect(error).toMatchObject({ name: 'TargetNotFoundError', target: `bucket ${BUCKET}`, reason: 'it does not exist' });
   });
 
   it('explains access denied as missing permission or another owner', async () => {

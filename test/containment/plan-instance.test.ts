@@ -19,6 +19,8 @@ const ID = 'i-0abc1234def567890';
 const VPC = 'vpc-0aaa1111';
 const PROFILE_ARN = `arn:aws:iam::${ACCOUNT}:instance-profile/apps/web-profile`;
 const INCIDENT = 'IR-2024-0319';
+// These tests check the one-step swap; test/containment/untrack.test.ts the two-step one.
+const SINGLE = { cutTrackedConnections: false };
 
 function eni(id: string, deviceIndex: number, groups: [string, string][], vpcId = VPC): InstanceNetworkInterface {
   return {
@@ -123,7 +125,7 @@ const snapshotTags = (device: string) => [
 describe('planInstanceIsolation', () => {
   it('reads the instance, then plans protect, create and empty a group, isolate, detach, snapshot — sending no change', async () => {
     const aws = stub();
-    const plan = await planInstanceIsolation(aws.context, ID);
+    const plan = await planInstanceIsolation(aws.context, ID, SINGLE);
 
     expect(aws.sent()).toEqual([
       { service: 'ec2', command: 'DescribeInstances', input: { InstanceIds: [ID] } },
@@ -194,14 +196,14 @@ describe('planInstanceIsolation', () => {
   });
 
   it('writes placeholders that apply can fill from the create step’s response', async () => {
-    const plan = await planInstanceIsolation(stub().context, ID);
+    const plan = await planInstanceIsolation(stub().context, ID, SINGLE);
     const outputs = new Map([['2', { GroupId: 'sg-0new' }]]);
     expect(resolveCall(step(plan, '4').call!, outputs).input).toEqual({ NetworkInterfaceId: 'eni-0primary', Groups: ['sg-0new'] });
     expect(undoCalls(step(plan, '2'))[0]!.input).toEqual({ GroupId: { $output: '2', field: 'GroupId' } });
   });
 
   it('shows the instance facts and the groups of each interface', async () => {
-    const plan = await planInstanceIsolation(stub().context, ID);
+    const plan = await planInstanceIsolation(stub().context, ID, SINGLE);
     const facts = Object.fromEntries(plan.tables[0]!.rows.map(([k, v]) => [k, v]));
     expect(facts).toMatchObject({
       State: 'running',
@@ -219,13 +221,13 @@ describe('planInstanceIsolation', () => {
       ['eni-0primary', '0', 'sg-0web', 'web'],
       ['eni-0primary', '0', 'sg-0ssh', 'ssh'],
     ]);
-    expect(plan.notes.join('\n')).toMatch(/already tracked/);
+    expect(plan.notes.join('\n')).toMatch(/Tracked connections are NOT cut/);
     expect(plan.notes.join('\n')).toMatch(/WebAppRole/);
     expect(plan.notes.join('\n')).not.toMatch(/Auto Scaling/);
   });
 
   it('also revokes outbound IPv6 when the VPC has an IPv6 block', async () => {
-    const plan = await planInstanceIsolation(stub({ ipv6: true }).context, ID);
+    const plan = await planInstanceIsolation(stub({ ipv6: true }).context, ID, SINGLE);
     expect(step(plan, '3').call?.input).toEqual({
       GroupId: { $output: '2', field: 'GroupId' },
       IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] }],
@@ -236,7 +238,7 @@ describe('planInstanceIsolation', () => {
     const two = instance({
       NetworkInterfaces: [eni('eni-0second', 1, [['sg-0db', 'db']]), eni('eni-0primary', 0, [['sg-0web', 'web']])],
     });
-    const plan = await planInstanceIsolation(stub({ instance: two, profileRole: null }).context, ID, { snapshots: false });
+    const plan = await planInstanceIsolation(stub({ instance: two, profileRole: null }).context, ID, { ...SINGLE, snapshots: false });
     const groupId = { $output: '2', field: 'GroupId' };
     expect(calls(plan).map(([id, command]) => [id, command])).toEqual([
       ['1', 'ModifyInstanceAttribute'],
@@ -260,7 +262,7 @@ describe('planInstanceIsolation', () => {
       NetworkInterfaces: [eni('eni-0primary', 0, [['sg-0web', 'web']]), eni('eni-0other', 1, [['sg-0x', 'x']], 'vpc-0ccc3333')],
     });
     const aws = stub({ instance: twoVpcs, profileRole: null, groups: [{ GroupId: 'sg-0q', GroupName: 'irbook-quarantine', VpcId: 'vpc-0ccc3333' }] });
-    const plan = await planInstanceIsolation(aws.context, ID, { snapshots: false });
+    const plan = await planInstanceIsolation(aws.context, ID, { ...SINGLE, snapshots: false });
     expect(aws.sent().find((c) => c.command === 'DescribeSecurityGroups')?.input).toEqual({
       Filters: [{ Name: 'group-name', Values: ['irbook-quarantine'] }, { Name: 'vpc-id', Values: [VPC, 'vpc-0ccc3333'] }],
     });
@@ -271,7 +273,7 @@ describe('planInstanceIsolation', () => {
 
   it('reuses an empty quarantine group: no create steps, its id goes straight into the interface step', async () => {
     const aws = stub({ groups: [{ GroupId: 'sg-0quarantine', GroupName: 'irbook-quarantine', VpcId: VPC }] });
-    const plan = await planInstanceIsolation(aws.context, ID, { snapshots: false });
+    const plan = await planInstanceIsolation(aws.context, ID, { ...SINGLE, snapshots: false });
     expect(reads(aws)).not.toContain('DescribeVpcs');
     expect(calls(plan)).toEqual([
       ['1', 'ModifyInstanceAttribute', { InstanceId: ID, DisableApiTermination: { Value: true } }],
@@ -284,28 +286,28 @@ describe('planInstanceIsolation', () => {
   it('plans no call for an interface already only in the quarantine group', async () => {
     const isolated = instance({ NetworkInterfaces: [eni('eni-0primary', 0, [['sg-0quarantine', 'irbook-quarantine']])] });
     const aws = stub({ instance: isolated, protectedNow: true, profileRole: null, groups: [{ GroupId: 'sg-0quarantine', GroupName: 'irbook-quarantine', VpcId: VPC }] });
-    const plan = await planInstanceIsolation(aws.context, ID, { snapshots: false });
+    const plan = await planInstanceIsolation(aws.context, ID, { ...SINGLE, snapshots: false });
     expect(plan.steps.map((s) => s.call)).toEqual([undefined, undefined]);
     expect(plan.steps.map((s) => s.change)).toEqual([expect.stringMatching(/^none: /), expect.stringMatching(/^none: /)]);
   });
 
   it('uses the given quarantine group name in the read and the create', async () => {
     const aws = stub({ profileRole: null });
-    const plan = await planInstanceIsolation(aws.context, ID, { quarantineGroupName: 'ir-isolation', snapshots: false });
+    const plan = await planInstanceIsolation(aws.context, ID, { ...SINGLE, quarantineGroupName: 'ir-isolation', snapshots: false });
     expect(aws.sent().find((c) => c.command === 'DescribeSecurityGroups')?.input).toMatchObject({ Filters: [{ Name: 'group-name', Values: ['ir-isolation'] }, expect.anything()] });
     expect(step(plan, '2').call?.input).toMatchObject({ GroupName: 'ir-isolation' });
   });
 
   it('refuses a quarantine group that has rules, naming the option', async () => {
     const aws = stub({ groups: [{ GroupId: 'sg-0quarantine', GroupName: 'irbook-quarantine', VpcId: VPC, rules: 1 }] });
-    const error = await planInstanceIsolation(aws.context, ID).catch((e: unknown) => e);
+    const error = await planInstanceIsolation(aws.context, ID, SINGLE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OptionError);
     expect(error).toMatchObject({ option: 'quarantineGroupName', value: 'irbook-quarantine' });
     expect((error as Error).message).toMatch(/sg-0quarantine.*remove its rules or pass another quarantineGroupName/);
   });
 
   it('plans no call when termination protection is already on', async () => {
-    const plan = await planInstanceIsolation(stub({ protectedNow: true }).context, ID);
+    const plan = await planInstanceIsolation(stub({ protectedNow: true }).context, ID, SINGLE);
     const first = step(plan, '1');
     expect(first.call).toBeUndefined();
     expect(first.change).toMatch(/^none: /);
@@ -316,7 +318,7 @@ describe('planInstanceIsolation', () => {
 
   it('refuses an instance whose profile role is the role the notebook runs as', async () => {
     const aws = stub({ profileRole: 'IrbookNotebookRole' });
-    const error = await planInstanceIsolation(aws.context, ID).catch((e: unknown) => e);
+    const error = await planInstanceIsolation(aws.context, ID, SINGLE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContainmentRefusedError);
     expect((error as Error).message).toMatch(/may be the instance running the notebook/);
     expect(reads(aws)).not.toContain('DescribeSecurityGroups');
@@ -339,30 +341,29 @@ describe('planInstanceIsolation', () => {
   it('says which instance and region when the instance is not found', async () => {
     const aws = mockedAws();
     aws.ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error(`The instance ID '${ID}' does not exist`), { name: 'InvalidInstanceID.NotFound' }));
-    const error = await planInstanceIsolation(aws.context, ID).catch((e: unknown) => e);
+    const error = await planInstanceIsolation(aws.context, ID, SINGLE).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IrbookError);
-    expect((error as Error).message).toBe(`instance ${ID} was not found in region us-east-1 of account ${ACCOUNT}`);
+    expect(error).toMatchObject({ name: 'TargetNotFoundError', target: `instance ${ID}`, reason: `not found in region us-east-1 of account ${ACCOUNT}` });
 
     const empty = mockedAws();
-    const again = await planInstanceIsolation(empty.context, ID).catch((e: unknown) => e);
+    const again = await planInstanceIsolation(empty.context, ID, SINGLE).catch((e: unknown) => e);
     expect((again as Error).message).toMatch(/not found in region us-east-1/);
   });
 
   it('reads every page of security groups', async () => {
     const aws = stub({ profileRole: null });
+    aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [], NextToken: 'page-2' });
     aws.ec2
-      .on(DescribeSecurityGroupsCommand)
-      .resolvesOnce({ SecurityGroups: [], NextToken: 'page-2' })
-      .resolvesOnce({ SecurityGroups: [{ GroupId: 'sg-0late', GroupName: 'irbook-quarantine', VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [] }] });
-    const plan = await planInstanceIsolation(aws.context, ID, { snapshots: false });
-    const groupReads = aws.sent().filter((c) => c.command === 'DescribeSecurityGroups');
-    expect(groupReads.map((c) => (c.input as { NextToken?: string }).NextToken)).toEqual([undefined, 'page-2']);
+      .on(DescribeSecurityGroupsCommand, { NextToken: 'page-2' })
+      .resolves({ SecurityGroups: [{ GroupId: 'sg-0late', GroupName: 'irbook-quarantine', VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [] }] });
+    const plan = await planInstanceIsolation(aws.context, ID, { ...SINGLE, snapshots: false });
+    expect(aws.sent().filter((c) => c.command === 'DescribeSecurityGroups')).toHaveLength(2);
     expect(step(plan, '2').call?.input).toEqual({ NetworkInterfaceId: 'eni-0primary', Groups: ['sg-0late'] });
   });
 
   it('warns about an Auto Scaling group and leaves snapshots out when asked', async () => {
     const scaled = instance({ Tags: [{ Key: 'aws:autoscaling:groupName', Value: 'web-asg' }] });
-    const plan = await planInstanceIsolation(stub({ instance: scaled }).context, ID, { snapshots: false });
+    const plan = await planInstanceIsolation(stub({ instance: scaled }).context, ID, { ...SINGLE, snapshots: false });
     expect(plan.steps.some((s) => s.call?.command === 'CreateSnapshot')).toBe(false);
     expect(plan.notes.join('\n')).toMatch(/Auto Scaling group web-asg.*DetachInstances/);
     expect(plan.notes.join('\n')).not.toMatch(/memory/);

@@ -2,7 +2,7 @@ import { GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ContainmentRefusedError, OptionError } from '../../lib/errors';
 import { planRoleRevocation, denyAllTrustPolicy } from '../../lib/containment/plan-role';
-import { planSessionDeny, sessionPolicyName } from '../../lib/containment/plan-session';
+import { planSessionDeny, sessionPolicyName, sourceIdentityPolicyName } from '../../lib/containment/plan-session';
 import { REVOKE_OLDER_SESSIONS_POLICY_NAME } from '../../lib/containment/policies';
 import { encoded, mockRole, ROLE, ROLE_ARN, ROLE_ID } from './iam-fixtures';
 import { ACCOUNT, ANALYST_ARN, mockedAws, NOW, type MockedAws } from './mocked-aws';
@@ -81,8 +81,9 @@ describe('planSessionDeny', () => {
   const SESSION = 'erin+ir=x,y@example.com';
   const sessionArn = `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE}/${SESSION}`;
 
-  it('denies exactly <role id>:<session name>, issued before now, passing the name untouched', async () => {
-    const plan = await planSessionDeny(aws.context, sessionArn);
+  it('denies exactly <role id>:<session name> when asked, issued before now, passing the name untouched, and says it is weak', async () => {
+    const plan = await planSessionDeny(aws.context, sessionArn, { denySessionName: true });
+    expect(plan.notes.join('\n')).toMatch(/WEAK: .*whoever calls AssumeRole chooses the name/);
     const call = plan.steps[0]?.call;
     expect(call?.command).toBe('PutRolePolicy');
     expect(call?.input.RoleName).toBe(ROLE);
@@ -105,13 +106,48 @@ describe('planSessionDeny', () => {
   });
 
   it('without a time when told the identity provider is not trusted yet', async () => {
-    const plan = await planSessionDeny(aws.context, ROLE_ARN, { sessionName: 'mallory', revokeBefore: null });
+    const plan = await planSessionDeny(aws.context, ROLE_ARN, { sessionName: 'mallory', revokeBefore: null, denySessionName: true });
     expect(JSON.parse(String(plan.steps[0]?.call?.input.PolicyDocument)).Statement[0].Condition).toEqual({ StringEquals: { 'aws:userid': `${ROLE_ID}:mallory` } });
   });
 
   it('refuses a session of the notebook’s role, and a name that cannot be a session name', async () => {
     await expect(planSessionDeny(aws.context, ANALYST_ARN)).rejects.toThrow(/the role this notebook runs as/);
     await expect(planSessionDeny(aws.context, ROLE_ARN, { sessionName: 'has space' })).rejects.toThrow(OptionError);
-    await expect(planSessionDeny(aws.context, ROLE_ARN)).rejects.toThrow(/give the session name/);
+    await expect(planSessionDeny(aws.context, ROLE_ARN, { denySessionName: true })).rejects.toThrow(/give the session name/);
+  });
+
+  // The conditions of a Deny statement, evaluated for one request (StringEquals and DateLessThan only).
+  const denies = (document: string, request: Record<string, string>): boolean =>
+    (JSON.parse(document) as { Statement: { Effect: string; Condition: Record<string, Record<string, string>> }[] }).Statement.some(
+      (st) =>
+        st.Effect === 'Deny' &&
+        Object.entries(st.Condition).every(([op, entries]) =>
+          Object.entries(entries).every(([key, value]) =>
+            op === 'StringEquals' ? request[key] === value : op === 'DateLessThan' ? request[key] !== undefined && Date.parse(request[key]!) < Date.parse(value) : false,
+          ),
+        ),
+    );
+
+  it('with a source identity: denies it, so a session under a new name stays denied, and others are not', async () => {
+    const plan = await planSessionDeny(aws.context, sessionArn, { sourceIdentity: 'erin@example.com' });
+    const call = plan.steps[0]?.call;
+    expect(call?.input.PolicyName).toBe(sourceIdentityPolicyName('erin@example.com'));
+    const document = String(call?.input.PolicyDocument);
+    const later = new Date(NOW.getTime() + 3_600_000).toISOString();
+    // The attacker assumes the role again and picks a new session name.
+    expect(denies(document, { 'aws:userid': `${ROLE_ID}:innocent-name`, 'aws:SourceIdentity': 'erin@example.com', 'aws:TokenIssueTime': later })).toBe(true);
+    expect(denies(document, { 'aws:userid': `${ROLE_ID}:bob`, 'aws:SourceIdentity': 'bob@example.com', 'aws:TokenIssueTime': later })).toBe(false);
+    // A name-only deny would have let the renamed session through.
+    const byName = await planSessionDeny(aws.context, sessionArn, { denySessionName: true, revokeBefore: null });
+    expect(denies(String(byName.steps[0]?.call?.input.PolicyDocument), { 'aws:userid': `${ROLE_ID}:innocent-name`, 'aws:SourceIdentity': 'erin@example.com' })).toBe(false);
+  });
+
+  it('without a source identity: revokes every older session of the role, and says why a name deny is not enough', async () => {
+    const plan = await planSessionDeny(aws.context, sessionArn);
+    expect(plan.steps[0]).toMatchObject({ kind: 'role-inline-policy', call: { command: 'PutRolePolicy', input: { RoleName: ROLE, PolicyName: REVOKE_OLDER_SESSIONS_POLICY_NAME } } });
+    const document = String(plan.steps[0]?.call?.input.PolicyDocument);
+    const earlier = new Date(NOW.getTime() - 60_000).toISOString();
+    expect(denies(document, { 'aws:userid': `${ROLE_ID}:any-new-name`, 'aws:TokenIssueTime': earlier })).toBe(true);
+    expect(plan.notes.join('\n')).toMatch(/not enough: whoever calls AssumeRole chooses the name.*revokes every session of WebAppInstanceRole/s);
   });
 });

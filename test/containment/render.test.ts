@@ -14,13 +14,13 @@ const plan = makePlan(mockedAws().context, NOW, {
   steps: [
     {
       id: '1',
+      kind: 'volume-snapshot',
       action: 'Snapshot volume as evidence',
       target: `volume vol-0123456789abcdef0 tagged ${'日本語'.repeat(30)}`,
       current: 'attached',
       change: 'create a snapshot',
-      before: null,
+      before: { volumeId: 'vol-0123456789abcdef0' },
       call: { service: 'ec2', command: 'CreateSnapshot', input: { VolumeId: 'vol-0123456789abcdef0' } },
-      undo: { cannot: 'evidence' },
     },
   ],
   tables: [{ title: 'Tags', columns: ['key', 'value'], rows: [['Name', hostile]] }],

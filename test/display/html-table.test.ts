@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '../../lib/errors';
-import { renderHtmlTable } from '../../lib/display/html-table';
+import { MAX_ROWS_ENV, renderHtmlTable } from '../../lib/display/html-table';
 import { QueryResult } from '../../lib/result/query-result';
 import type { Value } from '../../lib/result/types';
 import { makeData } from '../result/fixtures';
@@ -42,18 +42,23 @@ describe('renderHtmlTable', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  it('shows control and bidi characters as escapes', () => {
+  it('shows control, bidi and invisible characters as escapes', () => {
     const html = renderHtmlTable(makeData([['a', 'string']], [['ok\u001b[31m\u202eevil']]));
     expect(html).toContain('ok\\x1b[31m\\u202eevil');
     expect(html).not.toContain('\u001b');
     expect(html).not.toContain('\u202e');
+    const disguised = renderHtmlTable(makeData([['a', 'string']], [['ad\u00admin\u200b'], ['x\u{e0041}\u2066'], ['\ud800']]));
+    expect(disguised).toContain('ad\\xadmin\\u200b');
+    expect(disguised).toContain('x\\u{e0041}\\u2066');
+    expect(disguised).toContain('\\ud800');
+    expect(disguised).not.toMatch(/[\u00ad\u200b\u2066]|\u{e0041}/u);
   });
 
   it('renders NULL distinctly from the empty string', () => {
     const html = renderHtmlTable(makeData([['a', 'string']], [[null], [''], ['NULL']]));
     expect(html).toContain('<td class="irbook-null">NULL</td>');
-    expect(html).toContain('<td></td>');
-    expect(html).toContain('<td>NULL</td>');
+    expect(html).toContain('<td class="irbook-nw"></td>');
+    expect(html).toContain('<td class="irbook-nw">NULL</td>');
   });
 
   it('keeps duplicate column names as headers', () => {
@@ -80,14 +85,56 @@ describe('renderHtmlTable', () => {
       ),
     );
     expect(html).toContain('<td class="irbook-num">9007199254740993</td>');
-    expect(html).toContain('<td>[&quot;a&quot;,1]</td>');
+    expect(html).toContain('<td class="irbook-nw">[&quot;a&quot;,1]</td>');
   });
 
-  it('puts long cells in a clipping box, with the full text present', () => {
+  it('cuts long values with … and keeps the whole value in the hover title', () => {
     const long = `{"policy":"${'x'.repeat(10_000)}"}`;
     const html = renderHtmlTable(makeData([['requestparameters', 'string']], [[long]]));
-    expect(html).toContain(`<div class="irbook-clip">{&quot;policy&quot;:&quot;${'x'.repeat(10_000)}&quot;}</div>`);
-    expect(html).toMatch(/\.irbook-clip\{max-width:[^;]+;max-height:[^;]+;overflow:auto/);
+    const cell = /<td title="([^"]*)">([\s\S]*?)<\/td>/.exec(html);
+    expect(cell).not.toBeNull();
+    const shown = (cell?.[2] ?? '').replace(/<[^>]+>/g, '');
+    expect(shown).toBe(`{&quot;policy&quot;:&quot;${'x'.repeat(120 - 11)}…`);
+    // The title keeps 4,000 characters of a 10 KB value and says how many more there are.
+    expect(cell?.[1]).toBe(`{&quot;policy&quot;:&quot;${'x'.repeat(4000 - 11)}… (${long.length - 4000} more characters)`);
+
+    const message = 'User: arn:aws:sts::123456789012:assumed-role/Admin/s is not authorized to perform: iam:ListUsers because no identity-based policy allows it';
+    const cut = renderHtmlTable(makeData([['errormessage', 'string']], [[message]]), { maxChars: 40 });
+    expect(cut).toContain(`title="${message}"`);
+    expect(/<td title="[^"]*">([\s\S]*?)<\/td>/.exec(cut)?.[1]?.replace(/<[^>]+>/g, '')).toBe(`${message.slice(0, 40)}…`);
+    const whole = renderHtmlTable(makeData([['errormessage', 'string']], [[message]]), { maxChars: Infinity });
+    expect(whole).not.toContain('title="User');
+    expect(whole.replace(/<wbr>/g, '')).toContain(`<td>${message}</td>`);
+  });
+
+  it('cuts a value after six lines', () => {
+    const lines = Array.from({ length: 10 }, (_, i) => `line ${i}`).join('\n');
+    const html = renderHtmlTable(makeData([['a', 'string']], [[lines]]));
+    const shown = /<td title="[^"]*">([\s\S]*?)<\/td>/.exec(html)?.[1]?.replace(/<[^>]+>/g, '');
+    expect(shown).toBe('line 0\nline 1\nline 2\nline 3\nline 4\nline 5…');
+  });
+
+  it('lets ARNs wrap after / and :, and long runs every 24 characters, without changing the text', () => {
+    const arn = 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_d13d66fe184604b7';
+    const hash = 'a'.repeat(60);
+    const html = renderHtmlTable(makeData([['entity', 'string'], ['hash', 'string']], [[arn, hash]]));
+    const cells = [...html.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((m) => m[1] ?? '');
+    expect(cells).toHaveLength(2);
+    const [arnCell = '', hashCell = ''] = cells;
+    expect(arnCell.replace(/<wbr>/g, '')).toBe(arn);
+    expect(arnCell).toContain('arn:<wbr>aws:<wbr>iam:<wbr>:<wbr>123456789012:<wbr>role/<wbr>aws-reserved/<wbr>sso.amazonaws.com/<wbr>');
+    // Every piece between wrap points is short: no column has to be as wide as the whole ARN.
+    for (const piece of arnCell.split('<wbr>')) expect(piece.length).toBeLessThanOrEqual(24);
+    expect(hashCell.split('<wbr>').map((p) => p.length)).toEqual([24, 24, 12]);
+  });
+
+  it('keeps short values on one line and gives every column a minimum width', () => {
+    const html = renderHtmlTable(makeData([['eventtime', 'string'], ['n', 'bigint']], [['2024-03-19T05:00:00Z', 3]]));
+    expect(html).toContain('<td class="irbook-nw">2024-03-19T05:00:00Z</td><td class="irbook-num">3</td>');
+    expect(html).toMatch(/td\.irbook-nw\{white-space:nowrap\}/);
+    expect(html).toMatch(/th,\.irbook-result table\.irbook-table td\{[^}]*min-width:calc\(12ch \+ 12px\)/);
+    // `anywhere` lets a browser squeeze a column to one letter per line.
+    expect(html).not.toContain('anywhere');
   });
 
   it('scrolls wide tables inside a container and scopes its styles to a class', () => {
@@ -160,6 +207,25 @@ describe('renderHtmlTable', () => {
     expect(renderHtmlTable(makeData([['a', 'string']], [['v']]))).not.toContain('class="irbook-warn"');
   });
 
+  it('takes its default row cap from IRBOOK_TABLE_MAX_ROWS; an explicit maxRows wins', () => {
+    const data = makeData([['i', 'integer']], Array.from({ length: 30 }, (_, i) => [i]));
+    const before = process.env[MAX_ROWS_ENV];
+    try {
+      process.env[MAX_ROWS_ENV] = '7';
+      expect(renderHtmlTable(data).match(/<tr>/g)).toHaveLength(1 + 7);
+      expect(textOf(renderHtmlTable(data), 'irbook-foot')).toContain('showing first 7 of 30 rows (23 not shown)');
+      expect(renderHtmlTable(data, { maxRows: 12 }).match(/<tr>/g)).toHaveLength(1 + 12);
+      process.env[MAX_ROWS_ENV] = 'Infinity';
+      expect(renderHtmlTable(data).match(/<tr>/g)).toHaveLength(1 + 30);
+      process.env[MAX_ROWS_ENV] = 'ten';
+      expect(() => renderHtmlTable(data)).toThrow(expect.objectContaining({ option: MAX_ROWS_ENV }));
+      expect(renderHtmlTable(data, { maxRows: 3 }).match(/<tr>/g)).toHaveLength(1 + 3);
+    } finally {
+      if (before === undefined) delete process.env[MAX_ROWS_ENV];
+      else process.env[MAX_ROWS_ENV] = before;
+    }
+  });
+
   it('rejects unknown and invalid options with OptionError naming them', () => {
     const data = makeData([['a', 'string']], []);
     for (const [options, name] of [
@@ -167,6 +233,8 @@ describe('renderHtmlTable', () => {
       [{ maxRows: -1 }, 'maxRows'],
       [{ maxRows: 2.5 }, 'maxRows'],
       [{ maxRows: '10' }, 'maxRows'],
+      [{ maxChars: 0 }, 'maxChars'],
+      [{ maxChars: 1.5 }, 'maxChars'],
     ] as const) {
       let error: unknown;
       try {

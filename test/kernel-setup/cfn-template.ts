@@ -298,8 +298,9 @@ export function lifecycleProblems(t: Template, files: { OnCreate: string; OnStar
     if (parts.script !== files[hook]) problems.push(`${hook}: the inlined script differs from the .sh file (run node kernel-setup/sagemaker/sync.js)`);
     for (const line of parts.prefix.trimEnd().split('\n')) {
       if (line.startsWith('#')) continue;
-      const m = /^(IRBOOK_[A-Z_]+)='\$\{([A-Za-z0-9]+)\}'$/.exec(line);
-      if (!m || !t.Parameters?.[m[2]]?.AllowedPattern) problems.push(`${hook}: prefix line ${JSON.stringify(line)} is not IRBOOK_X='\${ValidatedParameter}'`);
+      // A parameter held to a pattern, or the region (which cannot hold a quote).
+      const m = /^(IRBOOK_[A-Z_]+)='\$\{([A-Za-z0-9:]+)\}'$/.exec(line);
+      if (!m || (m[2] !== 'AWS::Region' && !t.Parameters?.[m[2]]?.AllowedPattern)) problems.push(`${hook}: prefix line ${JSON.stringify(line)} is not IRBOOK_X='\${ValidatedParameter}' or '\${AWS::Region}'`);
     }
   }
   const [nb] = resourcesOfType(t, 'AWS::SageMaker::NotebookInstance');

@@ -82,7 +82,9 @@ describe('CloudFormation template: structure', () => {
     expect(nb.RootAccess).toEqual({ Ref: 'RootAccess' });
     expect(p.RootAccess.Default).toBe('Disabled');
     expect(nb.PlatformIdentifier).toEqual({ Ref: 'PlatformIdentifier' });
-    expect(p.PlatformIdentifier.AllowedValues.sort()).toEqual(['notebook-al2-v3', 'notebook-al2023-v1']);
+    // Amazon Linux 2 notebook instances cannot be created or restarted from 1 July 2026.
+    expect(p.PlatformIdentifier.AllowedValues).toEqual(['notebook-al2023-v1']);
+    expect(p.PlatformIdentifier.Default).toBe('notebook-al2023-v1');
     expect(nb.VolumeSizeInGB).toEqual({ Ref: 'VolumeSizeInGB' });
     expect(nb.DirectInternetAccess).toEqual({ Ref: 'DirectInternetAccess' });
     expect(nb.InstanceMetadataServiceConfiguration).toEqual({ MinimumInstanceMetadataServiceVersion: '2' });
@@ -159,13 +161,66 @@ describe('CloudFormation template: security', () => {
   });
 });
 
+describe('CloudFormation template: what a first run on a real account needs', () => {
+  const env = fakeEnvironment(t);
+  const arn = (kind: string) => `arn:aws:glue:${TEST_REGION}:${TEST_ACCOUNT}:${kind}`;
+
+  it('creates the Glue database it names, and lets the role create tables in that one only', () => {
+    expect(t.Parameters?.CreateGlueDatabase.Default).toBe('true');
+    const db = t.Resources.LogDatabase;
+    expect(db).toMatchObject({ Type: 'AWS::Glue::Database', Condition: 'CreatesDatabase' });
+    expect(db.Properties.DatabaseInput.Name).toEqual({ Ref: 'GlueDatabaseName' });
+    // The grant sits in Fn::If CreatesDatabase: without the database, no CreateTable at all.
+    const conditional = t.Resources.NotebookRole.Properties.Policies[0].PolicyDocument.Statement
+      .filter((s: Record<string, unknown>) => Array.isArray(s['Fn::If']) && s['Fn::If'][0] === 'CreatesDatabase');
+    expect(conditional).toHaveLength(1);
+    const grant = conditional[0]['Fn::If'][1];
+    expect(grant.Action).toBe('glue:CreateTable');
+    const statements = [{ ...grant, where: 'NotebookRole/grant', owner: 'NotebookRole', inline: true, Action: [grant.Action], Resource: grant.Resource } as Statement];
+    const createTable = (resource: string) => evaluate(statements, { action: 'glue:CreateTable', resource }, env).decision;
+    // Athena's CREATE EXTERNAL TABLE is checked on the catalog, the database and the new table.
+    for (const resource of [arn('catalog'), arn(`database/${env.LogDatabase}`), arn(`table/${env.LogDatabase}/cloudtrail`)]) {
+      expect(createTable(resource), resource).toBe('Allow');
+    }
+    for (const resource of [arn('database/default'), arn('table/default/cloudtrail'), arn('table/other_db/cloudtrail')]) {
+      expect(createTable(resource), resource).toBe('ImplicitDeny');
+    }
+    // No other statement of the notebook role creates, changes or deletes Glue objects.
+    const glueWrites = identityStatements(t).filter((s) => s.owner === 'NotebookRole' && s.Sid !== grant.Sid).flatMap((s) => s.Action)
+      .filter((a) => typeof a === 'string' && /^glue:(Create|Update|Delete|Batch(Create|Delete|Update))/.test(a));
+    expect(glueWrites).toEqual([]);
+  });
+
+  it('holds BytesScannedCutoffPerQuery to 0 or Athena\'s 10,000,000-byte minimum', () => {
+    const p = t.Parameters!.BytesScannedCutoffPerQuery;
+    const allowed = (v: string) => new RegExp(p.AllowedPattern).test(v);
+    for (const ok of ['0', '10000000', '10000001', '5000000000000']) expect(allowed(ok), ok).toBe(true);
+    for (const bad of ['9999999', '1', '1000', '-1', '010000000', '1e7', '']) expect(allowed(bad), bad).toBe(false);
+    expect(allowed(p.Default)).toBe(true);
+    expect(t.Resources.AthenaWorkGroup.Properties.WorkGroupConfiguration.BytesScannedCutoffPerQuery)
+      .toEqual({ 'Fn::If': ['HasScanCutoff', { Ref: 'BytesScannedCutoffPerQuery' }, { Ref: 'AWS::NoValue' }] });
+  });
+
+  it('lets the role query in the stack\'s workgroup and region only, and read how that workgroup is billed', () => {
+    const all = identityStatements(t).filter((s) => s.owner === 'NotebookRole');
+    const decide = (action: string, resource: string) => evaluate(all, { action, resource }, env).decision;
+    expect(decide('athena:GetWorkGroup', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:workgroup/${env.AthenaWorkGroup}`)).toBe('Allow');
+    expect(decide('athena:GetCapacityAssignmentConfiguration', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:capacity-reservation/r1`)).toBe('Allow');
+    // Queries run in the stack's workgroup in the stack's region only: why the notebooks take both from the stack.
+    expect(decide('athena:StartQueryExecution', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:workgroup/${env.AthenaWorkGroup}`)).toBe('Allow');
+    expect(decide('athena:StartQueryExecution', `arn:aws:athena:${TEST_REGION}:${TEST_ACCOUNT}:workgroup/primary`)).toBe('ImplicitDeny');
+    expect(decide('athena:StartQueryExecution', `arn:aws:athena:eu-west-1:${TEST_ACCOUNT}:workgroup/${env.AthenaWorkGroup}`)).toBe('ImplicitDeny');
+  });
+});
+
 describe('CloudFormation template: lifecycle configuration', () => {
   it('inlines on-create.sh and on-start.sh unchanged, after a prefix that sets the stack parameters', () => {
     expect(lifecycleProblems(t, FILES)).toEqual([]);
     const prefix = lifecycleParts(t, 'OnStart')?.prefix ?? '';
-    expect(subVariables(prefix).filter((v) => !v.startsWith('AWS::'))).toEqual(['RepositoryUrl', 'RepositoryBranch', 'NodeMajorVersion']);
+    expect(subVariables(prefix).filter((v) => !v.startsWith('AWS::'))).toEqual(['RepositoryUrl', 'RepositoryBranch', 'NodeMajorVersion', 'AthenaWorkGroupName']);
+    expect(prefix).toContain("IRBOOK_AWS_REGION='${AWS::Region}'");
     // The variables the prefix sets are the script's parameters.
-    for (const variable of ['IRBOOK_REPO_URL', 'IRBOOK_BRANCH', 'IRBOOK_NODE_MAJOR']) expect(FILES.OnStart).toContain(`${variable}="\${${variable}:-`);
+    for (const variable of ['IRBOOK_REPO_URL', 'IRBOOK_BRANCH', 'IRBOOK_NODE_MAJOR', 'IRBOOK_AWS_REGION', 'IRBOOK_WORKGROUP']) expect(FILES.OnStart).toContain(`${variable}="\${${variable}:-`);
     // The defaults agree.
     expect(FILES.OnStart).toContain(`IRBOOK_REPO_URL:-${t.Parameters?.RepositoryUrl.Default}}`);
     expect(FILES.OnStart).toContain(`IRBOOK_NODE_MAJOR:-${t.Parameters?.NodeMajorVersion.Default}}`);
@@ -178,6 +233,8 @@ describe('CloudFormation template: lifecycle configuration', () => {
       RepositoryUrl: `https://${'u'.repeat(p.RepositoryUrl.MaxLength - 8)}`,
       RepositoryBranch: 'b'.repeat(p.RepositoryBranch.MaxLength),
       NodeMajorVersion: '22',
+      AthenaWorkGroupName: 'w'.repeat(128),
+      'AWS::Region': 'ap-southeast-5',
     };
     for (const hook of ['OnCreate', 'OnStart'] as const) {
       const parts = lifecycleParts(t, hook);
@@ -212,15 +269,18 @@ describe('CloudFormation template: containment permissions (optional)', () => {
 
   // [action, a resource it is called on, request context, the statement that should allow it]
   const NEEDED: Array<[string, string, Record<string, string>, string]> = [
-    ...['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:GetUserPolicy', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:GetLoginProfile', 'iam:DeleteLoginProfile', 'iam:ListMFADevices', 'iam:ListAttachedUserPolicies', 'iam:ListUserPolicies', 'iam:ListGroupsForUser'].map(
+    ...['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:GetUserPolicy', 'iam:PutUserPolicy', 'iam:DeleteUserPolicy', 'iam:GetLoginProfile', 'iam:DeleteLoginProfile', 'iam:ListMFADevices', 'iam:DeactivateMFADevice', 'iam:ListAttachedUserPolicies', 'iam:ListUserPolicies', 'iam:ListGroupsForUser'].map(
       (a) => [a, arn.user, {}, 'IamUsersInspectDeactivateKeysRemoveLoginAndInlineDeny'] as [string, string, Record<string, string>, string],
+    ),
+    ...['iam:AttachUserPolicy', 'iam:DetachUserPolicy'].map(
+      (a) => [a, arn.user, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AWSDenyAll' }, 'IamUsersAttachOnlyAwsDenyAll'] as [string, string, Record<string, string>, string],
     ),
     ...['iam:ListAttachedGroupPolicies', 'iam:ListGroupPolicies', 'iam:GetGroupPolicy'].map((a) => [a, arn.group, {}, 'IamGroupsReadPoliciesAUserGetsThroughGroups'] as [string, string, Record<string, string>, string]),
     ...['iam:GetRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'].map(
       (a) => [a, arn.role, {}, 'IamRolesInspectInlineDenyAndRevokeTrust'] as [string, string, Record<string, string>, string],
     ),
     ['iam:GetInstanceProfile', arn.instanceProfile, {}, 'IamInstanceProfilesReadTheRoleOfAnInstance'],
-    ['iam:PassRole', arn.pathRole, { 'iam:PassedToService': 'ec2.amazonaws.com' }, 'PassRolesToEc2ToRestoreInstanceProfiles'],
+    ['iam:PassRole', arn.pathRole, { 'iam:PassedToService': 'ec2.amazonaws.com', 'aws:ResourceTag/irbook-restorable': 'true' }, 'PassRolesToEc2ToRestoreInstanceProfiles'],
     ...['ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeIamInstanceProfileAssociations', 'ec2:DescribeVolumes', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeVpcs'].map(
       (a) => [a, '*', {}, 'Ec2ReadsWithoutResourceLevelPermissions'] as [string, string, Record<string, string>, string],
     ),
@@ -239,12 +299,14 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     ['ec2:ModifyNetworkInterfaceAttribute', arn.networkInterface, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
     ['ec2:ModifyNetworkInterfaceAttribute', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
     ['ec2:AuthorizeSecurityGroupEgress', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
+    ['ec2:AuthorizeSecurityGroupIngress', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
     ['ec2:CreateTags', arn.snapshot, { 'ec2:CreateAction': 'CreateSnapshot' }, 'Ec2TagOnlyWhatContainmentCreates'],
     ['ec2:CreateTags', arn.securityGroup, { 'ec2:CreateAction': 'CreateSecurityGroup' }, 'Ec2TagOnlyWhatContainmentCreates'],
     ...['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'].map(
       (a) => [a, arn.bucket, inAccount, 'S3BucketPolicyAndPublicAccessBlockOfThisAccount'] as [string, string, Record<string, string>, string],
     ),
     ['s3:PutObject', arn.auditObject, {}, 'WriteContainmentAuditLog'],
+    ['s3:GetObject', arn.auditObject, {}, 'WriteContainmentAuditLog'],
   ];
 
   it('EnableContainment is off by default, and its description says what turning it on allows', () => {
@@ -267,8 +329,8 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     // No fixed name: a named policy would need CAPABILITY_NAMED_IAM and clash across stacks.
     expect(policy.Properties.ManagedPolicyName).toBeUndefined();
     expect(t.Outputs?.ContainmentPolicyArn).toEqual({ Condition: 'ContainmentEnabled', Description: expect.any(String), Value: { Ref: 'ContainmentPolicy' } });
-    // The only resource with a condition, and nothing unconditional refers to it.
-    expect(Object.entries(t.Resources).filter(([, r]) => r.Condition).map(([name]) => name)).toEqual(['ContainmentPolicy']);
+    // The only resource under this condition, and nothing unconditional refers to it.
+    expect(Object.entries(t.Resources).filter(([, r]) => r.Condition === 'ContainmentEnabled').map(([name]) => name)).toEqual(['ContainmentPolicy']);
     expect(conditionalReferenceProblems(t)).toEqual([]);
     expect(containmentProblems(t)).toEqual([]);
   });
@@ -323,7 +385,7 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     // The audit log statement covers only its prefix (the role's own policy covers the rest of the bucket).
     expect(denied('s3:PutObject', `${env['ResultsBucket.Arn']}/athena-results/x.csv`)).toBe('ImplicitDeny');
     expect(denied('s3:PutObject', 'arn:aws:s3:::another-bucket/containment-audit/x.json')).toBe('ImplicitDeny');
-    expect(denied('s3:GetObject', arn.auditObject)).toBe('ImplicitDeny');
+    expect(denied('s3:GetObject', 'arn:aws:s3:::another-bucket/containment-audit/x.json')).toBe('ImplicitDeny');
   });
 
   it("denies changes to the notebook's own role, even if another policy allowed them", () => {
@@ -343,6 +405,34 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     // Nor may the notebook loosen its own results bucket (query results, the audit log).
     for (const action of ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketPublicAccessBlock']) {
       expect(evaluate(containment, { action, resource: env['ResultsBucket.Arn'], context: inAccount }, env).decision, action).toBe('Deny');
+    }
+  });
+
+  it('cannot be used to escalate: no role assumed after a trust rewrite, no admin role passed to an instance, no policy but AWSDenyAll attached', () => {
+    const notebookRole = env['NotebookRole.Arn'];
+    const adminRole = `arn:aws:iam::${TEST_ACCOUNT}:role/OrganizationAccountAccessRole`;
+    // The trust rewrite is allowed (containment replaces trust policies)…
+    expect(evaluate(roleStatements, { action: 'iam:UpdateAssumeRolePolicy', resource: adminRole }, env).decision).toBe('Allow');
+    // …but the notebook role can assume no role afterwards, even if another policy allowed it.
+    const allowAssume: Statement = { where: 'SomeOtherPolicy/Assume', owner: 'SomeOtherPolicy', inline: false, Effect: 'Allow', Action: ['sts:*'], Resource: ['*'] };
+    for (const action of ['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity']) {
+      const result = evaluate([...roleStatements, allowAssume], { action, resource: adminRole }, env);
+      expect(result.decision, action).toBe('Deny');
+      expect(result.deniedBy).toEqual(['ContainmentPolicy/DenyTheNotebookAssumingRoles']);
+    }
+    expect(evaluate([...roleStatements, allowAssume], { action: 'sts:GetCallerIdentity', resource: '*' }, env).decision).toBe('Allow');
+    // Roles AWS manages keep their trust policy.
+    expect(evaluate(roleStatements, { action: 'iam:UpdateAssumeRolePolicy', resource: `arn:aws:iam::${TEST_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1` }, env).decision).toBe('Deny');
+    // PassRole + AssociateIamInstanceProfile: an untagged (admin) role cannot be passed to EC2.
+    expect(evaluate(roleStatements, { action: 'iam:PassRole', resource: adminRole, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } }, env).decision).toBe('ImplicitDeny');
+    expect(evaluate(roleStatements, { action: 'iam:PassRole', resource: adminRole, context: { 'iam:PassedToService': 'ec2.amazonaws.com', 'aws:ResourceTag/irbook-restorable': 'false' } }, env).decision).toBe('ImplicitDeny');
+    expect(evaluate(roleStatements, { action: 'iam:PassRole', resource: notebookRole, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } }, env).decision).not.toBe('Allow');
+    // Only AWSDenyAll may be attached to a user: not AdministratorAccess.
+    expect(evaluate(containment, { action: 'iam:AttachUserPolicy', resource: arn.user, context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' } }, env).decision).toBe('ImplicitDeny');
+    expect(evaluate(containment, { action: 'iam:AttachUserPolicy', resource: arn.user }, env).decision).toBe('ImplicitDeny');
+    // And no statement lets the notebook change its own policies to grant itself these.
+    for (const action of ['iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:CreatePolicyVersion', 'iam:CreateAccessKey', 'iam:CreateLoginProfile']) {
+      expect(evaluate(containment, { action, resource: notebookRole }, env).decision, action).not.toBe('Allow');
     }
   });
 

@@ -40,14 +40,15 @@ const LOG_FN = `stub_log() {
 }`;
 
 const STUBS: Record<string, string> = {
-  // Like sudo -u USER -H -- CMD: a clean environment (sudo's env_reset), HOME of the user.
+  // Like sudo -u USER -H -- CMD: a clean environment (sudo's env_reset), HOME of the user,
+  // and SUDO_UID set to the caller's uid, as sudo sets it.
   sudo: `user=""
 while [ $# -gt 0 ]; do
   case "$1" in -u) user=$2; shift 2 ;; -H) shift ;; --) shift; break ;; *) break ;; esac
 done
 keep=()
 for v in $(compgen -e); do case "$v" in STUB_*) keep+=("$v=\${!v}") ;; esac; done
-exec env -i PATH=/usr/bin:/bin HOME="$STUB_HOME" STUB_AS_USER="$user" "\${keep[@]}" "$@"`,
+exec env -i PATH=/usr/bin:/bin HOME="$STUB_HOME" SUDO_UID="$(id -u)" STUB_AS_USER="$user" "\${keep[@]}" "$@"`,
   git: `if [ "$1" = clone ]; then
   [ -z "\${STUB_GIT_FAIL:-}" ] || { echo "fatal: unable to access the repository" >&2; exit 128; }
   dest="\${@: -1}"
@@ -64,6 +65,7 @@ echo "git stub: unexpected $*" >&2; exit 2`,
 while [ $# -gt 0 ]; do
   case "$1" in --prefix) prefix=$2; shift 2 ;; nodejs=*) major=\${1#nodejs=}; shift ;; *) shift ;; esac
 done
+env >"$STUB_DIR/conda.env"
 sleep "\${STUB_CONDA_SLEEP:-0}"
 mkdir -p "$prefix/bin" "$prefix/conda-meta"
 { echo '#!/bin/bash'; echo "MAJOR=$major"; cat "$STUB_DIR/node.body"; } >"$prefix/bin/node"
@@ -84,6 +86,7 @@ stub_log node "$0" "$@"
 if [ -n "\${STUB_REAL_IRBOOK:-}" ]; then exec "$STUB_REAL_NODE" "$STUB_REAL_IRBOOK" "\${@:2}"; fi`;
 
 const NPM_BODY = `stub_log npm "$@"
+env >"$STUB_DIR/npm.env"
 sleep "\${STUB_NPM_SLEEP:-0}"
 mkdir -p node_modules/tslab/bin dist
 touch node_modules/tslab/bin/tslab dist/cli.js`;
@@ -159,6 +162,12 @@ export class Sandbox {
   /** `node <project>/bin/irbook.js kernel install …` calls; args[0] is the node program that ran. */
   kernelInstalls(): Call[] {
     return this.calls('node').filter((c) => c.args[2] === 'kernel' && c.args[3] === 'install');
+  }
+
+  /** The environment the last `conda` or `npm` stub ran with, as NAME → value. */
+  envOf(program: 'conda' | 'npm'): Record<string, string> {
+    const text = readFileSync(join(this.bin, `${program}.env`), 'utf8');
+    return Object.fromEntries(text.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   }
 
   setupLog(): string {

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readSiteSettings } from '../../lib/engines/athena/settings';
 import { OS_RELEASE, Sandbox, SCRIPTS } from './lifecycle-sandbox';
 
 const SCRIPT_FILES = ['lifecycle.sh', 'on-create.sh', 'on-start.sh'];
@@ -91,7 +92,8 @@ describe('lifecycle scripts: a first boot', () => {
     expect((await s.run('on-create.sh', FOREGROUND)).code).toBe(0);
     expect((await s.run('on-start.sh')).code).toBe(0);
     const added = s.tree().filter((p) => !before.has(p));
-    expect(added.filter((p) => !p.startsWith('SageMaker/'))).toEqual([]);
+    // stub-bin/ holds the stubs and what they record, not anything the scripts wrote.
+    expect(added.filter((p) => !p.startsWith('SageMaker/') && !p.startsWith('stub-bin/'))).toEqual([]);
     expect(added).toEqual(
       expect.arrayContaining(['SageMaker/.irbook/node/bin/node', 'SageMaker/irbook/.git', 'SageMaker/irbook/node_modules/tslab/bin/tslab', 'SageMaker/irbook-setup.log']),
     );
@@ -116,6 +118,45 @@ describe('lifecycle scripts: a first boot', () => {
     expect(s.calls('conda')[0].args.at(-1)).toBe('nodejs=20');
     expect(s.calls('git')[0].args.slice(0, 4)).toEqual(['clone', '--branch', 'v0.2', 'https://git.example.internal/mirror/irbook.git']);
     expect(s.kernelInstalls()[0].args.slice(2)).toEqual(['kernel', 'install', '--prefix', '/home/ec2-user/anaconda3/envs/JupyterSystemEnv', '--name', 'irbook-ts']);
+  });
+
+  it('passes proxy and registry settings through sudo, takes the conda channel given, and unsets SUDO_UID', async () => {
+    const s = sandbox('al2023');
+    const network = {
+      HTTPS_PROXY: 'http://proxy.corp.example:3128',
+      HTTP_PROXY: 'http://proxy.corp.example:3128',
+      NO_PROXY: '169.254.169.254,.amazonaws.com',
+      https_proxy: 'http://proxy.corp.example:3128',
+      NPM_CONFIG_REGISTRY: 'https://npm.mirror.example/',
+    };
+    const channel = 'https://conda.mirror.example/conda-forge';
+    expect((await s.run('on-create.sh', { ...FOREGROUND, ...network, IRBOOK_CONDA_CHANNEL: channel })).code).toBe(0);
+    expect(s.calls('conda')[0].args).toEqual(expect.arrayContaining(['--override-channels', '--channel', channel]));
+    for (const program of ['conda', 'npm'] as const) {
+      const seen = s.envOf(program);
+      for (const [name, value] of Object.entries(network)) expect(seen[name], `${program} ${name}`).toBe(value);
+      // Unset, as in AWS's samples: conda would chown its files to that uid.
+      expect(seen.SUDO_UID, program).toBeUndefined();
+      expect(seen.http_proxy, `${program} http_proxy (not set, not invented)`).toBeUndefined();
+    }
+    expect(s.calls('npm')[0].as).toBe('ec2-user');
+  });
+
+  it("writes the stack's region and workgroup where the notebooks read them, at every start", async () => {
+    const s = sandbox('al2023');
+    const stack = { IRBOOK_AWS_REGION: 'eu-west-1', IRBOOK_WORKGROUP: 'irbook' };
+    expect((await s.run('on-create.sh', { ...FOREGROUND, ...stack })).code).toBe(0);
+    const file = join(s.home, '.irbook', 'aws.json');
+    expect(readSiteSettings(file)).toEqual({ region: 'eu-west-1', workgroup: 'irbook' });
+    rmSync(file);
+    expect((await s.run('on-start.sh', stack)).code).toBe(0);
+    expect(readSiteSettings(file)).toEqual({ region: 'eu-west-1', workgroup: 'irbook' });
+    // A value that is not a name is not written (it could not be JSON-quoted safely).
+    rmSync(file);
+    const bad = await s.run('on-start.sh', { ...stack, IRBOOK_WORKGROUP: 'a"b' });
+    expect(bad.code).toBe(0);
+    expect(existsSync(file)).toBe(false);
+    expect(bad.stdout).toContain('not written');
   });
 
   it('runs as the current user when IRBOOK_LC_USER is empty (a manual run by the notebook user)', async () => {
@@ -248,7 +289,7 @@ describe('lifecycle scripts: failures', () => {
 
   it('outside Amazon Linux it says so and carries on; without a SageMaker folder it stops', async () => {
     const s = sandbox('debian');
-    expect((await s.run('on-create.sh', FOREGROUND)).stdout).toMatch(/not Amazon Linux 2 or 2023 \(other:debian:12\)/);
+    expect((await s.run('on-create.sh', FOREGROUND)).stdout).toMatch(/not Amazon Linux 2023 \(other:debian:12\)/);
     const missing = await s.run('on-start.sh', { ...FOREGROUND, SAGEMAKER_HOME: join(s.root, 'nowhere') });
     expect(missing.code).not.toBe(0);
     expect(missing.stdout).toMatch(/does not exist: is this a SageMaker notebook instance\?/);

@@ -35,15 +35,24 @@ function sentCalls(file: string): Sent[] {
 }
 const isChange = (c: Sent) => isChangeCommand(c.command);
 
-/** Run the notebook (or a copy with `edit` applied to some cells) with the mocked AWS. */
-async function run(name: string, edits: Record<string, (source: string) => string> = {}) {
+interface Reshape {
+  /** Cells left out of the copy. */
+  readonly drop?: readonly string[];
+  /** Cells moved to the end of the copy, in this order. */
+  readonly last?: readonly string[];
+}
+
+/** Run the notebook (or a copy with `edit` applied to some cells, or reshaped) with the mocked AWS. */
+async function run(name: string, edits: Record<string, (source: string) => string> = {}, reshape: Reshape = {}) {
   let notebook = NOTEBOOK;
-  if (Object.keys(edits).length > 0) {
+  if (Object.keys(edits).length > 0 || reshape.drop || reshape.last) {
     const json = JSON.parse(readFileSync(NOTEBOOK, 'utf8')) as { cells: { id: string; source: string | string[] }[] };
     for (const cell of json.cells) {
       const edit = edits[cell.id];
       if (edit) cell.source = edit(Array.isArray(cell.source) ? cell.source.join('') : cell.source);
     }
+    const moved = (reshape.last ?? []).map((id) => json.cells.find((cell) => cell.id === id));
+    json.cells = [...json.cells.filter((cell) => !reshape.drop?.includes(cell.id) && !reshape.last?.includes(cell.id)), ...moved.filter((cell) => cell !== undefined)];
     notebook = join(dir, `${name}.ipynb`);
     writeFileSync(notebook, JSON.stringify(json));
   }
@@ -72,6 +81,8 @@ beforeAll(async () => {
     NODE_OPTIONS: `${saved.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim(),
     IRBOOK_TEST_AWS_STATE: state,
     AWS_REGION: 'us-east-1',
+    // The audit log's chain head goes to the state folder: keep it in the test's folder.
+    XDG_STATE_HOME: join(dir, 'state'),
   });
 }, 120_000);
 
@@ -84,7 +95,7 @@ describe('containment notebook', () => {
   it('shows plans built from the AWS state, and changes nothing by default', async () => {
     const { run: nb, calls, auditLog } = await run('plans');
     expect(nb.errors()).toEqual([]);
-    expect(nb.shown('load')).toContain(`containment: account ${ACCOUNT} as arn:aws:sts::${ACCOUNT}:assumed-role/IrbookNotebookRole/SageMaker`);
+    expect(nb.shown('identity')).toContain(`containment: account ${ACCOUNT} as arn:aws:sts::${ACCOUNT}:assumed-role/IrbookNotebookRole/SageMaker`);
     // 3.1: CloudTrail names the story's key, and 3.2 plans deactivating it and only it.
     expect(nb.shown('keys-run')).toContain(key);
     const keys = nb.shown('deactivate');
@@ -93,7 +104,7 @@ describe('containment notebook', () => {
     expect(keys).toContain('Left active (not seen in the investigation): AKIAUNSEENKEYEXAMPLE');
     expect(keys).toContain(`Nothing has been changed. 1 step(s) would change AWS. To act, set apply = true and account = &#39;${ACCOUNT}&#39;`);
     expect(keys).toContain('BROAD: AdministratorAccess');
-    expect(nb.shown('deny')).toContain('irbook-deny-all');
+    expect(nb.shown('deny')).toContain('AWSDenyAll');
     expect(nb.shown('deny')).toContain('Delete console password');
     expect(nb.shown('role')).toContain('role WebAppInstanceRole: AWSRevokeOlderSessions');
     // 3.5: the instance the attacker tried to terminate, isolated and preserved.
@@ -130,9 +141,42 @@ describe('containment notebook', () => {
       run('wrong-account', {
         deactivate: (s) => s.replace('let apply = false;', 'let apply = true;').replace("let account = '';", "let account = '444455556666';"),
       }),
-    ).rejects.toThrow(/cell \d+ \(let apply = true;\) failed: ContainmentRefusedError: refused: confirm '444455556666' is not the account of plan iam-user\/ci-deployer\/.* \(111122223333\); nothing changed/);
+    ).rejects.toThrow(/cell \d+ \(let apply = true;\) failed: GuardRefusedError: refused: confirm '444455556666' is not the account of plan iam-user\/ci-deployer\/.* \(111122223333\); nothing changed/);
     const nb = new ExecutedNotebook(join(dir, 'reports', 'wrong-account-wrong-account.ipynb'));
     expect(nb.shown('deactivate')).toContain('PLAN: Contain IAM user ci-deployer');
     expect(sentCalls(join(dir, 'wrong-account-calls.jsonl')).filter(isChange)).toEqual([]);
+  }, 300_000);
+
+  it('without AWS credentials: the library and the queries work, the identity cell fails with one short message', async () => {
+    const kept = { ...process.env };
+    // No stubbed SDK and no credential source: the SDK's real default chain finds nothing.
+    for (const name of ['IRBOOK_TEST_AWS_STATE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']) delete process.env[name];
+    Object.assign(process.env, {
+      AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    try {
+      // The cells that need the identity are left out, and the identity cell runs last: the
+      // queries must not depend on it, and it must fail on its own. (A kernel that just failed a
+      // cell cancels what arrives in the next 200 ms, so nothing may follow it.)
+      await expect(
+        run('no-credentials', {}, { drop: ['deactivate', 'deny', 'role', 'isolate', 'undo', 'history'], last: ['identity'] }),
+      ).rejects.toThrow(/cell \d+ \(const ir = await openContainment.*\) failed/);
+      const nb = new ExecutedNotebook(join(dir, 'reports', 'no-credentials-no-credentials.ipynb'));
+      // Setup part 1 and the query cells ran.
+      expect(nb.shown('load')).toContain('local');
+      expect(nb.shown('keys-run')).toContain(key);
+      expect(nb.shown('instances-run')).toContain(`instance to isolate: ${TAMPERED}`);
+      expect([...new Set(nb.errors().map((e) => e.id))]).toEqual(['identity']);
+      const message = nb.errors().map((e) => [e.output.text, e.output.evalue].flat().join('')).join('\n');
+      expect(message).toContain('CredentialsError: no working AWS credentials (region us-east-1)');
+      for (const fix of ['AWS_PROFILE', 'aws sso login --profile', 'instance role']) expect(message).toContain(fix);
+      expect(message).not.toMatch(/^\s+at /m);
+      expect(message).not.toContain('node_modules');
+      expect(message.trim().split('\n').length).toBeLessThanOrEqual(8);
+    } finally {
+      process.env = kept;
+    }
   }, 300_000);
 });

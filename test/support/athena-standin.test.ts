@@ -195,12 +195,27 @@ describe('AthenaStandIn: ExecutionParameters', () => {
   });
 
   it('parses numbers, booleans, NULL, timestamps and dates back to values', async () => {
-    const { id } = await run({
-      QueryString: 'SELECT ? AS i, ? AS big, ? AS d, ? AS b, ? IS NULL AS n, ? AS t, ? AS dt',
-      ExecutionParameters: ['42', '5000000000', '1.5', 'true', 'NULL', `TIMESTAMP '2024-03-19 05:00:00.000'`, `DATE '2024-03-19'`],
-    });
-    expect(cells((await allPages(id))[0]!)[1]).toEqual(['42', '5000000000', '1.5', 'true', 'true', '2024-03-19 05:00:00.000', '2024-03-19 00:00:00.000']);
+    const where = 'WHERE ? = 42 AND ? = 5000000000 AND ? = 1.5E0 AND ? AND ? IS NULL AND ? = TIMESTAMP \'2024-03-19 05:00:00\' AND ? = TIMESTAMP \'2024-03-19 00:00:00\'';
+    const count = async (first: string) => {
+      const { id } = await run({
+        QueryString: `SELECT count(*) AS n FROM (SELECT 1) AS one(x) ${where}`,
+        ExecutionParameters: [first, '5000000000', '1.5', 'true', 'NULL', `TIMESTAMP '2024-03-19 05:00:00.000'`, `DATE '2024-03-19'`],
+      });
+      return cells((await allPages(id))[0]!)[1];
+    };
+    expect(await count('42')).toEqual(['1']);
+    expect(await count('41')).toEqual(['0']);
     expect(parseParameterLiteral(`'it''s'`, 1)).toBe("it's");
+    expect(parseParameterLiteral('1.5', 1)).toBe(1.5);
+    expect(parseParameterLiteral(`DATE '2024-03-19'`, 1)).toEqual(new Date(Date.UTC(2024, 2, 19)));
+  });
+
+  it('fails a query with ? outside WHERE, as Athena does, naming the clause', async () => {
+    for (const [query, clause] of [['SELECT ? AS tag FROM cloudtrail', 'SELECT'], ['SELECT eventid FROM cloudtrail WHERE eventname = ? LIMIT ?', 'LIMIT']] as const) {
+      const { execution } = await run({ QueryString: query, ExecutionParameters: query.includes('LIMIT') ? [`'x'`, '1'] : [`'x'`] });
+      expect(execution.Status, query).toMatchObject({ State: 'FAILED', AthenaError: { ErrorCategory: 2 } });
+      expect(execution.Status!.StateChangeReason).toContain(`in the ${clause} clause`);
+    }
   });
 
   it('rejects a parameter that is not a literal, naming it', async () => {
@@ -211,7 +226,7 @@ describe('AthenaStandIn: ExecutionParameters', () => {
   });
 
   it('fails a query whose placeholders and parameters do not match in number', async () => {
-    const { execution } = await run({ QueryString: 'SELECT ? AS a, ? AS b', ExecutionParameters: [`'x'`] });
+    const { execution } = await run({ QueryString: 'SELECT count(*) FROM cloudtrail WHERE eventname = ? OR eventname = ?', ExecutionParameters: [`'x'`] });
     expect(execution.Status).toMatchObject({
       State: 'FAILED',
       StateChangeReason: 'INVALID_PARAMETER_USAGE: Incorrect number of parameters: expected 2 but found 1',

@@ -13,22 +13,24 @@ function sources(filter: (file: string) => boolean): string[] {
     .map((file) => readFileSync(join(DIR, file), 'utf8'));
 }
 
-/** Changes and undos the plans write as data: `service:Command`. */
+/** Changes the plans write as data, and the undo calls step-kinds.ts derives: `service:Command` (calls.ts, the allow-list, aside). */
 export function plannedCalls(): Set<string> {
   const calls = new Set<string>();
-  for (const source of sources((file) => file.startsWith('plan-'))) {
-    for (const m of source.matchAll(/service: '(iam|ec2|s3)'(?: as const)?, command: '(\w+)'/g)) calls.add(`${m[1]}:${m[2]}`);
-    for (const m of source.matchAll(/(ec2|s3)Call\('(\w+)'/g)) calls.add(`${m[1]}:${m[2]}`);
+  for (const source of sources((file) => file !== 'calls.ts')) {
+    for (const m of source.matchAll(/service: '([\w-]+)'(?: as const)?, command: '(\w+)'/g)) calls.add(`${m[1]}:${m[2]}`);
+    for (const m of source.matchAll(/\b(iam|ec2|s3|autoscaling|ssoAdmin)(?:Call)?\('(\w+)'/g)) calls.add(`${m[1] === 'ssoAdmin' ? 'sso' : m[1]}:${m[2]}`);
   }
   return calls;
 }
 
-/** Reads (and the audit log's S3 copy) sent with the SDK's command classes: `service:Command`. */
+/** Reads (and the audit log's S3 copy) sent with the SDK's command classes or paginators: `service:Command`. */
 export function sentCommands(): Set<string> {
   const calls = new Set<string>();
   for (const source of sources(() => true)) {
     for (const m of source.matchAll(/new (iam|ec2|s3)\.(\w+)Command\(/g)) calls.add(`${m[1]}:${m[2]}`);
+    for (const m of source.matchAll(/\b(iam|ec2|s3)\.paginate(\w+)\(/g)) calls.add(`${m[1]}:${m[2]}`);
     if (/new PutObjectCommand\(/.test(source)) calls.add('s3:PutObject');
+    if (/new GetObjectCommand\(/.test(source)) calls.add('s3:GetObject');
   }
   return calls;
 }

@@ -36,11 +36,15 @@ export class ExecutedNotebook {
     return this.cell(id).outputs ?? [];
   }
 
-  /** Everything a cell showed as HTML or text, joined. */
+  /**
+   * Everything a cell showed as HTML or text, joined. Tables mark where long values may wrap
+   * with `<wbr>`, which is not text: it is removed, so an ARN reads as one string.
+   */
   shown(id: string): string {
     return this.outputs(id)
       .map((o) => [o.data?.['text/html'], o.data?.['text/plain'], o.text].map(joinText).join('\n'))
-      .join('\n');
+      .join('\n')
+      .replace(/<wbr>/g, '');
   }
 
   /** Every output that is an error, or a stream on stderr, with its cell. */

@@ -32,7 +32,7 @@ export interface ActivityByHourOptions extends ChartOptions {
   readonly workingHours?: readonly [number, number];
   /** The most series coloured; the rest are combined. Default 10. */
   readonly maxSeries?: number;
-  /** Longest series label in characters. Default 56. */
+  /** Longest series label in characters. Default 64. */
   readonly labelLength?: number;
 }
 

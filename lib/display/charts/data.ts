@@ -4,6 +4,7 @@ import { OptionError } from '../../errors';
 import { uniqueColumnNames } from '../../result/columns';
 import { compactJson, type JsonValue } from '../../result/json';
 import type { QueryResultData, Value } from '../../result/types';
+import { revealInvisibles } from '../escape';
 
 /**
  * One data row inlined in a chart spec: keys are (deduplicated) column names.
@@ -36,7 +37,7 @@ export interface ChartColumn {
  */
 export function chartColumn(data: QueryResultData, option: string, name: unknown, where: string): ChartColumn {
   const names = data.columns.map((c) => c.name);
-  const keys = uniqueColumnNames(names);
+  const keys = chartKeys(data);
   if (typeof name !== 'string' || name === '') {
     throw new OptionError(option, name, `${where}: option "${option}" must be a column name, got ${String(name)}`);
   }
@@ -51,7 +52,7 @@ export function chartColumn(data: QueryResultData, option: string, name: unknown
         `its columns are ${available}. Pass { ${option}: '<column>' } to use another.`,
     );
   }
-  return { index, key: keys[index] ?? name, name: names[index] ?? name };
+  return { index, key: keys[index] ?? name, name: revealInvisibles(names[index] ?? name) };
 }
 
 /**
@@ -62,7 +63,7 @@ export function chartColumn(data: QueryResultData, option: string, name: unknown
  * const keys = chartKeys(result); // ['entity', 'failures']
  */
 export function chartKeys(data: QueryResultData): string[] {
-  return uniqueColumnNames(data.columns.map((c) => c.name));
+  return uniqueColumnNames(data.columns.map((c) => revealInvisibles(c.name)));
 }
 
 /**
@@ -79,18 +80,22 @@ export function chartDatum(keys: readonly string[], row: readonly Value[]): Char
 /**
  * A cell value as chart data: `bigint` → number (a chart plots magnitudes; 2^53 is far beyond
  * any count), `Date` → ISO 8601 text, `NaN`/`±Infinity` → null, nested values → compact JSON
- * text (Vega would otherwise read them as objects, not show them).
+ * text (Vega would otherwise read them as objects, not show them). Control and invisible
+ * characters in text are shown as escapes (`\x1b`, `\u202e`): an ESC would make the SVG
+ * invalid XML, and a bidi override or zero-width space would disguise a name.
  *
  * @example
  * chartValue(12n);                                   // 12
  * chartValue(new Date(Date.UTC(2024, 2, 1)));         // '2024-03-01T00:00:00.000Z'
+ * chartValue('admin\u200b');                          // 'admin\\u200b'
  */
 export function chartValue(value: Value): JsonValue {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return revealInvisibles(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'bigint') return Number(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  return compactJson(value);
+  return revealInvisibles(compactJson(value));
 }
 
 // Athena and DuckDB print timestamps without a zone (`2024-03-01 12:00:00.000`); CloudTrail's

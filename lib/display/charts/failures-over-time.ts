@@ -7,6 +7,7 @@ import { Chart } from './chart';
 import { categoryText, chartColumn, countValue, fieldRef, freshKey, utcTime } from './data';
 import { labelLengthOption } from './labels';
 import { limitSeries, maxSeriesOption } from './series';
+import { autoBin, binOption, binStart, TIME_BINS, windowOption, type ChartWindow, type TimeBin, type TimeBinOption } from './time-bins';
 import { capRows, CHART_CONFIG, chartSettings, chartTitle, emptyChartSpec, leftOutNote, toJsonSpec, VEGA_LITE_SCHEMA, type ChartOptions } from './spec';
 
 // @ts-expect-error TS1542 (type import of an ES module from CommonJS); only checks the literal below.
@@ -29,8 +30,19 @@ export interface FailuresOverTimeOptions extends ChartOptions {
   readonly mark?: 'bar' | 'line';
   /** The most entities coloured; the rest are combined into one. Default 10. */
   readonly maxSeries?: number;
-  /** Longest legend label in characters; the tooltip has the full value. Default 56. */
+  /** Longest legend label in characters; the tooltip has the full value. Default 64. */
   readonly labelLength?: number;
+  /**
+   * The time span the chart covers (a playbook's `window`): the time axis runs from its start
+   * to its end, and `bin: 'auto'` picks bins from its length. Default: the span of the data.
+   */
+  readonly window?: ChartWindow;
+  /**
+   * Bar width: `'auto'` (default) follows the window (hours for a day, 6 hours for a week,
+   * days for a month, at most 100 bars, never finer than the query's buckets); a unit
+   * (`'hour'`, `'day'`, …) adds the query's buckets up into it; `'none'` keeps them as they are.
+   */
+  readonly bin?: TimeBinOption;
 }
 
 const WHERE = 'failuresOverTimeChart';
@@ -39,7 +51,8 @@ const WHERE = 'failuresOverTimeChart';
  * Authorization failures over time per IAM entity: one stacked bar per time bucket (or one
  * line per entity), on a UTC time axis. Entities beyond `maxSeries` (by total) are combined
  * into one series; rows without a valid time or count are left out; the subtitle says both.
- * A bar is as wide as the bucket, read from the spacing and alignment of the bucket times.
+ * Bars follow the window (`window` option, else the data's span): hourly buckets over a month
+ * are added up into days, so a burst is a bar, not a hairline; `bin` chooses another width.
  *
  * @throws OptionError naming the option, for an unknown option or a column the result lacks
  * @example
@@ -49,7 +62,7 @@ const WHERE = 'failuresOverTimeChart';
  * await failuresOverTimeChart(failures).display();
  */
 export function failuresOverTimeChart(result: QueryResultData, options: FailuresOverTimeOptions = {}): Chart {
-  const own = ['time', 'entity', 'count', 'mark', 'maxSeries', 'labelLength'];
+  const own = ['time', 'entity', 'count', 'mark', 'maxSeries', 'labelLength', 'window', 'bin'];
   const settings = chartSettings(WHERE, options, own, {
     title: 'Authorization failures over time by IAM entity',
     maxRows: 5000,
@@ -65,9 +78,10 @@ export function failuresOverTimeChart(result: QueryResultData, options: Failures
   const time = chartColumn(result, 'time', options.time ?? 'bucket', WHERE);
   const entity = chartColumn(result, 'entity', options.entity ?? 'entity', WHERE);
   const count = chartColumn(result, 'count', options.count ?? 'failures', WHERE);
+  const window = windowOption(WHERE, options.window);
+  const binChoice = binOption(WHERE, options.bin);
 
-  const sums = new Map<string, Map<string, number>>(); // bucket → entity → failures
-  const totals = new Map<string, number>();
+  const points: { t: number; e: string; n: number }[] = [];
   let invalid = 0;
   for (const row of result.rows) {
     const t = utcTime(row[time.index] ?? null);
@@ -76,15 +90,20 @@ export function failuresOverTimeChart(result: QueryResultData, options: Failures
       invalid++;
       continue;
     }
-    const e = categoryText(row[entity.index] ?? null);
-    const bucket = sums.get(t) ?? new Map<string, number>();
+    points.push({ t: Date.parse(t), e: categoryText(row[entity.index] ?? null), n });
+  }
+  const { bin, width, startOf } = binning(points.map((p) => p.t), binChoice, window);
+  const sums = new Map<string, Map<string, number>>(); // bin start → entity → failures
+  const totals = new Map<string, number>();
+  for (const { t, e, n } of points) {
+    const key = new Date(startOf(t)).toISOString();
+    const bucket = sums.get(key) ?? new Map<string, number>();
     bucket.set(e, (bucket.get(e) ?? 0) + n);
-    sums.set(t, bucket);
+    sums.set(key, bucket);
     totals.set(e, (totals.get(e) ?? 0) + n);
   }
   const plan = limitSeries(totals, maxSeries, 'entities', labelLength);
   const buckets = [...sums.keys()].sort();
-  const width = bucketWidthMs(buckets.map((t) => Date.parse(t)));
 
   const taken: string[] = [];
   const key = (base: string) => {
@@ -143,7 +162,13 @@ export function failuresOverTimeChart(result: QueryResultData, options: Failures
 
   // Bars are stacked here rather than by Vega-Lite, which does not stack a bar given x2
   // (it draws a thin horizontal bar instead).
-  const x = { field: fieldRef(timeKey), type: 'temporal', scale: { type: 'utc' }, axis: { title: `${time.name} (UTC)` } } as const;
+  const per = bin === undefined ? '' : `, per ${bin}`;
+  const x = {
+    field: fieldRef(timeKey),
+    type: 'temporal' as const,
+    scale: { type: 'utc' as const, ...(window ? { domainMin: window.start, domainMax: window.end } : {}) },
+    axis: { title: `${time.name} (UTC${per})` },
+  };
   const y = { type: 'quantitative', title: count.name, scale: { zero: true } } as const;
   const position =
     mark === 'bar'
@@ -155,7 +180,7 @@ export function failuresOverTimeChart(result: QueryResultData, options: Failures
     width: settings.width,
     height: settings.height ?? 260,
     data: { values: kept },
-    mark: mark === 'bar' ? { type: 'rect', tooltip: true, stroke: 'white', strokeWidth: 0.5 } : { type: 'line', point: true, tooltip: true },
+    mark: mark === 'bar' ? { type: 'rect', tooltip: true, stroke: 'white', strokeWidth: 0.5, clip: true } : { type: 'line', point: true, tooltip: true, clip: true },
     encoding: {
       ...position,
       color: { field: fieldRef(seriesKey), type: 'nominal', title: entity.name, scale: { domain: [...plan.domain] } },
@@ -173,7 +198,7 @@ export function failuresOverTimeChart(result: QueryResultData, options: Failures
   return new Chart(kept.length === 0 ? emptyChartSpec(settings, notes) : toJsonSpec(spec), {
     title: settings.title,
     summary:
-      `${formatCount(total)} ${count.name}, ${plural(totals.size, 'entity', 'entities')}, ${plural(buckets.length, 'time bucket')}` +
+      `${formatCount(total)} ${count.name}, ${plural(totals.size, 'entity', 'entities')}, ${plural(buckets.length, 'time bucket')}${per}` +
       (notes.length > 0 ? `; ${notes.join('; ')}` : ''),
   });
 }
@@ -183,6 +208,25 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const UNITS = [DAY, HOUR, 30 * MINUTE, 15 * MINUTE, 10 * MINUTE, 5 * MINUTE, MINUTE, SECOND];
+
+/**
+ * How the query's bucket times become bars: with a bin, each time goes to the start of its bin
+ * and a bar is one bin wide; with `'none'`, times stay and a bar is as wide as the buckets.
+ */
+function binning(
+  times: readonly number[],
+  choice: TimeBinOption,
+  window: { start: number; end: number } | undefined,
+): { bin: TimeBin | undefined; width: number; startOf: (t: number) => number } {
+  const distinct = [...new Set(times)].sort((a, b) => a - b);
+  const queryWidth = bucketWidthMs(distinct);
+  if (choice === 'none') return { bin: undefined, width: queryWidth, startOf: (t) => t };
+  const first = distinct[0] ?? 0;
+  const last = distinct[distinct.length - 1] ?? 0;
+  const span = window ? window.end - window.start : last + queryWidth - first;
+  const bin = choice === 'auto' ? autoBin(span, queryWidth) : choice;
+  return { bin, width: TIME_BINS[bin], startOf: (t) => binStart(t, bin) };
+}
 
 /**
  * The width of one bucket: the closest spacing of two buckets, but no wider than the

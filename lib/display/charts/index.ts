@@ -13,5 +13,6 @@ export { Chart, VEGA_LITE_MIME, type ChartInfo } from './chart';
 export { failuresOverTimeChart, type FailuresOverTimeOptions } from './failures-over-time';
 export { ChartRenderError, compileSpec, renderSvg, type RenderOptions } from './render';
 export { VEGA_LITE_SCHEMA, type ChartOptions, type VegaLiteSpec } from './spec';
+export { TIME_BINS, type ChartWindow, type TimeBin, type TimeBinOption } from './time-bins';
 export { timelineChart, type TimelineOptions } from './timeline';
 export { topEntitiesChart, type TopEntitiesOptions } from './top-entities';

@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { IrbookError } from '../../errors';
+import { revealInvisibles } from '../escape';
 import type { VegaLiteSpec } from './spec';
 
 /**
@@ -118,7 +119,7 @@ export async function renderSvg(spec: VegaLiteSpec, options: RenderOptions = {})
   try {
     const runtime = vega.parse(vegaSpec as Parameters<typeof vega.parse>[0]);
     view = new vega.View(runtime, { renderer: 'none', logger: logger(warningSink(options)) });
-    return stableSvgIds(await view.toSVG());
+    return xmlSafe(stableSvgIds(await view.toSVG()));
   } catch (cause) {
     if (cause instanceof ChartRenderError) throw cause;
     throw new ChartRenderError(`vega could not render the chart: ${errorText(cause)}`, spec, { cause });
@@ -152,6 +153,21 @@ export function stableSvgIds(svg: string): string {
   if (numbers.size === 0) return svg;
   const hash = createHash('sha256').update(numbered).digest('hex').slice(0, 8);
   return numbered.replace(/(id="|="url\(#)\u0000(\d+)/g, (_m, before: string, n: string) => `${before}c${hash}-${n}`);
+}
+
+// Characters XML 1.0 does not allow anywhere in a document (its `Char` production).
+const NOT_XML = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
+
+/**
+ * Replace characters XML does not allow with visible escapes (`\x1b`), so the SVG parses
+ * whatever text reached it. Chart data is escaped on the way in (`chartValue`); this
+ * is the last guard, for text that came another way (a hand-written spec).
+ *
+ * @example
+ * xmlSafe('<text>a\u001bb</text>'); // '<text>a\\x1bb</text>'
+ */
+export function xmlSafe(svg: string): string {
+  return svg.replace(NOT_XML, (c) => revealInvisibles(c));
 }
 
 function errorText(error: unknown): string {

@@ -3,6 +3,7 @@
 import { OptionError } from '../../errors';
 import { checkOptionNames, countOption } from '../../options';
 import type { JsonValue } from '../../result/json';
+import { revealInvisibles } from '../escape';
 import { formatCount } from '../format';
 
 /**
@@ -79,7 +80,7 @@ export function chartSettings(
     throw new OptionError('title', title, `${where}: option "title" must be a non-empty string`);
   }
   return {
-    title: title ?? defaults.title,
+    title: revealInvisibles(title ?? defaults.title),
     maxRows: countOption(where, 'maxRows', options.maxRows, defaults.maxRows, { min: 1, allowInfinity: true }),
     width: countOption(where, 'width', options.width, defaults.width, { min: 1 }),
     height: options.height === undefined ? defaults.height : countOption(where, 'height', options.height, 1, { min: 1 }),
@@ -153,15 +154,18 @@ export function emptyChartSpec(settings: ChartSettings, notes: readonly string[]
 
 /**
  * Shared look: titles at the left, notes in a colour that reads as a warning, room for long
- * labels.
+ * labels. The SVG is sized from text widths vega estimates in Node, without the browser's
+ * fonts; a viewer's wider font would run the legend past the right edge, where the Notebook
+ * clips it (`svg{overflow:hidden}`), so the right padding leaves room.
  *
  * @example
  * const spec = { mark: 'bar', config: CHART_CONFIG };
  */
 export const CHART_CONFIG = {
+  padding: { left: 5, top: 5, right: 40, bottom: 5 },
   title: { anchor: 'start', subtitleColor: '#8a4b00', subtitleFontSize: 11 },
-  legend: { labelLimit: 260 },
-  axis: { labelLimit: 260 },
+  legend: { labelLimit: 360 },
+  axis: { labelLimit: 360 },
 } as const;
 
 /**

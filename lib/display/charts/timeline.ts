@@ -1,6 +1,7 @@
 /** One mark per event on a UTC time axis, a row per AWS service, failures in red. */
 
 import type { QueryResultData } from '../../result/types';
+import { revealInvisibles } from '../escape';
 import { formatCount, isNumericKind, plural } from '../format';
 import { Chart } from './chart';
 import { categoryText, chartColumn, chartDatum, chartKeys, fieldRef, freshKey, utcTime, type ChartDatum } from './data';
@@ -85,9 +86,9 @@ export function timelineChart(result: QueryResultData, options: TimelineOptions 
 
   const named = new Set([time.index, event.index, source.index, error.index]);
   const others = result.columns
-    .map((column, i) => ({ column, key: keys[i] ?? column.name, i }))
+    .map((column, i) => ({ column, key: keys[i] ?? revealInvisibles(column.name), i }))
     .filter(({ i }) => !named.has(i))
-    .map(({ column, key }) => ({ field: fieldRef(key), type: isNumericKind(column.kind) ? 'quantitative' : 'nominal', title: column.name }) as const);
+    .map(({ column, key }) => ({ field: fieldRef(key), type: isNumericKind(column.kind) ? 'quantitative' : 'nominal', title: revealInvisibles(column.name) }) as const);
   const services = new Set(values.map((d) => d[source.key]));
 
   const spec = {
@@ -105,6 +106,8 @@ export function timelineChart(result: QueryResultData, options: TimelineOptions 
         type: 'nominal',
         title: 'outcome',
         scale: { domain: [SUCCEEDED, FAILED], range: [COLORS[SUCCEEDED], COLORS[FAILED]] },
+        // Above the plot, within its width: two short entries need no column of their own.
+        legend: { orient: 'top', direction: 'horizontal' },
       },
       description: { field: fieldRef(textKey) },
       tooltip: [

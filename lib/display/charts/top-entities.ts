@@ -22,7 +22,7 @@ export interface TopEntitiesOptions extends ChartOptions {
   readonly entity?: string;
   /** The column with the number to rank by. Default `failures`. */
   readonly count?: string;
-  /** Longest bar label in characters; longer ones are shortened, the tooltip has the full value. Default 56. */
+  /** Longest bar label in characters; longer ones are shortened, the tooltip has the full value. Default 64. */
   readonly labelLength?: number;
 }
 

@@ -6,9 +6,8 @@ import type { QueryProgress } from '../../display/progress';
 import { formatBytes } from '../../display/format';
 import { delays, sleep, type PollSchedule } from './backoff';
 import type { ResolvedAthenaOptions } from './options';
-import { athenaLiteral } from './parameters';
-import { retryThrottled } from './throttling';
-import type { SqlValue } from '../../sql';
+import { retryThrottled, type RetryPolicy } from './throttling';
+import { sqlLiteral, type SqlValue } from '../../sql';
 
 /** The states after which a query changes no more. */
 export const FINAL_STATES = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
@@ -32,12 +31,12 @@ export async function startQuery(
     WorkGroup: options.workgroup,
     QueryExecutionContext: { Catalog: options.catalog, Database: options.database },
     ...(options.outputLocation ? { ResultConfiguration: { OutputLocation: options.outputLocation } } : {}),
-    ...(params.length > 0 ? { ExecutionParameters: params.map(athenaLiteral) } : {}),
+    ...(params.length > 0 ? { ExecutionParameters: params.map(sqlLiteral) } : {}),
     ...(options.resultReuseMaxAgeMinutes > 0
       ? { ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: options.resultReuseMaxAgeMinutes } } }
       : {}),
   });
-  const out = await retryThrottled(() => athena.send(command, { abortSignal: signal }), { signal });
+  const out = await retryThrottled(() => athena.send(command, { abortSignal: signal }), { ...options.retry, signal });
   if (!out.QueryExecutionId) throw new Error('StartQueryExecution returned no QueryExecutionId');
   return out.QueryExecutionId;
 }
@@ -51,6 +50,7 @@ export async function waitForQuery(
   athena: AthenaClient,
   id: string,
   schedule: PollSchedule,
+  retry: RetryPolicy,
   signal: AbortSignal,
   onProgress?: (progress: QueryProgress) => void,
 ): Promise<QueryExecution> {
@@ -58,7 +58,7 @@ export async function waitForQuery(
   const waits = delays(schedule);
   for (;;) {
     await sleep(waits.next().value, signal);
-    const out = await retryThrottled(() => athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }), { abortSignal: signal }), { signal });
+    const out = await retryThrottled(() => athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }), { abortSignal: signal }), { ...retry, signal });
     const execution = out.QueryExecution ?? {};
     const state = execution.Status?.State ?? 'UNKNOWN';
     const scanned = execution.Statistics?.DataScannedInBytes;
@@ -67,11 +67,14 @@ export async function waitForQuery(
   }
 }
 
-/** StopQueryExecution, so an abandoned query stops costing money. Never throws. */
-export async function stopQuery(athena: AthenaClient, id: string): Promise<string | undefined> {
+/**
+ * StopQueryExecution, so an abandoned query stops costing money. Never throws: returns why
+ * the stop failed, for the error the cell shows, or undefined when it went through.
+ */
+export async function stopQuery(athena: AthenaClient, id: string, retry: RetryPolicy): Promise<string | undefined> {
   try {
     const { StopQueryExecutionCommand } = await import('@aws-sdk/client-athena');
-    await retryThrottled(() => athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id })), { attempts: 4 });
+    await retryThrottled(() => athena.send(new StopQueryExecutionCommand({ QueryExecutionId: id })), { ...retry, attempts: Math.min(retry.attempts, 4) });
     return undefined;
   } catch (error) {
     return `StopQueryExecution failed: ${(error as Error).message}`;

@@ -9,7 +9,7 @@ import type { Column, Value } from '../../result/types';
 import { athenaColumn, athenaConverter } from './athena-values';
 import type { AthenaClients } from './clients';
 import { readAthenaCsv } from './csv-reader';
-import { retryThrottled } from './throttling';
+import { retryThrottled, type RetryPolicy } from './throttling';
 
 /** The rows of a result, and which way they were read. */
 export interface FetchedRows {
@@ -28,7 +28,7 @@ export interface FetchedRows {
 export async function fetchResults(
   clients: AthenaClients,
   execution: QueryExecution,
-  options: { pageSize: number; resultPath: 'auto' | 'page' | 's3' },
+  options: { pageSize: number; resultPath: 'auto' | 'page' | 's3'; retry: RetryPolicy },
   signal: AbortSignal,
 ): Promise<FetchedRows> {
   const { pageSize, resultPath } = options;
@@ -39,7 +39,7 @@ export async function fetchResults(
         new GetQueryResultsCommand({ QueryExecutionId: execution.QueryExecutionId, MaxResults: pageSize, NextToken }),
         { abortSignal: signal },
       ),
-      { signal },
+      { ...options.retry, signal },
     );
   const first = await page();
   const columns = (first.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((info) => athenaColumn(info));
@@ -47,7 +47,7 @@ export async function fetchResults(
   const location = execution.ResultConfiguration?.OutputLocation;
   const csv = hasHeader && location?.endsWith('.csv') ? location : undefined;
   if (csv && (resultPath === 's3' || (resultPath === 'auto' && first.NextToken))) {
-    return { columns, rows: await readCsvRows(clients, csv, columns, signal), path: 's3' };
+    return { columns, rows: await readCsvRows(clients, csv, columns, options.retry, signal), path: 's3' };
   }
   // Paging on: a result that fit one page, resultPath 'page', or no CSV (DDL, SHOW …).
   const pages = [first];
@@ -57,13 +57,13 @@ export async function fetchResults(
   return { columns, rows: (hasHeader ? texts.slice(1) : texts).map((row) => convert(row)), path: 'page' };
 }
 
-async function readCsvRows(clients: AthenaClients, location: string, columns: Column[], signal: AbortSignal): Promise<Value[][]> {
+async function readCsvRows(clients: AthenaClients, location: string, columns: Column[], retry: RetryPolicy, signal: AbortSignal): Promise<Value[][]> {
   const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
   if (!match) throw new Error(`unexpected result location ${location}`);
   const object = await retryThrottled(
     () => clients.s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }), { abortSignal: signal }),
-    { signal },
+    { ...retry, signal },
   );
   const rows: Value[][] = [];
   const convert = converters(columns);

@@ -3,17 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { formatBytes, formatCount, plural } from '../../display/format';
-import { OptionError, QueryCancelledError, QueryError, SkippedFilesError, SourceError } from '../../errors';
+import { OptionError, QueryCancelledError, QueryError, ResultTooLargeError, SkippedFilesError, SourceError } from '../../errors';
 import { checkOptionNames } from '../../options';
 import { QueryResult } from '../../result/query-result';
-import type { Column, SkippedFile } from '../../result/types';
+import type { SkippedFile } from '../../result/types';
 import { compileQuery, type QueryInput } from '../../sql';
+import { checkAthenaRules } from '../athena/placeholders';
 import type { Engine, QueryOptions } from '../engine';
 import { CacheStore, type CacheManifest } from './cache-store';
 import { createCatalog, defineTables } from './catalog';
 import { TABLE_SOURCES } from './cloudtrail-source';
-import { columnKind, toDuckDBParam, toValue } from './duckdb-values';
+import { toDuckDBParam } from './duckdb-values';
 import { describeIngestProgress, isStale, updateCache, type IngestProgress, type IngestSummary } from './ingest';
+import { DEFAULT_MAX_ROWS, readResult, type ReadOptions } from './result-reader';
 import { processBytesRead, readScanStats } from './scan-stats';
 import { SourceFiles, type SourceListing } from './source-files';
 import { rewriteTrinoSql } from './trino-dialect';
@@ -37,6 +39,8 @@ export interface LocalEngineOptions {
    * (`~/.cache/irbook/…` without XDG_CACHE_HOME).
    */
   readonly cache?: string | false;
+  /** Rows a result may have before the query fails (ResultTooLargeError); a query's own `maxRows` wins. Default 250,000. */
+  readonly maxRows?: number;
 }
 
 /** What the cache holds for the engine's logs now. */
@@ -55,7 +59,7 @@ export interface Inventory {
   readonly cache: string;
 }
 
-const OPTION_NAMES = ['logs', 'database', 'strict', 'threads', 'memoryLimit', 'cache'] as const;
+const OPTION_NAMES = ['logs', 'database', 'strict', 'threads', 'memoryLimit', 'cache', 'maxRows'] as const;
 const PROFILE_FILE = 'profile.json';
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
 
@@ -73,6 +77,7 @@ export class LocalEngine implements Engine {
   readonly name = 'local';
   readonly database: string;
   readonly strict: boolean;
+  readonly maxRows: number;
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
   readonly #sourceFiles: SourceFiles;
@@ -95,6 +100,7 @@ export class LocalEngine implements Engine {
     this.#profileDir = mkdtempSync(join(tmpdir(), 'irbook-profile-'));
     this.database = options.database ?? 'security_analysis';
     this.strict = options.strict ?? false;
+    this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   }
 
   /** Opens the engine; fails with SourceError when a logs folder is missing or holds no logs. Reads no log yet. */
@@ -107,6 +113,7 @@ export class LocalEngine implements Engine {
     if (options.database !== undefined && !DATABASE_NAME.test(options.database)) {
       throw new OptionError('database', options.database, `database: ${JSON.stringify(options.database)} is not a valid database name`);
     }
+    maxRowsOption(options.maxRows, 'LocalEngine.open');
     if (options.cache !== undefined && options.cache !== false && (typeof options.cache !== 'string' || options.cache === '')) {
       throw new OptionError('cache', options.cache, "cache: give a folder, or false for a temporary cache");
     }
@@ -214,9 +221,11 @@ export class LocalEngine implements Engine {
     return run;
   }
 
-  async #run(query: QueryInput, { signal, onProgress }: QueryOptions): Promise<QueryResult> {
+  async #run(query: QueryInput, { signal, onProgress, maxRows, onRows }: QueryOptions): Promise<QueryResult> {
+    const reading = { signal, onRows, maxRows: maxRowsOption(maxRows, 'query') ?? this.maxRows };
     const started = performance.now();
     const compiled = compileQuery(query);
+    checkAthenaRules(compiled);
     await this.#refresh(signal, (p) => onProgress?.({ state: 'INGESTING', detail: describeIngestProgress(p) }));
     const inventory = this.#inventoryNow();
     const skipped = inventory.skipped;
@@ -232,18 +241,12 @@ export class LocalEngine implements Engine {
     rmSync(profile, { force: true });
     try {
       const readBefore = processBytesRead();
-      const reader = await this.#execute(text, compiled.params.map(toDuckDBParam), signal, compiled.text);
+      const { columns, rows } = await this.#execute(text, compiled.params.map(toDuckDBParam), reading, compiled.text);
       const readAfter = processBytesRead();
       const scan = readScanStats(readIfThere(profile), readBefore !== undefined && readAfter !== undefined ? readAfter - readBefore : undefined);
-      const types = reader.columnTypes();
-      const columns: Column[] = reader.columnNames().map((name, i) => ({
-        name,
-        kind: columnKind(types[i]!),
-        engineType: types[i]!.toString(),
-      }));
       return new QueryResult({
         columns,
-        rows: reader.convertRows(toValue),
+        rows,
         sql: compiled.text,
         stats: {
           engine: this.name,
@@ -256,6 +259,7 @@ export class LocalEngine implements Engine {
       });
     } catch (error) {
       if (error instanceof QueryCancelledError) throw error;
+      if (error instanceof ResultTooLargeError) throw new ResultTooLargeError(error.limit, { sql: compiled.text, engine: this.name });
       throw new QueryError(`query failed: ${firstLine((error as Error).message)}`, { sql: compiled.text, engine: this.name, cause: error });
     }
   }
@@ -302,16 +306,15 @@ export class LocalEngine implements Engine {
     }
   }
 
-  async #execute(text: string, params: readonly DuckDBValue[], signal: AbortSignal | undefined, sqlForErrors: string) {
+  async #execute(text: string, params: readonly DuckDBValue[], reading: ReadOptions, sqlForErrors: string) {
+    const { signal } = reading;
     const cancelled = () =>
       new QueryCancelledError('query cancelled', { sql: sqlForErrors, engine: this.name, state: 'CANCELLED' });
     if (signal?.aborted) throw cancelled();
     const interrupt = () => this.#connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      const prepared = await this.#connection.prepare(text);
-      prepared.bind([...params]);
-      return await prepared.runAndReadAll();
+      return await readResult({ connection: this.#connection, sql: text, params }, reading);
     } catch (error) {
       if (signal?.aborted) throw cancelled();
       throw error;
@@ -338,6 +341,13 @@ function readIfThere(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A `maxRows` option: a whole number >= 1, or Infinity for no limit; undefined when not given. */
+function maxRowsOption(value: unknown, where: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === Infinity || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1)) return value;
+  throw new OptionError('maxRows', value, `${where}: maxRows must be a whole number >= 1 (or Infinity for no limit), got ${String(value)}`);
 }
 
 function firstLine(message: string): string {

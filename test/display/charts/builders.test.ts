@@ -95,8 +95,8 @@ describe('topEntitiesChart', () => {
       [DEPLOY, 5], // ties by name
       ['ci-deploy', 5],
     ]);
-    expect(values[0]?.label).toBe('user/alice (123456789012)');
-    expect(values[1]?.label).toBe('assumed-role/DeployRole/ci-session (123456789012)');
+    expect(values[0]?.label).toBe('alice (user, 123456789012)');
+    expect(values[1]?.label).toBe('DeployRole/ci-session (role session, 123456789012)');
   });
 
   it('keeps the top maxRows bars and says how many were left out', () => {
@@ -138,6 +138,16 @@ describe('topEntitiesChart', () => {
     const spec = topEntitiesChart(result, { entity: 'useridentity.arn', count: 'n' }).spec;
     const tooltip = (spec.encoding as { tooltip: { field: string; title: string }[] }).tooltip;
     expect(tooltip[0]).toMatchObject({ field: 'useridentity\\.arn', title: 'useridentity.arn' });
+  });
+});
+
+describe('legends', () => {
+  it('puts the timeline legend above the plot, and leaves room at the right of every chart', () => {
+    const timeline = timelineChart(events(4)).spec as { encoding: { color: { legend: unknown } }; config: { padding: { right: number } } };
+    expect(timeline.encoding.color.legend).toEqual({ orient: 'top', direction: 'horizontal' });
+    for (const chart of [timelineChart(events(4)), failuresOverTimeChart(failuresOverTime([[0, ALICE, 1]])), topEntitiesChart(topEntities([ALICE]))]) {
+      expect((chart.spec.config as { padding: { right: number } }).padding.right).toBeGreaterThanOrEqual(40);
+    }
   });
 });
 

@@ -64,17 +64,40 @@ describe('chart values', () => {
 });
 
 describe('labels', () => {
-  it('labels an ARN by resource and account, and keeps other text', () => {
-    expect(shortLabel('arn:aws:iam::123456789012:user/alice')).toBe('user/alice (123456789012)');
+  const SSO_ADMIN = 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_d13d66fe184604b7';
+  const SSO_READ = 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnly_0123456789abcdef';
+
+  it('labels a principal by its name, then its kind and account', () => {
+    expect(shortLabel('arn:aws:iam::123456789012:user/alice')).toBe('alice (user, 123456789012)');
+    expect(shortLabel('arn:aws:iam::123456789012:user/division/ops/ci-deployer')).toBe('ci-deployer (user, 123456789012)');
+    expect(shortLabel('arn:aws:iam::123456789012:role/service-role/Deploy')).toBe('Deploy (role, 123456789012)');
+    expect(shortLabel('arn:aws:sts::123456789012:assumed-role/Deploy/ci')).toBe('Deploy/ci (role session, 123456789012)');
+    expect(shortLabel('arn:aws:iam::123456789012:root')).toBe('root (account root, 123456789012)');
+    expect(shortLabel('arn:aws:sts::123456789012:federated-user/bob')).toBe('bob (federated user, 123456789012)');
+  });
+
+  it('labels Identity Center roles and sessions by permission set', () => {
+    expect(shortLabel(SSO_ADMIN)).toBe('AdministratorAccess (SSO role, 123456789012)');
+    expect(shortLabel(SSO_READ)).toBe('ReadOnly (SSO role, 123456789012)');
+    const session = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Billing_Admin_d13d66fe184604b7/alice@example.com';
+    expect(shortLabel(session)).toBe('Billing_Admin/alice@example.com (SSO session, 123456789012)');
+    // Even cut short, the permission set is still there.
+    expect(shortLabel(SSO_ADMIN, 40)).toBe('AdministratorAccess (SSO role)');
+    expect(shortLabel(SSO_ADMIN, 20)).toBe('AdministratorAccess');
+    expect(shortLabel(SSO_ADMIN, 12)).toBe('Adminis…cess');
+  });
+
+  it('labels other ARNs by resource and account, and keeps other text', () => {
     expect(shortLabel('arn:aws:s3:::my-bucket')).toBe('my-bucket');
+    expect(shortLabel('arn:aws:ec2:us-east-1:123456789012:instance/i-0abc')).toBe('instance/i-0abc (123456789012)');
     expect(shortLabel('ci-deploy')).toBe('ci-deploy');
   });
 
-  it('cuts long labels in the middle, by code point, keeping the account', () => {
+  it('cuts long labels in the middle, by code point, keeping kind and account', () => {
     const long = `arn:aws:sts::123456789012:assumed-role/${'R'.repeat(40)}/${'s'.repeat(40)}`;
-    const label = shortLabel(long, 40);
-    expect(Array.from(label)).toHaveLength(40);
-    expect(label).toMatch(/^assumed-role\/R+…s+ \(123456789012\)$/);
+    const label = shortLabel(long, 60);
+    expect(Array.from(label)).toHaveLength(60);
+    expect(label).toMatch(/^R+…s+$/);
     expect(Array.from(shortLabel('😀'.repeat(30), 10))).toHaveLength(10);
     expect(shortLabel('😀'.repeat(30), 10)).not.toContain('\ufffd');
   });
@@ -87,6 +110,15 @@ describe('labels', () => {
     expect(new Set(labels.values()).size).toBe(3);
     expect(labels.get(a)).toBe(a);
     expect(labels.get('c')).toBe('c');
+  });
+
+  it('tells apart two SSO roles of one permission set by their resource', () => {
+    const other = SSO_ADMIN.replace('d13d66fe184604b7', 'ffffffffffffffff');
+    const labels = uniqueLabels([SSO_ADMIN, other, SSO_READ]);
+    expect(labels.get(SSO_READ)).toBe('ReadOnly (SSO role, 123456789012)');
+    expect(labels.get(SSO_ADMIN)).toContain('d13d66fe184604b7');
+    expect(labels.get(other)).toContain('ffffffffffffffff');
+    expect(new Set(labels.values()).size).toBe(3);
   });
 });
 

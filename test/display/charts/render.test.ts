@@ -58,9 +58,9 @@ describe('compiling and rendering', () => {
     const entities = [ALICE, DEPLOY, HOSTILE, 'ci-deploy', 'x'];
     const svg = await svgOf(topEntitiesChart(topEntities(entities)));
     expect(marks(svg, 'bar')).toHaveLength(entities.length);
-    expect(svg).toContain('>user/alice (123456789012)</text>');
+    expect(svg).toContain('>alice (user, 123456789012)</text>');
     expect(svg).toContain('>ci-deploy</text>');
-    expect(svg).toContain('assumed-role/R/x&amp;y&lt;z&gt;"q (123456789012)</text>');
+    expect(svg).toContain('>R/x&amp;y&lt;z&gt;"q (role session, 123456789012)</text>');
     expect(svg).not.toContain('<z>');
     expect(svg).not.toContain('x&y');
   });

@@ -108,6 +108,15 @@ describe('AthenaEngine against the stand-in', () => {
     expect(result.rows).toEqual(expected.rows);
   });
 
+  it('refuses ? outside WHERE before sending anything, as the local engine does', async () => {
+    const engine = await athena();
+    const before = requestsFor('StartQueryExecution').length;
+    const query = sql`SELECT ${'triage'} AS stage, count(*) AS n FROM cloudtrail`;
+    await expect(engine.query(query)).rejects.toMatchObject({ name: 'PlaceholderError', clause: 'SELECT' });
+    await expect(local.query(query)).rejects.toMatchObject({ name: 'PlaceholderError', clause: 'SELECT' });
+    expect(requestsFor('StartQueryExecution')).toHaveLength(before);
+  });
+
   it('turns FAILED into a QueryError with the id, the reason and the category', async () => {
     const engine = await athena();
     const error = await engine.query('SELECT no_such_column FROM cloudtrail').catch((e: unknown) => e);
@@ -146,6 +155,34 @@ describe('AthenaEngine against the stand-in', () => {
     const starts = requestsFor('StartQueryExecution').slice(before).map((r) => r.body as { ClientRequestToken: string });
     expect(starts).toHaveLength(3);
     expect(new Set(starts.map((s) => s.ClientRequestToken)).size).toBe(1);
+  });
+
+  it('retries dropped connections like throttling, and still starts the query once', async () => {
+    const engine = await athena({ retry: { baseMs: 1, capMs: 5 } });
+    standin.injectResets('StartQueryExecution', 1);
+    standin.injectResets('GetQueryExecution', 2);
+    const before = requestsFor('StartQueryExecution').length;
+    const result = await engine.query('SELECT 7 AS answer');
+    expect(result.rows).toEqual([[7]]);
+    const starts = requestsFor('StartQueryExecution').slice(before).map((r) => r.body as { ClientRequestToken: string });
+    expect(starts).toHaveLength(2);
+    expect(new Set(starts.map((s) => s.ClientRequestToken)).size).toBe(1);
+  });
+
+  it.each([
+    ['the connection drops on every poll', () => standin.injectResets('GetQueryExecution', 3)],
+    ['polling is refused (AccessDenied)', () => standin.injectErrors('GetQueryExecution', 1, 'AccessDeniedException')],
+  ])('stops the query before failing the cell when %s', async (_case, inject) => {
+    const engine = await athena({ retry: { attempts: 3, baseMs: 1, capMs: 5 } });
+    standin.holdNext();
+    inject();
+    const error = await engine.query('SELECT 1 AS x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryError);
+    expect(error).not.toBeInstanceOf(QueryCancelledError);
+    const id = (error as QueryError).queryExecutionId!;
+    expect(standin.stopped).toContain(id);
+    expect(standin.queries.get(id)?.state).toBe('CANCELLED');
+    expect((error as Error).message).toContain('StopQueryExecution was called');
   });
 
   it('stops the query when it times out', async () => {
@@ -211,6 +248,9 @@ describe('AthenaEngine against the stand-in', () => {
     expect(second.stats.reusedResult).toBe(true);
     expect(second.stats.dataScannedBytes).toBe(0);
     expect(second.toText()).toContain('reused an earlier result');
+    // A reused result is not billed: no 10 MB minimum.
+    expect(first.stats.estimatedCostUsd).toBeGreaterThan(0);
+    expect(second.stats.estimatedCostUsd).toBe(0);
     const start = requestsFor('StartQueryExecution').at(-1)!.body as { ResultReuseConfiguration?: unknown };
     expect(start.ResultReuseConfiguration).toEqual({ ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 60 } });
   });
@@ -220,5 +260,61 @@ describe('AthenaEngine against the stand-in', () => {
     standin.callerIdentity = { Account: '444455556666', Arn: 'arn:aws:sts::444455556666:assumed-role/IRNotebookRole/SageMaker', UserId: 'AROAEXAMPLE:SageMaker' };
     expect(await engine.whoami()).toEqual({ account: '444455556666', arn: 'arn:aws:sts::444455556666:assumed-role/IRNotebookRole/SageMaker', userId: 'AROAEXAMPLE:SageMaker' });
     expect(await engine.describe()).toContain('account 444455556666 as arn:aws:sts::444455556666:assumed-role/IRNotebookRole/SageMaker');
+  });
+
+  it('says where results go and how queries are billed, as Athena reports it', async () => {
+    const lines = (await (await athena()).describe()).split('\n');
+    expect(lines[1]).toBe('  region us-east-1 (from the settings cell); workgroup primary (from the settings cell); database AwsDataCatalog.security_analysis');
+    expect(lines[2]).toBe(`  results: s3://${standin.bucket}/irbook/ (outputLocation)`);
+    expect(lines[3]).toMatch(/^  billing: per TB scanned, estimated at \$5\/TB/);
+    expect(lines.filter((l) => l.includes('could not check'))).toEqual([]);
+    const reuse = (await (await athena({ resultReuseMaxAgeMinutes: 30, outputLocation: undefined })).describe()).split('\n')[4];
+    expect(reuse).toContain("up to 30 minutes old; never for Lake Formation tables such as Security Lake's");
+  });
+});
+
+describe('AthenaEngine on a workgroup that enforces its settings and runs on a capacity reservation', () => {
+  let enforced: AthenaStandIn;
+  beforeAll(async () => {
+    enforced = await AthenaStandIn.start({
+      engine: local,
+      latency: { queuedMs: 5, runningMs: 5 },
+      workGroupOutputLocation: 's3://athena-results/enforced/',
+      workGroup: { enforced: true, capacityReservations: { 'ir-reserved': ['irbook'], 'other-team': ['analytics'] } },
+    });
+  });
+  afterAll(() => enforced?.close());
+
+  async function open(workgroup: string): Promise<AthenaEngine> {
+    const engine = await AthenaEngine.open({
+      region: 'us-east-1',
+      workgroup,
+      outputLocation: 's3://athena-results/mine/',
+      polling: { firstMs: 5, factor: 1.5, maxMs: 40 },
+      clients: {
+        athena: new AthenaClient({ ...enforced.athenaClientConfig, maxAttempts: 1 }),
+        s3: new S3Client(enforced.s3ClientConfig),
+        sts: new STSClient(enforced.stsClientConfig),
+      },
+    });
+    engines.push(engine);
+    return engine;
+  }
+
+  it("reports the workgroup's location, not the ignored outputLocation, and results are there", async () => {
+    const engine = await open('irbook');
+    expect((await engine.describe()).split('\n')[2]).toBe('  results: s3://athena-results/enforced/ (enforced by workgroup irbook; outputLocation is ignored)');
+    const result = await engine.query('SELECT 1 AS x');
+    expect(enforced.queries.get(result.stats.queryExecutionId!)?.outputLocation.startsWith('s3://athena-results/enforced/')).toBe(true);
+  });
+
+  it('shows "capacity reservation" instead of a per-TB price, only for the workgroup assigned to one', async () => {
+    const reserved = await open('irbook');
+    expect((await reserved.describe()).split('\n')[3]).toBe('  billing: capacity reservation ir-reserved (DPU-hours; no per-query charge is estimated)');
+    const result = await reserved.query("SELECT count(*) AS n FROM cloudtrail WHERE eventname = 'ConsoleLogin'");
+    expect(result.stats.estimatedCostUsd).toBeUndefined();
+    expect(result.toText()).toContain('capacity reservation ir-reserved');
+    const perTb = await (await open('primary')).query("SELECT count(*) AS n FROM cloudtrail WHERE eventname = 'ConsoleLogin'");
+    expect(perTb.stats.estimatedCostUsd).toBeGreaterThan(0);
   });
 });

@@ -3,12 +3,12 @@ import { DEFAULT_POLL_SCHEDULE, delays, jitteredDelay, sleep } from '../../../li
 import { cloudTrailTableDdl } from '../../../lib/engines/athena/cloudtrail-table';
 import { estimateCostUsd } from '../../../lib/engines/athena/cost';
 import { resolveAthenaOptions } from '../../../lib/engines/athena/options';
-import { athenaLiteral } from '../../../lib/engines/athena/parameters';
+import { sqlLiteral as athenaLiteral } from '../../../lib/sql';
 import { isRetryable, isThrottling, retryThrottled } from '../../../lib/engines/athena/throttling';
 import { CLOUDTRAIL_FIELDS } from '../../../lib/sources/cloudtrail-schema';
 import { optionError } from '../../support/capture';
 
-describe('athenaLiteral', () => {
+describe('sqlLiteral (ExecutionParameters)', () => {
   it('writes each value as a literal that cannot end early', () => {
     expect(athenaLiteral("o'brien' OR '1'='1")).toBe("'o''brien'' OR ''1''=''1'");
     expect(athenaLiteral('')).toBe("''");
@@ -50,6 +50,15 @@ describe('retryThrottled', () => {
     expect(isThrottling(throttled())).toBe(true);
     expect(isRetryable(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 503 } }))).toBe(true);
     expect(isRetryable(Object.assign(new Error('bad'), { name: 'InvalidRequestException', $metadata: { httpStatusCode: 400 } }))).toBe(false);
+    // The network failing, as the SDK's own retry strategy classifies it; not a wrong host, not an abort.
+    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']) {
+      expect(isRetryable(Object.assign(new Error('x'), { code })), code).toBe(true);
+    }
+    expect(isRetryable(new Error('socket hang up'))).toBe(true);
+    expect(isRetryable(Object.assign(new Error('x'), { name: 'TimeoutError' }))).toBe(true);
+    expect(isRetryable(Object.assign(new Error('x'), { code: 'ENOTFOUND' }))).toBe(false);
+    expect(isRetryable(Object.assign(new Error('x'), { name: 'AbortError', code: 'ECONNRESET' }))).toBe(false);
+    expect(isRetryable(Object.assign(new Error('x'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }))).toBe(false);
     let calls = 0;
     const waits: number[] = [];
     const value = await retryThrottled(async () => {
@@ -79,23 +88,26 @@ describe('retryThrottled', () => {
 });
 
 describe('estimateCostUsd', () => {
-  it('bills data scanned rounded up to the MB, 10 MB at least, DDL and failures free', () => {
+  it('bills data scanned rounded up to the MB, 10 MB at least; DDL that scans nothing and failures free', () => {
     const MB = 1024 ** 2;
     const TB = 1024 ** 4;
     expect(estimateCostUsd({ dataScannedBytes: 0, state: 'SUCCEEDED', statementType: 'DML' })).toBeCloseTo((10 * MB / TB) * 5, 12);
     expect(estimateCostUsd({ dataScannedBytes: 100 * MB + 1, state: 'SUCCEEDED' })).toBeCloseTo((101 * MB / TB) * 5, 12);
     expect(estimateCostUsd({ dataScannedBytes: TB, state: 'CANCELLED', costPerTbUsd: 6.75 })).toBeCloseTo(6.75, 9);
     expect(estimateCostUsd({ dataScannedBytes: TB, state: 'FAILED' })).toBe(0);
-    expect(estimateCostUsd({ dataScannedBytes: TB, state: 'SUCCEEDED', statementType: 'DDL' })).toBe(0);
+    expect(estimateCostUsd({ dataScannedBytes: 0, state: 'SUCCEEDED', statementType: 'DDL' })).toBe(0);
+    // A DDL statement that scanned data (a CTAS, whatever its SubstatementType) pays for it.
+    expect(estimateCostUsd({ dataScannedBytes: TB, state: 'SUCCEEDED', statementType: 'DDL' })).toBeCloseTo(5, 9);
   });
 });
 
 describe('resolveAthenaOptions', () => {
   it('fills the defaults and names a wrong option', () => {
     const o = resolveAthenaOptions({});
-    expect(o).toMatchObject({ workgroup: 'primary', catalog: 'AwsDataCatalog', database: 'security_analysis', resultReuseMaxAgeMinutes: 0, pageSize: 1000 });
+    expect(o.workgroup).toBeUndefined();
+    expect(o).toMatchObject({ catalog: 'AwsDataCatalog', database: 'security_analysis', resultReuseMaxAgeMinutes: 0, pageSize: 1000 });
     for (const [bad, option] of [
-      [{ workgroup: '' }, 'workgroup'],
+      [{ workgroup: '  ' }, 'workgroup'],
       [{ outputLocation: 'my-bucket/x' }, 'outputLocation'],
       [{ pageSize: 5000 }, 'pageSize'],
       [{ timeoutMs: -1 }, 'timeoutMs'],

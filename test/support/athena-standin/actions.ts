@@ -11,14 +11,24 @@ const MAX_RESULTS = 1000;
 
 const seconds = (date: Date): number => date.getTime() / 1000;
 
+/** How the stand-in's workgroups are configured. */
+export interface WorkGroupSettings {
+  /** EnforceWorkGroupConfiguration: the workgroup's output location wins over the query's. */
+  readonly enforced?: boolean;
+  /** Capacity reservations (all ACTIVE) and the workgroups assigned to each. */
+  readonly capacityReservations?: Readonly<Record<string, readonly string[]>>;
+}
+
 export class AthenaActions {
   readonly #executions: Executions;
   readonly #workGroupOutput: string | undefined;
+  readonly #workGroup: WorkGroupSettings;
   readonly #tokens = new Map<string, string>();
 
-  constructor(executions: Executions, workGroupOutput: string | undefined) {
+  constructor(executions: Executions, workGroupOutput: string | undefined, workGroup: WorkGroupSettings = {}) {
     this.#executions = executions;
     this.#workGroupOutput = workGroupOutput;
+    this.#workGroup = workGroup;
   }
 
   /** The response body of one action. */
@@ -37,7 +47,19 @@ export class AthenaActions {
         return {};
       }
       case 'GetWorkGroup':
-        return this.#workGroup(body);
+        return this.#describeWorkGroup(body);
+      case 'ListCapacityReservations':
+        return {
+          CapacityReservations: Object.keys(this.#workGroup.capacityReservations ?? {}).map((Name) => ({
+            Name, Status: 'ACTIVE', TargetDpus: 24, AllocatedDpus: 24, CreationTime: 1_700_000_000,
+          })),
+        };
+      case 'GetCapacityAssignmentConfiguration': {
+        const name = body.string('CapacityReservationName', true);
+        const groups = this.#workGroup.capacityReservations?.[name];
+        if (!groups) throw invalidRequest(`Capacity reservation ${name} was not found`);
+        return { CapacityAssignmentConfiguration: { CapacityReservationName: name, CapacityAssignments: [{ WorkGroupNames: groups }] } };
+      }
       default:
         throw new AwsWireError('UnknownOperationException', `the Athena stand-in does not answer ${action}`);
     }
@@ -59,7 +81,9 @@ export class AthenaActions {
       throw error;
     }
     const context = body.object('QueryExecutionContext');
-    const output = body.object('ResultConfiguration').string('OutputLocation') ?? this.#workGroupOutput;
+    // A workgroup that enforces its configuration ignores the query's result location.
+    const requested = body.object('ResultConfiguration').string('OutputLocation');
+    const output = this.#workGroup.enforced ? this.#workGroupOutput : requested ?? this.#workGroupOutput;
     if (output === undefined) {
       throw invalidRequest('No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.');
     }
@@ -126,7 +150,7 @@ export class AthenaActions {
     };
   }
 
-  #workGroup(body: RequestBody): object {
+  #describeWorkGroup(body: RequestBody): object {
     const name = body.string('WorkGroup', true);
     return {
       WorkGroup: {
@@ -134,7 +158,7 @@ export class AthenaActions {
         State: 'ENABLED',
         Configuration: {
           ...(this.#workGroupOutput ? { ResultConfiguration: { OutputLocation: this.#workGroupOutput } } : {}),
-          EnforceWorkGroupConfiguration: false,
+          EnforceWorkGroupConfiguration: this.#workGroup.enforced === true,
           PublishCloudWatchMetricsEnabled: false,
           EngineVersion: { SelectedEngineVersion: 'AUTO', EffectiveEngineVersion: 'Athena engine version 3' },
         },

@@ -3,6 +3,7 @@
  * stand-in parses each back to a value and binds it on the local engine: a literal is never
  * pasted into the query text.
  */
+import { placeholderClauses } from '../../../lib/engines/athena/placeholders';
 import { tokenizeTrino } from '../../../lib/engines/local/trino/tokens';
 import { SqlFragment, type QueryInput, type SqlValue } from '../../../lib/sql';
 
@@ -85,6 +86,10 @@ export function bindParameters(text: string, parameters: readonly string[] | und
     else parts[parts.length - 1] += token.text;
   }
   const placeholders = parts.length - 1;
+  const misplaced = placeholderClauses(text).find((clause) => clause !== 'WHERE');
+  if (misplaced !== undefined) {
+    return { ok: false, reason: `INVALID_PARAMETER_USAGE: a ? placeholder in the ${misplaced} clause; parameters are supported only in the WHERE clause` };
+  }
   if (placeholders !== values.length) {
     return {
       ok: false,

@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { LocalEngine } from '../../../lib/engines/local/local-engine';
-import { AthenaActions } from './actions';
+import { AthenaActions, type WorkGroupSettings } from './actions';
 import { Executions, type FailureSpec, type Latency, type QueryExecutionRecord, type StandInEngine } from './executions';
 import {
   AwsWireError, readBody, sendCallerIdentity, sendJson, sendJsonError, sendXmlError, type CallerIdentity,
@@ -34,6 +34,8 @@ export interface AthenaStandInOptions {
   readonly workGroupOutputLocation?: string | null;
   /** What GetCallerIdentity answers. */
   readonly callerIdentity?: CallerIdentity;
+  /** Whether the workgroup enforces its settings, and the capacity reservations there are. */
+  readonly workGroup?: WorkGroupSettings;
 }
 
 /** One request as received: the action and its parsed body (form fields for STS). */
@@ -49,6 +51,7 @@ interface Injection {
 }
 
 const TARGET_PREFIX = 'AmazonAthena.';
+const RESET = 'connection reset';
 const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
 
 export class AthenaStandIn {
@@ -111,7 +114,7 @@ export class AthenaStandIn {
       UserId: 'AIDAIRBOOKTESTUSER01',
     };
     const workGroupOutput = options.workGroupOutputLocation === undefined ? `s3://${bucket}/` : options.workGroupOutputLocation;
-    this.#actions = new AthenaActions(executions, workGroupOutput ?? undefined);
+    this.#actions = new AthenaActions(executions, workGroupOutput ?? undefined, options.workGroup);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => void this.#handle(request, response));
   }
 
@@ -151,6 +154,14 @@ export class AthenaStandIn {
   /** The next `count` calls of `action` (e.g. `StartQueryExecution`, `GetCallerIdentity`) fail with `errorName`. */
   injectErrors(action: string, count: number, errorName = 'ThrottlingException', status = 400): void {
     this.#injections.push({ action, injection: { remaining: count, errorName, status } });
+  }
+
+  /**
+   * The next `count` calls of `action` get no answer: the server drops the connection, which
+   * the SDK reports as ECONNRESET ("socket hang up"), as a flaky network or proxy does.
+   */
+  injectResets(action: string, count: number): void {
+    this.#injections.push({ action, injection: { remaining: count, errorName: RESET, status: 0 } });
   }
 
   /** Changes the latencies of queries started from now on. */
@@ -197,7 +208,10 @@ export class AthenaStandIn {
         }
         const body = parsed as Record<string, unknown>;
         this.requests.push({ action, body });
-        this.#injected(action);
+        if (this.#injected(action) === RESET) {
+          request.socket.destroy();
+          return;
+        }
         sendJson(response, 200, await this.#actions.handle(action, body));
       } catch (error) {
         sendJsonError(response, wireError(error));
@@ -208,7 +222,10 @@ export class AthenaStandIn {
     const action = form.Action ?? '';
     this.requests.push({ action, body: form });
     try {
-      this.#injected(action);
+      if (this.#injected(action) === RESET) {
+        request.socket.destroy();
+        return;
+      }
       if (action !== 'GetCallerIdentity') throw new AwsWireError('InvalidAction', `Could not find operation ${action}`);
       sendCallerIdentity(response, this.callerIdentity);
     } catch (error) {
@@ -216,11 +233,13 @@ export class AthenaStandIn {
     }
   }
 
-  #injected(action: string): void {
+  /** Throws the injected error for `action`, if one is due; returns RESET when the connection is to be dropped. */
+  #injected(action: string): typeof RESET | undefined {
     const found = this.#injections.find((i) => i.action === action && i.injection.remaining > 0);
-    if (!found) return;
+    if (!found) return undefined;
     found.injection.remaining--;
     const { errorName, status } = found.injection;
+    if (errorName === RESET) return RESET;
     const throttling = /Throttl|TooManyRequests/.test(errorName);
     throw new AwsWireError(errorName, throttling ? 'Rate exceeded' : `injected ${errorName}`, status);
   }
