@@ -2,7 +2,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { clearCaches } from './engines/local/cache-store';
+import { describeIngestProgress } from './engines/local/ingest';
 import { LocalEngine } from './engines/local/local-engine';
+import type { QueryProgress } from './display/progress';
 import { IrbookError, NotebookCellError } from './errors';
 import { escapeInvisiblesInJson, revealInvisibles } from './display/escape';
 import { formatBytes, formatCount, formatDuration } from './display/format';
@@ -22,7 +25,9 @@ const HELP: Record<string, string> = {
   main: `irbook — AWS security incident response with Athena SQL, on CloudTrail logs on disk.
 
 Usage:
-  irbook query --logs DIR [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] (SQL | --file FILE)
+  irbook query --logs DIR [--cache DIR] [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] [--out FILE] (SQL | --file FILE)
+  irbook ingest --logs DIR [--cache DIR]
+  irbook cache clear [--cache DIR]
   irbook sample --out DIR [--events N] [--seed S]
   irbook run NOTEBOOK [-p NAME=VALUE …] [--title TEXT] [--analyst NAME] [--out DIR] [--max-rows N] [--show-code]
   irbook kernel install [--user | --prefix DIR] [--name NAME] [--display-name TEXT]
@@ -30,12 +35,14 @@ Usage:
   irbook start [--port N] [--no-serve]
   irbook COMMAND --help
 `,
-  query: `Usage: irbook query --logs DIR [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] (SQL | --file FILE)
+  query: `Usage: irbook query --logs DIR [--cache DIR] [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] [--out FILE] (SQL | --file FILE)
 
 Runs Athena (Trino) SQL over CloudTrail logs with the embedded DuckDB engine. The table is
-"cloudtrail", also reachable as "<db>"."cloudtrail".
+"cloudtrail", also reachable as "<db>"."cloudtrail". New and changed log files are taken into
+the ingest cache first (progress on stderr).
 
   --logs DIR     folder of CloudTrail logs (S3 layout, .json/.json.gz, arrays, JSON lines); repeatable
+  --cache DIR    ingest cache folder (default $XDG_CACHE_HOME/irbook/…, keyed by the logs' real path)
   --db NAME      database name the table is found under (default security_analysis)
   --format F     table (default), json (an array of row objects) or csv
   --keep-formulas  csv: write text starting with = + - @ tab or CR as it is (default: put ' in
@@ -44,6 +51,21 @@ Runs Athena (Trino) SQL over CloudTrail logs with the embedded DuckDB engine. Th
   --strict       fail if any log file cannot be read (default: skip it and report it on stderr)
   --out FILE     write every row to FILE instead, streamed and with no row limit: CSV for
                  .csv, JSON lines for .jsonl/.ndjson/.json; FILE appears only when complete
+`,
+  ingest: `Usage: irbook ingest --logs DIR [--cache DIR]
+
+Builds or updates the ingest cache for the logs ahead of time, and says what it did: files
+new, changed, removed and skipped (with the reason), events added, time taken. Queries do the
+same before they run, so this is only to pay the first ingest up front.
+
+  --logs DIR     folder of CloudTrail logs; repeatable
+  --cache DIR    ingest cache folder (default $XDG_CACHE_HOME/irbook/…, keyed by the logs' real path)
+`,
+  cache: `Usage: irbook cache clear [--cache DIR]
+
+Removes ingest caches: the one folder given with --cache, or every cache under
+$XDG_CACHE_HOME/irbook (~/.cache/irbook). Only folders irbook made are removed; the next
+query or ingest rebuilds what it needs.
 `,
   sample: `Usage: irbook sample --out DIR [--events N] [--seed S] [--replace]
 
@@ -120,6 +142,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (command === 'query') return await query(rest);
+    if (command === 'ingest') return await ingest(rest);
+    if (command === 'cache') return await cache(rest);
     if (command === 'sample') return await sample(rest);
     if (command === 'run') return await run(rest);
     if (command === 'kernel') return await kernel(rest);
@@ -159,6 +183,7 @@ async function query(args: readonly string[]): Promise<number> {
       options: {
         ...HELP_FLAG,
         logs: { type: 'string', multiple: true },
+        cache: { type: 'string' },
         db: { type: 'string' },
         format: { type: 'string', default: 'table' },
         file: { type: 'string' },
@@ -178,10 +203,10 @@ async function query(args: readonly string[]): Promise<number> {
 
   const out = values.out === undefined ? undefined : { file: values.out, format: parsed(() => formatOf(values.out!)) };
 
-  const engine = await LocalEngine.open({ logs, database: values.db, strict: values.strict });
+  const engine = await LocalEngine.open({ logs, database: values.db, strict: values.strict, cache: values.cache });
   try {
     if (out) return await queryToOut(engine, text, out);
-    const result = await engine.query(text);
+    const result = await engine.query(text, { onProgress: stderrProgress() });
     if (format === 'table') {
       // The table ends with its own summary and skipped-files warning.
       process.stdout.write(`${result.toText({ maxRows: Number.MAX_SAFE_INTEGER, maxWidth: 120 })}\n`);
@@ -193,6 +218,59 @@ async function query(args: readonly string[]): Promise<number> {
   } finally {
     await engine.close();
   }
+}
+
+/** Ingest progress on one stderr line, redrawn in place on a terminal. */
+function stderrProgress(): (progress: QueryProgress) => void {
+  let shown = false;
+  let last = 0;
+  return (progress) => {
+    if (progress.state !== 'INGESTING') {
+      if (shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+      return;
+    }
+    if (!process.stderr.isTTY || performance.now() - last < 250) return;
+    last = performance.now();
+    shown = true;
+    process.stderr.write(`\r\x1b[K${progress.detail ?? ''}`);
+  };
+}
+
+async function ingest(args: readonly string[]): Promise<number> {
+  const { values } = parsed(() =>
+    parseArgs({ args: [...args], options: { ...HELP_FLAG, logs: { type: 'string', multiple: true }, cache: { type: 'string' } } }),
+  );
+  if (values.help) return help('ingest');
+  if (!values.logs?.length) throw new UsageError('--logs DIR is required');
+  const engine = await LocalEngine.open({ logs: values.logs, cache: values.cache });
+  try {
+    const report = stderrProgress();
+    const summary = await engine.ingest({ relist: true, onProgress: (p) => report({ state: 'INGESTING', detail: describeIngestProgress(p) }) });
+    report({ state: 'DONE' });
+    const inventory = await engine.inventory();
+    if (summary.rebuilt) process.stdout.write(`rebuilt the cache: ${summary.rebuilt}\n`);
+    process.stdout.write(
+      `${formatCount(summary.filesNew)} new, ${formatCount(summary.filesChanged)} changed, ${formatCount(summary.filesRemoved)} removed, ` +
+        `${formatCount(summary.filesSkipped)} skipped file(s); ${formatCount(summary.events)} events added in ${formatDuration(summary.elapsedMs)}\n` +
+        `cache ${inventory.cache}: ${formatCount(inventory.files)} file(s), ${formatCount(inventory.events)} events` +
+        `${inventory.skipped.length > 0 ? `, ${formatCount(inventory.skipped.length)} unreadable` : ''}\n`);
+    for (const s of inventory.skipped) process.stderr.write(`  skipped ${s.file}: ${s.reason}\n`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function cache(args: readonly string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === '--help' || sub === '-h') return help('cache');
+  if (sub !== 'clear') throw new UsageError(sub === undefined ? 'cache needs a subcommand: clear' : `unknown cache subcommand "${sub}"`);
+  const { values } = parsed(() => parseArgs({ args: [...rest], options: { ...HELP_FLAG, cache: { type: 'string' } } }));
+  if (values.help) return help('cache');
+  const removed = await clearCaches(values.cache);
+  process.stdout.write(removed.length > 0 ? `removed ${removed.map((r) => `\n  ${r}`).join('')}\n` : 'no cache to remove\n');
+  return 0;
 }
 
 /** `irbook query --out FILE`: every row to FILE, streamed, with no row limit. */

@@ -33,7 +33,7 @@ export { estimateCostUsd, queryCost, DEFAULT_COST_PER_TB_USD, type QueryCost } f
 export { resolveRegion, resolveWorkgroup, type ResolvedSetting } from './engines/athena/settings';
 export { checkAthenaRules, PlaceholderError } from './engines/athena/placeholders';
 export { cloudTrailTableDdl, createCloudTrailTable, type CloudTrailTableOptions } from './engines/athena/cloudtrail-table';
-export type { Inventory, LogFile } from './engines/local/log-inventory';
+export type { Inventory } from './engines/local/local-engine';
 export { SUPPORTED_TRINO_FUNCTIONS, UNSUPPORTED_TRINO_FEATURES, type TrinoFeatureNote } from './engines/local/trino/feature-list';
 
 // Results and how they are shown.

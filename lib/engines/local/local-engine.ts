@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { formatBytes, formatCount, plural } from '../../display/format';
 import { OptionError, QueryCancelledError, QueryError, ResultTooLargeError, SkippedFilesError, SourceError } from '../../errors';
@@ -7,12 +10,14 @@ import type { SkippedFile } from '../../result/types';
 import { compileQuery, type QueryInput } from '../../sql';
 import { checkAthenaRules } from '../athena/placeholders';
 import type { Engine, QueryOptions } from '../engine';
-import { buildScan, spliceTable } from './cloudtrail-scan';
-import { columnNeeds, fieldsToRead, partitionsToRead, type ColumnNeeds } from './column-needs';
+import { CacheStore, type CacheManifest } from './cache-store';
+import { createCatalog, defineTables } from './catalog';
+import { TABLE_SOURCES } from './cloudtrail-source';
 import { toDuckDBParam } from './duckdb-values';
-import { LogInventory, type Inventory, type LogFile } from './log-inventory';
+import { describeIngestProgress, isStale, updateCache, type IngestProgress, type IngestSummary } from './ingest';
 import { DEFAULT_MAX_ROWS, readResult, type ReadOptions } from './result-reader';
-import { tokenizeTrino, type TrinoToken as Token } from './trino/tokens';
+import { processBytesRead, readScanStats } from './scan-stats';
+import { SourceFiles, type SourceListing } from './source-files';
 import { rewriteTrinoSql } from './trino-dialect';
 import { installTrinoFunctions } from './trino-functions';
 
@@ -28,17 +33,40 @@ export interface LocalEngineOptions {
   readonly threads?: number;
   /** DuckDB memory limit, e.g. `'4GB'`. Default: DuckDB's (80% of RAM). */
   readonly memoryLimit?: string;
+  /**
+   * Where the ingest cache lives: a folder, or `false` for a temporary one removed when the
+   * engine closes. Default: `$XDG_CACHE_HOME/irbook/<logs>-<hash of their real paths>`
+   * (`~/.cache/irbook/…` without XDG_CACHE_HOME).
+   */
+  readonly cache?: string | false;
   /** Rows a result may have before the query fails (ResultTooLargeError); a query's own `maxRows` wins. Default 250,000. */
   readonly maxRows?: number;
 }
 
-const OPTION_NAMES = ['logs', 'database', 'strict', 'threads', 'memoryLimit', 'maxRows'] as const;
+/** What the cache holds for the engine's logs now. */
+export interface Inventory {
+  /** Source files whose events are in the cache. */
+  readonly files: number;
+  readonly bytes: number;
+  readonly events: number;
+  /** Files that could not be read, with the reason. */
+  readonly skipped: readonly SkippedFile[];
+  /** Files that are not event logs (digests, other extensions). */
+  readonly ignored: readonly SkippedFile[];
+  /** Values stored as NULL because they did not fit their column's type, over all files. */
+  readonly untypedValues: number;
+  /** The cache folder. */
+  readonly cache: string;
+}
+
+const OPTION_NAMES = ['logs', 'database', 'strict', 'threads', 'memoryLimit', 'cache', 'maxRows'] as const;
+const PROFILE_FILE = 'profile.json';
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
-/** A failing file is left out and the query run again; past this many, something is wrong wholesale. */
-const MAX_FILE_RETRIES = 100;
 
 /**
- * The embedded engine: Athena SQL over CloudTrail log files on disk, run by DuckDB.
+ * The embedded engine: Athena SQL over CloudTrail log files on disk, run by DuckDB over an
+ * ingest cache. Before each query the cache takes in new and changed log files (a delivery
+ * that lands mid-incident is in the next cell's answer) and forgets removed ones.
  *
  * @example
  * const engine = await LocalEngine.open({ logs: 'sample/' });
@@ -52,22 +80,30 @@ export class LocalEngine implements Engine {
   readonly maxRows: number;
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
-  readonly #inventory: LogInventory;
-  readonly #schemas: ReadonlySet<string>;
+  readonly #sourceFiles: SourceFiles;
+  readonly #store: CacheStore;
+  readonly #profileDir: string;
+  #manifest: CacheManifest | undefined;
+  #manifestStamp = '';
+  #listing: SourceListing | undefined;
+  #inventoryMemo: { manifest: CacheManifest; listing: SourceListing; inventory: Inventory } | undefined;
+  /** The manifest matched the listing at the last refresh. */
+  #current = false;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, inventory: LogInventory, options: LocalEngineOptions) {
+  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, sourceFiles: SourceFiles, store: CacheStore, options: LocalEngineOptions) {
     this.#instance = instance;
     this.#connection = connection;
-    this.#inventory = inventory;
+    this.#sourceFiles = sourceFiles;
+    this.#store = store;
+    this.#profileDir = mkdtempSync(join(tmpdir(), 'irbook-profile-'));
     this.database = options.database ?? 'security_analysis';
     this.strict = options.strict ?? false;
     this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
-    this.#schemas = new Set([this.database.toLowerCase(), 'default', 'security_analysis', 'main']);
   }
 
-  /** Opens the engine; fails with SourceError when a logs folder is missing or holds no logs. */
+  /** Opens the engine; fails with SourceError when a logs folder is missing or holds no logs. Reads no log yet. */
   static async open(options: LocalEngineOptions): Promise<LocalEngine> {
     checkOptionNames(options, OPTION_NAMES, 'LocalEngine.open');
     const roots = typeof options.logs === 'string' ? [options.logs] : options.logs;
@@ -78,8 +114,14 @@ export class LocalEngine implements Engine {
       throw new OptionError('database', options.database, `database: ${JSON.stringify(options.database)} is not a valid database name`);
     }
     maxRowsOption(options.maxRows, 'LocalEngine.open');
-    const inventory = new LogInventory(roots);
-    await inventory.scan();
+    if (options.cache !== undefined && options.cache !== false && (typeof options.cache !== 'string' || options.cache === '')) {
+      throw new OptionError('cache', options.cache, "cache: give a folder, or false for a temporary cache");
+    }
+    const sourceFiles = new SourceFiles(roots);
+    const store = await CacheStore.open(options.cache, sourceFiles.roots);
+    const saved = await store.readListing();
+    if (saved) sourceFiles.seed(saved);
+    const listing = await sourceFiles.list();
 
     const config: Record<string, string> = {};
     if (options.threads !== undefined) config.threads = String(options.threads);
@@ -87,95 +129,181 @@ export class LocalEngine implements Engine {
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
+    // Stats say what a query read from the cache's files; DuckDB's own cache of file blocks
+    // would hide that (the OS page cache still keeps repeated reads fast).
+    await connection.run(`SET enable_external_file_cache = false`);
     await installTrinoFunctions(connection);
-    return new LocalEngine(instance, connection, inventory, options);
+    const engine = new LocalEngine(instance, connection, sourceFiles, store, options);
+    await connection.run(`SET enable_profiling = 'json'; SET profiling_output = '${join(engine.#profileDir, PROFILE_FILE).replace(/'/g, "''")}'`);
+    engine.#listing = listing;
+    await createCatalog(connection, TABLE_SOURCES, engine.database);
+    return engine;
   }
 
   /** The log folders this engine reads. */
   get roots(): readonly string[] {
-    return this.#inventory.roots;
+    return this.#sourceFiles.roots;
   }
 
-  /** What is on disk now: readable files, and those skipped or ignored with the reason. */
+  /** The cache folder. */
+  get cacheDir(): string {
+    return this.#store.dir;
+  }
+
+  /**
+   * Brings the cache up to date with the log files now (what every query does first) and
+   * says what changed. `irbook ingest` calls this ahead of time.
+   */
+  ingest(options: Pick<QueryOptions, 'signal'> & { onProgress?: (progress: IngestProgress) => void; relist?: boolean } = {}): Promise<IngestSummary> {
+    return this.#serial(async () => {
+      // Every file stat'ed afresh: catches files edited in place in folders that did not change.
+      if (options.relist) this.#sourceFiles.forget();
+      return (await this.#refresh(options.signal, options.onProgress)).summary;
+    });
+  }
+
+  /** What the cache holds for the logs now (after taking in new files). */
   async inventory(): Promise<Inventory> {
-    return this.#inventory.scan();
+    return this.#serial(async () => {
+      await this.#refresh();
+      return this.#inventoryNow();
+    });
   }
 
-  /** How many log files, how large, under which folders: for the setup cell. */
+  #inventoryNow(): Inventory {
+    // Summing 25,000 manifest entries per query adds up: recomputed only when either changes.
+    const memo = this.#inventoryMemo;
+    if (memo && memo.manifest === this.#manifest && memo.listing === this.#listing) return memo.inventory;
+    const inventory = this.#inventoryOf();
+    this.#inventoryMemo = { manifest: this.#manifest!, listing: this.#listing!, inventory };
+    return inventory;
+  }
+
+  #inventoryOf(): Inventory {
+    const entries = Object.entries(this.#manifest!.files);
+    const read = entries.filter(([, f]) => !f.skipped && !f.ignored);
+    return {
+      files: read.length,
+      bytes: read.reduce((sum, [, f]) => sum + f.size, 0),
+      events: read.reduce((sum, [, f]) => sum + f.events, 0),
+      skipped: this.#skipped(),
+      ignored: [...this.#listing!.ignored, ...entries.filter(([, f]) => f.ignored).map(([file, f]) => ({ file, reason: f.ignored! }))],
+      untypedValues: read.reduce((sum, [, f]) => sum + (f.untyped ?? 0), 0),
+      cache: this.#store.dir,
+    };
+  }
+
+  #skipped(): SkippedFile[] {
+    const fromCache = Object.entries(this.#manifest!.files).filter(([, f]) => f.skipped).map(([file, f]) => ({ file, reason: f.skipped! }));
+    return [...this.#listing!.unreadable, ...fromCache].sort((a, b) => (a.file < b.file ? -1 : 1));
+  }
+
+  /** How many log files and events, how large, under which folders: for the setup cell. */
   async describe(): Promise<string> {
-    const { files, skipped } = await this.inventory();
-    const bytes = files.reduce((sum, f) => sum + f.size, 0);
-    const unreadable = skipped.length > 0 ? `; ${formatCount(skipped.length)} unreadable (see stats.filesSkipped)` : '';
-    return `local: ${plural(files.length, 'log file')} (${formatBytes(bytes)}) under ${this.roots.join(', ')}; ` +
-      `database ${this.database}${unreadable}`;
+    const inv = await this.inventory();
+    const unreadable = inv.skipped.length > 0 ? `; ${formatCount(inv.skipped.length)} unreadable (see stats.filesSkipped)` : '';
+    const untyped = inv.untypedValues > 0 ? `; ${plural(inv.untypedValues, 'value')} of the wrong type stored as NULL` : '';
+    return `local: ${plural(inv.files, 'log file')} (${formatBytes(inv.bytes)}, ${plural(inv.events, 'event')}) under ${this.roots.join(', ')}; ` +
+      `database ${this.database}${unreadable}${untyped}; cache ${inv.cache}`;
   }
 
   /** Runs one query; see Engine.query. Queries on one engine run one at a time. */
   query(query: QueryInput, options: QueryOptions = {}): Promise<QueryResult> {
-    const run = this.#queue.then(() => this.#run(query, options));
+    return this.#serial(() => this.#run(query, options));
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (this.#closed) throw new OptionError('engine', 'closed', 'this LocalEngine is closed; open a new one');
+      return work();
+    });
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
   async #run(query: QueryInput, { signal, onProgress, maxRows, onRows }: QueryOptions): Promise<QueryResult> {
-    if (this.#closed) throw new OptionError('engine', 'closed', 'this LocalEngine is closed; open a new one');
     const reading = { signal, onRows, maxRows: maxRowsOption(maxRows, 'query') ?? this.maxRows };
     const started = performance.now();
     const compiled = compileQuery(query);
     checkAthenaRules(compiled);
-    const tokens = tokenizeTrino(rewriteTrinoSql(compiled.text));
-    const userParams = compiled.params.map(toDuckDBParam);
-    let needs: ColumnNeeds = columnNeeds(tokens);
-
-    for (let attempt = 0; ; attempt++) {
-      const inventory = await this.#inventory.scan();
-      if (this.strict && inventory.skipped.length > 0) throw new SkippedFilesError(inventory.skipped);
-      onProgress?.({ state: 'RUNNING', detail: `reading ${plural(inventory.files.length, 'log file')}` });
-      const spliced = this.#splice(tokens, userParams, needs, inventory);
-      try {
-        const { columns, rows } = await this.#execute(spliced.text, spliced.params, reading, compiled.text);
-        const read = spliced.references > 0 ? inventory.files : [];
-        return new QueryResult({
-          columns,
-          rows,
-          sql: compiled.text,
-          stats: {
-            engine: this.name,
-            elapsedMs: performance.now() - started,
-            filesRead: read.length,
-            bytesRead: read.reduce((sum, f) => sum + f.size, 0),
-            filesSkipped: inventory.skipped,
-            filesIgnored: inventory.ignored.length,
-          },
-        });
-      } catch (error) {
-        if (error instanceof QueryCancelledError) throw error;
-        if (error instanceof ResultTooLargeError) throw new ResultTooLargeError(error.limit, { sql: compiled.text, engine: this.name });
-        const message = (error as Error).message;
-        const bad = attempt < MAX_FILE_RETRIES ? fileNamedIn(message, inventory.files) : undefined;
-        if (bad) {
-          await this.#inventory.recheck(bad, firstLine(message));
-          continue;
-        }
-        if (needs !== 'all' && /not found|does not have a member|Could not find key/i.test(message)) {
-          needs = 'all';
-          continue;
-        }
-        throw new QueryError(`query failed: ${firstLine(message)}`, { sql: compiled.text, engine: this.name, cause: error });
-      }
+    await this.#refresh(signal, (p) => onProgress?.({ state: 'INGESTING', detail: describeIngestProgress(p) }));
+    const inventory = this.#inventoryNow();
+    const skipped = inventory.skipped;
+    if (this.strict && skipped.length > 0) throw new SkippedFilesError(skipped);
+    if (inventory.files === 0 && skipped.length > 0) {
+      throw new SourceError(this.roots.join(', '), `none of the log files can be read: ${describeSkipped(skipped)}`);
+    }
+    onProgress?.({ state: 'RUNNING' });
+    const text = rewriteTrinoSql(compiled.text);
+    // DuckDB writes each statement's profile here as it ends; one answered from Parquet
+    // metadata alone (a bare count(*)) writes none and reads no data file.
+    const profile = join(this.#profileDir, PROFILE_FILE);
+    rmSync(profile, { force: true });
+    try {
+      const readBefore = processBytesRead();
+      const { columns, rows } = await this.#execute(text, compiled.params.map(toDuckDBParam), reading, compiled.text);
+      const readAfter = processBytesRead();
+      const scan = readScanStats(readIfThere(profile), readBefore !== undefined && readAfter !== undefined ? readAfter - readBefore : undefined);
+      return new QueryResult({
+        columns,
+        rows,
+        sql: compiled.text,
+        stats: {
+          engine: this.name,
+          elapsedMs: performance.now() - started,
+          filesRead: scan.filesRead,
+          bytesRead: scan.bytesRead,
+          filesSkipped: skipped,
+          filesIgnored: inventory.ignored.length,
+        },
+      });
+    } catch (error) {
+      if (error instanceof QueryCancelledError) throw error;
+      if (error instanceof ResultTooLargeError) throw new ResultTooLargeError(error.limit, { sql: compiled.text, engine: this.name });
+      throw new QueryError(`query failed: ${firstLine((error as Error).message)}`, { sql: compiled.text, engine: this.name, cause: error });
     }
   }
 
-  #splice(tokens: readonly Token[], params: readonly DuckDBValue[], needs: ColumnNeeds, inventory: Inventory) {
-    const scan =
-      inventory.files.length > 0
-        ? buildScan(fieldsToRead(needs), partitionsToRead(needs), inventory.files)
-        : undefined;
-    const spliced = spliceTable(tokens, 'cloudtrail', this.#schemas, params, scan ?? { text: '', params: [] });
-    if (spliced.references > 0 && !scan) {
-      throw new SourceError(this.roots.join(', '), `none of the log files can be read: ${describeSkipped(inventory.skipped)}`);
+  /** Lists the logs, takes in what changed (under the cache's lock) and points the tables at the current data. */
+  async #refresh(signal?: AbortSignal, onProgress?: (progress: IngestProgress) => void): Promise<{ summary: IngestSummary }> {
+    const started = performance.now();
+    const previousListing = this.#listing;
+    const listing = await this.#sourceFiles.list();
+    this.#listing = listing;
+    const snapshot = this.#sourceFiles.changedSnapshot();
+    if (snapshot) await this.#store.writeListing(snapshot);
+    const stamp = await this.#store.manifestStamp();
+    let manifestChanged = false;
+    if (stamp !== this.#manifestStamp || !this.#manifest) {
+      const read = await this.#store.readManifest();
+      this.#manifest = read === undefined || 'damaged' in read ? undefined : read;
+      this.#manifestStamp = stamp;
+      manifestChanged = true;
+      if (this.#manifest) await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, manifest: this.#manifest });
     }
-    return spliced;
+    const upToDate = this.#manifest && ((!manifestChanged && listing === previousListing && this.#current) || !isStale(listing.files, this.#manifest));
+    this.#current = Boolean(upToDate);
+    if (upToDate) {
+      return { summary: { filesNew: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, events: 0, elapsedMs: performance.now() - started } };
+    }
+    try {
+      const { manifest, summary } = await updateCache({
+        store: this.#store,
+        connection: this.#connection,
+        sources: TABLE_SOURCES,
+        files: listing.files,
+        signal,
+        onProgress,
+      });
+      this.#manifest = manifest;
+      this.#current = true;
+      this.#manifestStamp = await this.#store.manifestStamp();
+      await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, manifest });
+      return { summary };
+    } catch (error) {
+      if (signal?.aborted) throw new QueryCancelledError('ingest cancelled', { sql: '', engine: this.name, state: 'CANCELLED', cause: error });
+      throw error;
+    }
   }
 
   async #execute(text: string, params: readonly DuckDBValue[], reading: ReadOptions, sqlForErrors: string) {
@@ -195,19 +323,24 @@ export class LocalEngine implements Engine {
     }
   }
 
-  /** Closes DuckDB. Safe to call twice. */
+  /** Closes DuckDB (and removes a temporary cache). Safe to call twice. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue;
     this.#connection.closeSync();
     this.#instance.closeSync();
+    rmSync(this.#profileDir, { recursive: true, force: true });
+    if (this.#store.temporary) await this.#store.remove();
   }
 }
 
-/** DuckDB names the file in its read errors ("Malformed JSON in file …", "not a GZIP stream: …"). */
-function fileNamedIn(message: string, files: readonly LogFile[]): LogFile | undefined {
-  return files.find((f) => message.includes(f.path));
+function readIfThere(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** A `maxRows` option: a whole number >= 1, or Infinity for no limit; undefined when not given. */

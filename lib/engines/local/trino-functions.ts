@@ -9,6 +9,7 @@ import { IP_MACROS } from './trino/macros-ip';
 import { JSON_MACROS } from './trino/macros-json';
 import { TEXT_MACROS } from './trino/macros-text';
 import { TIME_MACROS } from './trino/macros-time';
+import { TRINO_NAMED_MACROS } from './trino/renames';
 import { registerTrinoUdfs } from './trino/udfs';
 
 export { SUPPORTED_TRINO_FUNCTIONS, UNSUPPORTED_TRINO_FEATURES, type TrinoFeatureNote } from './trino/feature-list';
@@ -29,5 +30,21 @@ const TRINO_MACROS: readonly TrinoMacro[] = [...JSON_MACROS, ...TIME_MACROS, ...
  */
 export async function installTrinoFunctions(connection: DuckDBConnection): Promise<void> {
   registerTrinoUdfs(connection);
-  for (const macro of TRINO_MACROS) await connection.run(createMacroSql(macro));
+  for (const macro of [...TRINO_MACROS, ...TRINO_NAMED]) await connection.run(createMacroSql(macro));
 }
+
+/** Parameters of the DuckDB built-ins a Trino-named macro forwards to. */
+const BUILTIN_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  regexp_split_to_array: ['(s, p)'],
+};
+
+/**
+ * Macros under Trino's own names (`json_extract_scalar`, …) for functions DuckDB has no
+ * function of that name for, forwarding to the `trino_*` macro or DuckDB built-in with the
+ * same argument lists.
+ */
+const TRINO_NAMED: readonly TrinoMacro[] = Object.entries(TRINO_NAMED_MACROS).map(([name, target]) => {
+  const macro = TRINO_MACROS.find((m) => m.name === target);
+  const parameterLists = macro ? macro.overloads.map((o) => /^\([^)]*\)/.exec(o)![0]) : (BUILTIN_PARAMETERS[target] ?? ['(x)']);
+  return { name, overloads: parameterLists.map((params) => `${params} AS ${target}${params}`) };
+});

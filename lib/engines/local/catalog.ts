@@ -1,0 +1,52 @@
+/**
+ * The engine's tables as real DuckDB objects, named as Athena names them, so DuckDB's own
+ * binder resolves names, aliases, stars, CTEs and subqueries. Each table is a view over its
+ * Parquet files in the cache, defined once in the default schema (reachable unqualified) and
+ * reachable through views in every database (schema) Athena users write, and under the
+ * `awsdatacatalog` catalog: `cloudtrail`, `"<db>"."cloudtrail"`, `default.cloudtrail`,
+ * `security_analysis.cloudtrail`, `awsdatacatalog.<db>.cloudtrail`.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { CacheManifest, CacheStore } from './cache-store';
+import { parquetScan } from './ingest';
+import type { TableSource } from './table-source';
+
+const ATHENA_CATALOG = 'awsdatacatalog';
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Creates the schemas and the per-database views once per connection. The base views are
+ * empty until {@link defineTables} points them at the cache.
+ */
+export async function createCatalog(connection: DuckDBConnection, sources: readonly TableSource[], database: string): Promise<void> {
+  await connection.run(`ATTACH ':memory:' AS ${ATHENA_CATALOG}`);
+  await defineTables(connection, sources, undefined);
+  for (const source of sources) {
+    for (const db of source.databases(database)) {
+      for (const catalog of ['memory', ATHENA_CATALOG]) {
+        await connection.run(`CREATE SCHEMA IF NOT EXISTS ${catalog}.${quote(db)}`);
+        await connection.run(
+          `CREATE OR REPLACE VIEW ${catalog}.${quote(db)}.${quote(source.table)} AS SELECT * FROM memory.main.${quote(source.table)}`);
+      }
+    }
+  }
+}
+
+/**
+ * Points each table's base view at the data files the manifest names. Cheap (no data is
+ * read), so it runs whenever another process or an ingest commits a new manifest.
+ */
+export async function defineTables(
+  connection: DuckDBConnection,
+  sources: readonly TableSource[],
+  cache: { store: CacheStore; manifest: CacheManifest } | undefined,
+): Promise<void> {
+  for (const source of sources) {
+    const parts = cache?.manifest.parts[source.table] ?? [];
+    const columns = source.columns.map((c) => quote(c.name)).join(', ');
+    const body = parts.length > 0
+      ? `SELECT ${columns} FROM ${parquetScan(source, parts.map((p) => cache!.store.resolve(p.path)))}`
+      : `SELECT ${source.columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quote(c.name)}`).join(', ')} WHERE false`;
+    await connection.run(`CREATE OR REPLACE VIEW memory.main.${quote(source.table)} AS ${body}`);
+  }
+}
