@@ -50,8 +50,9 @@ async function child(task, args) {
         for (let i = 0; i < args.runs; i++) times.push((await timed(() => engine.query(q))).ms);
         out[name] = median(times);
       }
-      const day = await engine.query(`SELECT count(*) AS n FROM cloudtrail WHERE date_partition = '${ONE_DAY}'`);
-      const all = await engine.query('SELECT count(*) AS n FROM cloudtrail');
+      // count(*) alone is answered from Parquet metadata and reads nothing: read a column.
+      const day = await engine.query(`SELECT count(DISTINCT eventname) AS n FROM cloudtrail WHERE date_partition = '${ONE_DAY}'`);
+      const all = await engine.query('SELECT count(DISTINCT eventname) AS n FROM cloudtrail');
       out.dayBytes = day.stats.bytesRead ?? null;
       out.allBytes = all.stats.bytesRead ?? null;
       out.top = (await engine.query(queries['2.2'])).rows.map((r) => [r[0], Number(r[2])]);

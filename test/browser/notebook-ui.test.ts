@@ -161,6 +161,13 @@ describe.skipIf(!available)('the playbook in a browser (classic Notebook, Chromi
     await wide.screenshot({ path: join(ARTIFACTS, 'notebook-table-columns.png') });
   });
 
+  it('names the window, and the suspect, under the tables about the suspect', async () => {
+    const facts = await page.locator('.irbook-foot .irbook-context').allTextContents();
+    const suspect = `suspect ${manifest.stories.credentialCompromise.principalArn}`;
+    expect(facts.filter((f) => f === suspect).length, facts.join(' | ')).toBeGreaterThanOrEqual(3);
+    expect(facts.some((f) => /^window \d{4}-\d\d-\d\d \d\d:\d\d → \d{4}-\d\d-\d\d \d\d:\d\d UTC$/.test(f)), facts.join(' | ')).toBe(true);
+  });
+
   it('labels SSO roles by permission set, and draws no chart text outside its picture', async () => {
     const labels = await page.locator('.output_svg svg.marks text').allTextContents();
     expect(labels.some((l) => /AdministratorAccess|ReadOnly/.test(l)), labels.join(' | ')).toBe(true);

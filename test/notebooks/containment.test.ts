@@ -162,7 +162,7 @@ describe('containment notebook', () => {
       // cell cancels what arrives in the next 200 ms, so nothing may follow it.)
       await expect(
         run('no-credentials', {}, { drop: ['deactivate', 'deny', 'role', 'isolate', 'undo', 'history'], last: ['identity'] }),
-      ).rejects.toThrow(/cell \d+ \(const ir = await openContainment.*\) failed/);
+      ).rejects.toThrow(/cell \d+ in "[^"]*" \(const ir = await openContainment.*\) failed/);
       const nb = new ExecutedNotebook(join(dir, 'reports', 'no-credentials-no-credentials.ipynb'));
       // Setup part 1 and the query cells ran.
       expect(nb.shown('load')).toContain('local');

@@ -109,7 +109,7 @@ describe('credential-compromise-analysis.ipynb on the tslab kernel', () => {
       .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
     expect(images).toHaveLength(CHART_CELLS.length);
     for (const svg of images) expect(svg).toMatch(/^<svg[\s\S]*<\/svg>$/);
-    expect(images[0]).toContain('user/ci-deployer');
+    expect(images[0]).toContain('ci-deployer (user, ');
     expect(htmlReport).toContain(manifest.stories.credentialCompromise.principalArn);
   });
 });
