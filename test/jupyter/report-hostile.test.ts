@@ -3,6 +3,7 @@
  * characters: every chart it embeds must still be a valid SVG (an ESC or BEL once made each
  * chart a broken image), and the hostile name must be shown, escaped, not dropped.
  */
+import { symlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile as writeText } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ let html: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'irbook-hostile-'));
+  // The kernel resolves `irbook` from the notebook's folder, as a copy of a playbook would.
+  symlinkSync(join(__dirname, '..', '..', 'node_modules'), join(dir, 'node_modules'));
   const logs = join(dir, 'logs');
   const identity = { type: 'IAMUser', arn: ARN, accountId: '111122223333', userName: HOSTILE, principalId: 'AIDAEVIL' };
   const events = [
