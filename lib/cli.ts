@@ -201,7 +201,7 @@ async function query(args: readonly string[]): Promise<number> {
   if (values.file === undefined && positionals.length !== 1) throw new UsageError('give exactly one SQL statement (quote it) or --file FILE');
   const text = values.file !== undefined ? readSql(values.file) : positionals[0]!;
 
-  const out = values.out === undefined ? undefined : { file: values.out, format: parsed(() => formatOf(values.out!)) };
+  const out = values.out === undefined ? undefined : { file: values.out, format: parsed(() => formatOf(values.out!)), keepFormulas: values['keep-formulas'] };
 
   const engine = await LocalEngine.open({ logs, database: values.db, strict: values.strict, cache: values.cache });
   try {
@@ -274,8 +274,8 @@ async function cache(args: readonly string[]): Promise<number> {
 }
 
 /** `irbook query --out FILE`: every row to FILE, streamed, with no row limit. */
-async function queryToOut(engine: LocalEngine, text: string, { file, format }: { file: string; format: FileFormat }): Promise<number> {
-  const written = await queryToFile(text, file, { engine, format });
+async function queryToOut(engine: LocalEngine, text: string, { file, format, keepFormulas }: { file: string; format: FileFormat; keepFormulas: boolean }): Promise<number> {
+  const written = await queryToFile(text, file, { engine, format, keepFormulas });
   reportStats(written.rows, written.stats, `written to ${file} (${format})`);
   return 0;
 }

@@ -15,6 +15,8 @@ export interface QueryToFileOptions {
   readonly engine?: Engine;
   /** Stops the query; the partial file is removed. */
   readonly signal?: AbortSignal;
+  /** CSV: write text starting with = + - @ tab or CR as it is, instead of with `'` in front. Default false. */
+  readonly keepFormulas?: boolean;
 }
 
 /** What {@link queryToFile} wrote. */
@@ -37,9 +39,9 @@ export interface FileWritten {
  * written.rows; // rows in the file
  */
 export async function queryToFile(query: QueryInput, file: string, options: QueryToFileOptions = {}): Promise<FileWritten> {
-  checkOptionNames(options, ['format', 'engine', 'signal'], 'queryToFile');
+  checkOptionNames(options, ['format', 'engine', 'signal', 'keepFormulas'], 'queryToFile');
   const engine = options.engine ?? configuredEngine();
-  const writer = new RowFileWriter(file, options.format);
+  const writer = new RowFileWriter(file, options.format, { keepFormulas: options.keepFormulas === true });
   try {
     const result = await engine.query(query, {
       signal: options.signal,

@@ -32,12 +32,13 @@ export function formatOf(file: string, format?: FileFormat): FileFormat {
 }
 
 /** Turns rows into the lines of one format. */
-function lineWriter(columns: readonly Column[], format: FileFormat): { header: string; line: (row: readonly Value[]) => string } {
+function lineWriter(columns: readonly Column[], format: FileFormat, keepFormulas: boolean): { header: string; line: (row: readonly Value[]) => string } {
   const kinds = columns.map((c) => c.kind);
   if (format === 'csv') {
+    const field = { keepFormulas };
     return {
-      header: `${columns.map((c) => csvField(c.name, 'string')).join(',')}\r\n`,
-      line: (row) => `${kinds.map((kind, i) => csvField(row[i] ?? null, kind)).join(',')}\r\n`,
+      header: `${columns.map((c) => csvField(c.name, 'string', field)).join(',')}\r\n`,
+      line: (row) => `${kinds.map((kind, i) => csvField(row[i] ?? null, kind, field)).join(',')}\r\n`,
     };
   }
   const keys = uniqueColumnNames(columns.map((c) => c.name));
@@ -55,14 +56,17 @@ export class RowFileWriter {
   readonly format: FileFormat;
   rows = 0;
   readonly #file: string;
+  readonly #keepFormulas: boolean;
   readonly #partial: string;
   readonly #stream: WriteStream;
   #lines: ReturnType<typeof lineWriter> | undefined;
   #failure: Error | undefined;
 
-  constructor(file: string, format?: FileFormat) {
+  /** `keepFormulas`: CSV text starting with = + - @ tab or CR is written as it is (see `csvField`). */
+  constructor(file: string, format?: FileFormat, { keepFormulas = false }: { readonly keepFormulas?: boolean } = {}) {
     this.format = formatOf(file, format);
     this.#file = file;
+    this.#keepFormulas = keepFormulas;
     this.#partial = join(dirname(file), `.${basename(file)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
     this.#stream = createWriteStream(this.#partial, { flags: 'wx' });
     this.#stream.on('error', (error) => (this.#failure ??= error));
@@ -75,7 +79,7 @@ export class RowFileWriter {
 
   /** Writes the header (CSV) for these columns. */
   async begin(columns: readonly Column[]): Promise<void> {
-    this.#lines = lineWriter(columns, this.format);
+    this.#lines = lineWriter(columns, this.format, this.#keepFormulas);
     await this.#put(this.#lines.header);
   }
 

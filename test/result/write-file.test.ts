@@ -59,6 +59,16 @@ describe('queryToFile', () => {
     expect(lines[1]).toBe(`${first.eventID},${first.eventName},"${json}"`);
   });
 
+  it('neutralises formulas in CSV as toCsv does, unless keepFormulas is set', async () => {
+    const formula = `SELECT '=HYPERLINK("x")' AS cell`;
+    const safe = join(dir.path, 'formula-safe.csv');
+    const kept = join(dir.path, 'formula-kept.csv');
+    await queryToFile(formula, safe, { engine });
+    await queryToFile(formula, kept, { engine, keepFormulas: true });
+    expect(readFileSync(safe, 'utf8')).toBe(`cell\r\n"'=HYPERLINK(""x"")"\r\n`);
+    expect(readFileSync(kept, 'utf8')).toBe(`cell\r\n"=HYPERLINK(""x"")"\r\n`);
+  });
+
   it('leaves no file, and no partial one, when the query fails', async () => {
     const file = join(dir.path, 'failed.csv');
     await expect(queryToFile('SELECT no_such_column FROM cloudtrail', file, { engine })).rejects.toBeInstanceOf(QueryError);
