@@ -123,7 +123,7 @@ export async function queryResults(query: QueryInput, options: QueryResultsOptio
       }),
     );
     const compiled = compileQuery(query);
-    const context = contextOf(compiled);
+    const context = contextOf(query);
     if (slot) {
       const facts = [`${formatCount(result.rowCount)} rows`, ...contextFacts(context)];
       try {

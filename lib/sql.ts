@@ -13,6 +13,19 @@ export interface CompiledQuery {
   readonly params: readonly SqlValue[];
 }
 
+/**
+ * What a query is limited to, as the building blocks that wrote its conditions declare it
+ * (`inWindow`, `entityMatches`, `entityIn`). A result's footer names it, so a table left on
+ * screen says which window and suspect it belongs to. Carried by the fragments themselves,
+ * never guessed from the SQL text: a condition spelled out by hand declares nothing.
+ */
+export interface QueryScope {
+  /** The `eventtime` bounds, `'YYYY-MM-DDTHH:MM:SSZ'`, end exclusive. */
+  readonly window?: { readonly start: string; readonly end: string };
+  /** The entities the query is limited to; `[]` when it matches no one. */
+  readonly entities?: readonly string[];
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const IDENTIFIER = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$/;
 
@@ -24,15 +37,38 @@ const IDENTIFIER = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$/;
 export class SqlFragment {
   readonly #strings: readonly string[];
   readonly #values: readonly SqlInterpolation[];
+  readonly #scope: QueryScope | undefined;
 
   /** @internal use the `sql` tag, `sql.id`, `sql.raw` or `sql.join`. */
-  constructor(strings: readonly string[], values: readonly SqlInterpolation[]) {
+  constructor(strings: readonly string[], values: readonly SqlInterpolation[], scope?: QueryScope) {
     if (strings.length !== values.length + 1) {
       throw new SqlBuildError('a SQL fragment needs one more text part than values');
     }
     values.forEach(checkInterpolation);
     this.#strings = Object.freeze([...strings]);
     this.#values = Object.freeze([...values]);
+    this.#scope = scope === undefined ? undefined : Object.freeze({ ...scope });
+  }
+
+  /** The same SQL, declaring what it limits a query to (for a building block such as `inWindow`). */
+  limitedTo(scope: QueryScope): SqlFragment {
+    return new SqlFragment(this.#strings, this.#values, { ...this.#scope, ...scope });
+  }
+
+  /**
+   * What this query is limited to: each part as declared by the outermost fragment that
+   * declares it, else by the first nested one in text order.
+   */
+  scope(): QueryScope {
+    const found: { window?: QueryScope['window']; entities?: QueryScope['entities'] } = {};
+    const visit = (fragment: SqlFragment): void => {
+      const own = fragment.#scope;
+      if (own?.window !== undefined && found.window === undefined) found.window = own.window;
+      if (own?.entities !== undefined && found.entities === undefined) found.entities = own.entities;
+      for (const value of fragment.#values) if (value instanceof SqlFragment) visit(value);
+    };
+    visit(this);
+    return found;
   }
 
   /** The text with `?` placeholders and the parameters in placeholder order. */

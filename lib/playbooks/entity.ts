@@ -38,11 +38,11 @@ export const SESSION_NAME: SqlFragment = sql`CASE WHEN useridentity.sessionconte
  */
 export function entityMatches(entity: string | null): SqlFragment {
   if (entity === null) return NO_ENTITY;
-  return sql`(useridentity.arn = ${entity} OR useridentity.sessioncontext.sessionissuer.arn = ${entity})`;
+  return sql`(useridentity.arn = ${entity} OR useridentity.sessioncontext.sessionissuer.arn = ${entity})`.limitedTo({ entities: [entity] });
 }
 
 /** What an entity condition becomes when there is no entity. */
-export const NO_ENTITY: SqlFragment = sql`(1 = 0)`;
+export const NO_ENTITY: SqlFragment = sql`(1 = 0)`.limitedTo({ entities: [] });
 
 /**
  * A WHERE condition: the call was made by any of the entities (see {@link entityMatches});
@@ -54,7 +54,7 @@ export const NO_ENTITY: SqlFragment = sql`(1 = 0)`;
 export function entityIn(entities: readonly string[]): SqlFragment {
   if (entities.length === 0) return NO_ENTITY;
   const list = sql.join([...entities]);
-  return sql`(useridentity.arn IN (${list}) OR useridentity.sessioncontext.sessionissuer.arn IN (${list}))`;
+  return sql`(useridentity.arn IN (${list}) OR useridentity.sessioncontext.sessionissuer.arn IN (${list}))`.limitedTo({ entities: [...entities] });
 }
 
 /** An IAM user ARN's account and user name (the name is the last part of the path). */

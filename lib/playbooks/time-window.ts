@@ -143,5 +143,6 @@ export function windowBounds(window: TimeWindowInput): WindowBounds {
  */
 export function inWindow(window: TimeWindowInput): SqlFragment {
   const b = windowBounds(window);
-  return sql`(date_partition BETWEEN ${b.firstDay} AND ${b.lastDay} AND eventtime >= ${b.startTime} AND eventtime < ${b.endTime})`;
+  return sql`(date_partition BETWEEN ${b.firstDay} AND ${b.lastDay} AND eventtime >= ${b.startTime} AND eventtime < ${b.endTime})`
+    .limitedTo({ window: { start: b.startTime, end: b.endTime } });
 }

@@ -4,60 +4,22 @@
  * suspect it belongs to.
  */
 
-import type { CompiledQuery } from '../sql';
+import { SqlFragment, type QueryInput, type QueryScope } from '../sql';
 
 /** The window and suspect a query was limited to; each absent when the query had none. */
-export interface ResultContext {
-  /** The `eventtime` bounds of `inWindow(…)`, `'YYYY-MM-DDTHH:MM:SSZ'`, end exclusive. */
-  readonly window?: { readonly start: string; readonly end: string };
-  /** The entities of `entityMatches(…)` / `entityIn(…)`; `[]` when it matched no one. */
-  readonly entities?: readonly string[];
-}
-
-// The text `inWindow` and `entityMatches` / `entityIn` write (lib/playbooks/time-window.ts and
-// entity.ts); a test keeps these in step with them.
-const WINDOW_TEXT = 'eventtime >= ? AND eventtime < ?)';
-const ENTITY_TEXT = '(useridentity.arn = ? OR useridentity.sessioncontext.sessionissuer.arn = ?)';
-const ENTITIES_TEXT = /\(useridentity\.arn IN \(\?(?:, \?)*\) OR useridentity\.sessioncontext\.sessionissuer\.arn IN \(/;
-const NO_ENTITY_TEXT = '(1 = 0)';
+export type ResultContext = QueryScope;
 
 /**
- * The window and suspect of a compiled query, read from the conditions the playbook's
- * building blocks write (`${inWindow(window)}`, `${entityMatches(suspect)}`,
- * `${entityIn(entities)}`). A query that spells its conditions out by hand has no context.
+ * The window and suspect of a query, as declared by the building blocks that wrote its
+ * conditions (`${inWindow(window)}`, `${entityMatches(suspect)}`, `${entityIn(entities)}`).
+ * Plain text, or a condition spelled out by hand, declares nothing and has no context.
  *
  * @example
- * contextOf(sql`SELECT … WHERE ${inWindow(window)} AND ${entityMatches(suspect)}`.compile());
+ * contextOf(sql`SELECT … WHERE ${inWindow(window)} AND ${entityMatches(suspect)}`);
  * // { window: { start: '2024-03-19T00:00:00Z', end: '2024-03-20T00:00:00Z' }, entities: ['arn:…'] }
  */
-export function contextOf(query: CompiledQuery): ResultContext {
-  const { text, params } = query;
-  const paramAt = (offset: number) => params[placeholdersBefore(text, offset)];
-  const context: { window?: ResultContext['window']; entities?: readonly string[] } = {};
-  const w = text.indexOf(WINDOW_TEXT);
-  if (w >= 0) {
-    const start = paramAt(w);
-    const end = params[placeholdersBefore(text, w) + 1];
-    if (typeof start === 'string' && typeof end === 'string') context.window = { start, end };
-  }
-  const e = text.indexOf(ENTITY_TEXT);
-  const list = ENTITIES_TEXT.exec(text);
-  if (e >= 0 && typeof paramAt(e) === 'string') {
-    context.entities = [paramAt(e) as string];
-  } else if (list) {
-    const count = (list[0].match(/\?/g) ?? []).length;
-    const first = placeholdersBefore(text, list.index);
-    context.entities = params.slice(first, first + count).filter((p): p is string => typeof p === 'string');
-  } else if (w >= 0 && text.includes(NO_ENTITY_TEXT)) {
-    context.entities = [];
-  }
-  return context;
-}
-
-function placeholdersBefore(text: string, offset: number): number {
-  let n = 0;
-  for (let i = text.indexOf('?'); i >= 0 && i < offset; i = text.indexOf('?', i + 1)) n += 1;
-  return n;
+export function contextOf(query: QueryInput): ResultContext {
+  return query instanceof SqlFragment ? query.scope() : {};
 }
 
 const minute = (iso: string) => iso.replace('T', ' ').replace(/:00Z$/, '').replace(/Z$/, '');

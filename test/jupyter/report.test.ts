@@ -12,7 +12,7 @@ const USER = 'arn:aws:iam::111122223333:user/ci-deployer';
 
 function result(query: SqlFragment, records: Record<string, unknown>[]): ReportFact {
   const { text, params } = query.compile();
-  return { kind: 'result', text, params, context: contextOf({ text, params }), rowCount: records.length, records };
+  return { kind: 'result', text, params, context: contextOf(query), rowCount: records.length, records };
 }
 
 const facts: ReportFact[] = [

@@ -261,7 +261,7 @@ describe('2.2 topFailingEntities', () => {
     const story = manifest.stories.credentialCompromise;
     const stolen = story.stolenRoleSession;
     const q = topFailingEntities({ window: MONTH });
-    const top = (await run('topFailingEntities', q)).withContext(contextOf(q.compile()));
+    const top = (await run('topFailingEntities', q)).withContext(contextOf(q));
     // The entities each name made calls as, counted in JS over the same records.
     const entitiesBy = (match: (r: ParsedRecord) => boolean) =>
       distinct(records.filter((r) => within(MONTH)(r) && match(r)).map(entityOf));
@@ -287,7 +287,7 @@ describe('2.2 topFailingEntities', () => {
 
   it('fails saying what matched: nothing (listing the top entities), or several entities', async () => {
     const q = topFailingEntities({ window: MONTH });
-    const top = (await run('topFailingEntities', q)).withContext(contextOf(q.compile()));
+    const top = (await run('topFailingEntities', q)).withContext(contextOf(q));
     const failure = async (name: string, on: LocalEngine, result = top) =>
       (await suspectFrom(result, name, { engine: on, say: () => {} }).then(() => undefined, (e: unknown) => e)) as OptionError;
     const none = await failure('no-such-user', engine);
@@ -297,7 +297,7 @@ describe('2.2 topFailingEntities', () => {
     expect(await failure('arn:aws:iam::111122223333:user/nobody', engine)).toBeInstanceOf(OptionError);
     // alice exists in two accounts of the fixture.
     const fq = topFailingEntities({ window: MONTH });
-    const smallTop = (await run('topFailingEntities (fixture)', fq, small)).withContext(contextOf(fq.compile()));
+    const smallTop = (await run('topFailingEntities (fixture)', fq, small)).withContext(contextOf(fq));
     const both = await failure('alice', small, smallTop);
     expect(both).toBeInstanceOf(OptionError);
     expect(both.message).toContain('"alice" matches 2 entities');

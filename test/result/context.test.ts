@@ -15,19 +15,33 @@ const WINDOW = { start: '2024-03-19T05:00:00Z', end: '2024-03-20T00:00:00Z' };
 describe('contextOf', () => {
   it('reads the window and the suspect of every catalog query about the suspect', () => {
     for (const [name, q] of Object.entries(cc.CREDENTIAL_COMPROMISE_QUERIES)) {
-      const context = contextOf(q.build({ window, entity: USER }).compile());
+      const context = contextOf(q.build({ window, entity: USER }));
       expect(context.window, name).toEqual(WINDOW);
       if (q.aboutEntity) expect(context.entities, name).toEqual([USER]);
       else expect(context.entities, name).toBeUndefined();
     }
   });
 
-  it('finds the parameters by position, whatever comes before them', () => {
+  it('takes the window and entities from the fragments, whatever comes before them', () => {
     const q = sql`SELECT ${'x'} AS a FROM cloudtrail WHERE eventname = ${'GetUser'} AND ${inWindow(window)} AND ${entityIn([USER, ROLE])}`;
-    expect(contextOf(q.compile())).toEqual({ window: WINDOW, entities: [USER, ROLE] });
-    expect(contextOf(sql`SELECT 1 FROM cloudtrail WHERE ${inWindow(window)} AND ${entityMatches(null)}`.compile()))
+    expect(contextOf(q)).toEqual({ window: WINDOW, entities: [USER, ROLE] });
+    expect(contextOf(sql`SELECT 1 FROM cloudtrail WHERE ${inWindow(window)} AND ${entityMatches(null)}`))
       .toEqual({ window: WINDOW, entities: [] });
-    expect(contextOf(sql`SELECT ${1}`.compile())).toEqual({});
+    expect(contextOf(sql`SELECT ${1}`)).toEqual({});
+  });
+
+  it('never guesses from the text: conditions spelled out by hand, or plain text, declare nothing', () => {
+    // The same text inWindow and entityMatches write, with other meanings bound to it.
+    const byHand = sql`SELECT 1 FROM cloudtrail WHERE (date_partition BETWEEN ${'a'} AND ${'b'} AND eventtime >= ${'2024-01-01T00:00:00Z'} AND eventtime < ${'2024-02-01T00:00:00Z'})
+      AND NOT (useridentity.arn = ${USER} OR useridentity.sessioncontext.sessionissuer.arn = ${USER})`;
+    expect(contextOf(byHand)).toEqual({});
+    expect(contextOf(sql`SELECT 1 WHERE ${inWindow(window)}`.toString())).toEqual({});
+  });
+
+  it('lets the outer fragment override what a nested one declares', () => {
+    const inner = sql`${entityMatches(USER)}`;
+    expect(contextOf(sql`SELECT 1 WHERE ${inner.limitedTo({ entities: [ROLE] })}`)).toEqual({ entities: [ROLE] });
+    expect(contextOf(sql`SELECT 1 WHERE ${entityMatches(USER)} OR ${entityMatches(ROLE)}`)).toEqual({ entities: [USER] });
   });
 });
 
