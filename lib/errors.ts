@@ -28,6 +28,20 @@ export class SqlBuildError extends IrbookError {
   override readonly name: string = 'SqlBuildError';
 }
 
+/** A `?` Athena would refuse: where it stands and why. */
+export class PlaceholderError extends SqlBuildError {
+  override readonly name: string = 'PlaceholderError';
+  constructor(
+    message: string,
+    /** The clause the placeholder is in, as SQL spells it (`SELECT`, `LIMIT`, `JOIN … ON`, …). */
+    readonly clause: string,
+    /** 1-based number of the placeholder, as in the query's "bound parameters" list. */
+    readonly placeholder: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The engine rejected or failed the query. `sql` is the text sent, with `?` placeholders. */
 export class QueryError extends IrbookError {
   override readonly name: string = 'QueryError';

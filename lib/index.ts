@@ -31,7 +31,7 @@ export type { AthenaClients } from './engines/athena/clients';
 export { whoami, type CallerIdentity } from './engines/athena/whoami';
 export { estimateCostUsd, queryCost, DEFAULT_COST_PER_TB_USD, type QueryCost } from './engines/athena/cost';
 export { resolveRegion, resolveWorkgroup, type ResolvedSetting } from './engines/athena/settings';
-export { checkAthenaRules, PlaceholderError } from './engines/athena/placeholders';
+export { checkAthenaRules } from './engines/athena/placeholders';
 export { cloudTrailTableDdl, createCloudTrailTable, type CloudTrailTableOptions } from './engines/athena/cloudtrail-table';
 export type { Inventory } from './engines/local/local-engine';
 export { SUPPORTED_TRINO_FUNCTIONS, UNSUPPORTED_TRINO_FEATURES, type TrinoFeatureNote } from './engines/local/trino/feature-list';
@@ -115,6 +115,7 @@ export {
   IrbookError,
   NotebookCellError,
   OptionError,
+  PlaceholderError,
   QueryCancelledError,
   QueryError,
   ResultTooLargeError,

@@ -8,7 +8,9 @@
  *   (Athena API reference, StartQueryExecution).
  */
 
-import { SqlBuildError } from '../../errors';
+import { PlaceholderError, SqlBuildError } from '../../errors';
+
+export { PlaceholderError };
 import { sqlLiteral, type CompiledQuery } from '../../sql';
 import { isSignificant, tokenizeTrino, type TrinoToken } from '../local/trino/tokens';
 
@@ -16,20 +18,6 @@ import { isSignificant, tokenizeTrino, type TrinoToken } from '../local/trino/to
 export const MAX_PARAMETER_LENGTH = 1024;
 /** The longest query text Athena accepts, in UTF-8 bytes (a quota that cannot be raised). */
 export const MAX_QUERY_BYTES = 262_144;
-
-/** A `?` Athena would refuse: where it stands and why. */
-export class PlaceholderError extends SqlBuildError {
-  override readonly name: string = 'PlaceholderError';
-  constructor(
-    message: string,
-    /** The clause the placeholder is in, as SQL spells it (`SELECT`, `LIMIT`, `JOIN … ON`, …). */
-    readonly clause: string,
-    /** 1-based number of the placeholder, as in the query's "bound parameters" list. */
-    readonly placeholder: number,
-  ) {
-    super(message);
-  }
-}
 
 /** Words that begin a clause, and the name the message gives it. */
 const CLAUSES: Readonly<Record<string, string>> = {
