@@ -3,11 +3,22 @@
  * (the SQL, the file, the option name) so a notebook can show more than a message.
  */
 
+import { inspect } from 'node:util';
+
 /** Base class of every error irbook throws on purpose. */
 export class IrbookError extends Error {
   override readonly name: string = 'IrbookError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
+  }
+
+  /**
+   * tslab shows a failed cell's error through `console.error`. An error irbook throws on
+   * purpose says in its message what went wrong and what to do; a stack trace through
+   * `node_modules` only buries that under an incident. `error.stack` keeps it for debugging.
+   */
+  [inspect.custom](): string {
+    return `${this.name}: ${this.message}`;
   }
 }
 

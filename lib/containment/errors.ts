@@ -4,7 +4,6 @@
  * {@link ContainmentRefusedError}, so code that catches that still catches these.
  */
 
-import { inspect } from 'node:util';
 import { ContainmentRefusedError, IrbookError } from '../errors';
 
 /** A step was refused before any call: its target is not the plan's, or its recorded state has the wrong shape. */
@@ -135,11 +134,6 @@ export class CredentialsError extends IrbookError {
     options?: { cause?: unknown },
   ) {
     super(credentialsMessage(region, tried, reason), options);
-  }
-
-  /** tslab prints a failed cell's error with `console.error`: the message says everything, a stack trace would not help. */
-  [inspect.custom](): string {
-    return `${this.name}: ${this.message}`;
   }
 }
 
