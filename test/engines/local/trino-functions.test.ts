@@ -116,6 +116,20 @@ const CASES: Record<string, readonly (readonly [string, unknown])[]> = {
     [`SELECT date_parse('05/03/2024 9:07 PM', '%d/%m/%Y %h:%i %p')`, utc('2024-03-05T21:07:00Z')],
     [`SELECT date_parse('March 5 2024', '%M %e %Y')`, utc('2024-03-05T00:00:00Z')],
   ],
+  format_datetime: [
+    [`SELECT format_datetime(TIMESTAMP '2024-03-05 21:07:03.123', 'yyyy-MM-dd HH:mm:ss.SSS')`, '2024-03-05 21:07:03.123'],
+    [
+      `SELECT format_datetime(TIMESTAMP '2024-03-05 21:07:03', 'EEE EEEE MMM MMMM M d D DDD h hh H a yy e ww xxxx')`,
+      'Tue Tuesday Mar March 3 5 65 065 9 09 21 PM 24 2 10 2024',
+    ],
+    [`SELECT format_datetime(from_iso8601_timestamp('2024-03-12T10:04:31Z'), 'yyyy-MM-dd''T''HH:mm:ssZZ Z ZZZ z')`, '2024-03-12T10:04:31+00:00 +0000 UTC UTC'],
+    [`SELECT format_datetime(TIMESTAMP '2024-03-12 10:04:31', '''at'' H''h'' 100% ''''')`, "at 10h 100% '"],
+  ],
+  parse_datetime: [
+    [`SELECT parse_datetime('2024-03-05 21:07', 'yyyy-MM-dd HH:mm')`, utc('2024-03-05T21:07:00Z')],
+    [`SELECT parse_datetime('5 Mar 2024 9:07 PM', 'd MMM yyyy h:mm a')`, utc('2024-03-05T21:07:00Z')],
+    [`SELECT parse_datetime('2024-03-05T21:07:03.250+0000', 'yyyy-MM-dd''T''HH:mm:ss.SSSZ')`, utc('2024-03-05T21:07:03.250Z')],
+  ],
   date_add: [
     [`SELECT date_add('day', -7, TIMESTAMP '2024-03-12 10:00:00')`, utc('2024-03-05T10:00:00Z')],
     [`SELECT date_add('hour', 3, from_iso8601_timestamp('2024-03-12T22:00:00Z'))`, utc('2024-03-13T01:00:00Z')],
@@ -365,6 +379,8 @@ describe('supported Trino functions give Trino answers', () => {
 describe('errors Trino raises are raised', () => {
   test.each([
     [`SELECT date_format(TIMESTAMP '2024-03-12 09:05:07', '%D')`, /%D not supported in date format string/],
+    [`SELECT format_datetime(TIMESTAMP '2024-03-12 09:05:07', 'G yyyy')`, /pattern letter 'G' \(era\)/],
+    [`SELECT format_datetime(TIMESTAMP '2024-03-12 09:05:07', 'yyyy ''open')`, /unclosed quote/],
     [`SELECT date_add('fortnight', 1, TIMESTAMP '2024-03-12 09:05:07')`, /'fortnight' is not a valid Time field/],
     [`SELECT CAST(json_extract('{"o":{}}', '$.o') AS VARCHAR)`, /Cannot cast JSON/],
     [`SELECT split_part('a.b', '.', 0)`, /Index must be greater than zero/],

@@ -35,6 +35,8 @@ export const SUPPORTED_TRINO_FUNCTIONS: readonly TrinoFeatureNote[] = [
   { name: 'to_iso8601', notes: "Three fractional digits for timestamps; 'Z' for TIMESTAMP WITH TIME ZONE." },
   { name: 'date_format', notes: 'MySQL codes as Trino; %D %U %u %V %w %X raise the same error. TIMESTAMP WITH TIME ZONE prints in UTC.' },
   { name: 'date_parse', notes: 'The same codes; returns TIMESTAMP.' },
+  { name: 'format_datetime', notes: "Joda patterns (yyyy MM MMM dd HH mm ss SSS a E D e ww x, 'quoted text'); Z, ZZ and z print UTC's offset and name, the engine's zone. G, C, K, k, single w and fractions other than SSS/SSSSSS are refused." },
+  { name: 'parse_datetime', notes: 'The same patterns; returns TIMESTAMP, or TIMESTAMP WITH TIME ZONE when the pattern has a zone.' },
   { name: 'date_add', notes: 'Units millisecond … year. On a DATE the result is a TIMESTAMP at midnight (Trino: DATE); comparisons agree.' },
   { name: 'date_diff', notes: "Whole units elapsed, as Trino (DuckDB's own date_diff counts boundaries crossed)." },
   { name: 'date_trunc', notes: 'DuckDB built-in. On a DATE returns a TIMESTAMP at midnight (Trino: DATE).' },
@@ -98,7 +100,6 @@ export const SUPPORTED_TRINO_FUNCTIONS: readonly TrinoFeatureNote[] = [
  */
 export const UNSUPPORTED_TRINO_FEATURES: readonly TrinoFeatureNote[] = [
   { name: 'Time zones on values', notes: "DuckDB's TIMESTAMP WITH TIME ZONE is an instant without a zone: '…+02:00' parses to the right instant but prints, formats and extracts (hour()) in UTC. at_timezone, with_timezone, AT TIME ZONE and timezone_hour are not supported." },
-  { name: 'format_datetime, parse_datetime', notes: 'Joda patterns are not translated; use date_format / date_parse.' },
   { name: 'IPADDRESS shown in results', notes: 'An IPADDRESS column in the output is a 128-bit number; select the original text or CAST(… AS VARCHAR).' },
   { name: 'IPPREFIX and ip_prefix, is_subnet_of, ip_subnet_min/max', notes: 'Use contains(cidr, ipaddress).' },
   { name: 'cardinality(map)', notes: 'DuckDB binds by type and the rewrite cannot see types; use cardinality(map_keys(m)).' },

@@ -50,6 +50,8 @@ const CALL_RULES: Readonly<Record<string, CallRule>> = {
     call.args.length === 1 || call.args.length === 2 ? `count(DISTINCT ${rw.args(call)[0]})` : undefined,
   date_format: (call, rw) => mysqlFormatCall(call, rw, 'strftime', false),
   date_parse: (call, rw) => mysqlFormatCall(call, rw, 'strptime', true),
+  format_datetime: (call, rw) => formatCall(call, rw, 'strftime', 'trino_joda_format', false),
+  parse_datetime: (call, rw) => formatCall(call, rw, 'strptime', 'trino_joda_format', true),
   reduce: (call, rw) => {
     if (call.args.length !== 4) return undefined;
     const [array, initial, input, output] = rw.args(call);
@@ -69,9 +71,17 @@ function hasRule(name: string): boolean {
 
 /** `date_format` / `date_parse` with the MySQL format turned into DuckDB's by a JS function. */
 function mysqlFormatCall(call: TokenCall, rw: TrinoRewriter, duckFunction: string, forParsing: boolean): string | undefined {
+  return formatCall(call, rw, duckFunction, 'trino_mysql_format', forParsing);
+}
+
+/**
+ * A Trino formatting call with its format turned into DuckDB's by the JS function `translate`
+ * (a constant folded once, since strftime and strptime need a constant format).
+ */
+function formatCall(call: TokenCall, rw: TrinoRewriter, duckFunction: string, translate: string, forParsing: boolean): string | undefined {
   if (call.args.length !== 2) return undefined;
   const [value, format] = rw.args(call);
-  return `${duckFunction}(${value}, trino_mysql_format(${format}, ${forParsing}))`;
+  return `${duckFunction}(${value}, ${translate}(${format}, ${forParsing}))`;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The few Trino helpers written in JavaScript rather than SQL: CIDR networks, printing
- * IPv6, turning a MySQL format into a strftime one, and raising Trino's error messages.
+ * IPv6, turning a MySQL or Joda format into a strftime one, and raising Trino's error messages.
  * A JS call costs about 2 µs a row (the crossing to the JS thread), so macros use these on
  * constants (none is volatile, so DuckDB folds such calls into one) or only on the rows
  * that need them; per-row parsing stays in SQL.
@@ -18,6 +18,7 @@ import {
   type DuckDBVector,
 } from '@duckdb/node-api';
 import { IPV4_MAPPED_BASE, formatIpAddress, parseIpv4, parseIpv6 } from './ipv6';
+import { jodaToStrftime } from './joda-format';
 import { mysqlToStrftime } from './mysql-format';
 
 type Row = readonly (DuckDBValue | null)[];
@@ -36,6 +37,12 @@ const JS_FUNCTIONS: readonly JsFunction[] = [
     parameterTypes: [VARCHAR, BOOLEAN],
     returnType: VARCHAR,
     apply: ([format, forParsing]) => mysqlToStrftime(String(format), forParsing === true),
+  },
+  {
+    name: 'trino_joda_format',
+    parameterTypes: [VARCHAR, BOOLEAN],
+    returnType: VARCHAR,
+    apply: ([pattern, forParsing]) => jodaToStrftime(String(pattern), forParsing === true),
   },
   {
     name: 'trino_ipaddress_text',
