@@ -105,6 +105,8 @@ export const UNSUPPORTED_TRINO_FEATURES: readonly TrinoFeatureNote[] = [
   { name: 'cardinality(map)', notes: 'DuckDB binds by type and the rewrite cannot see types; use cardinality(map_keys(m)).' },
   { name: 'UNNEST of an array of ROW into several columns, UNNEST of a MAP', notes: 'DuckDB gives one struct column: write CROSS JOIN UNNEST(resources) AS t(r) and use r.arn.' },
   { name: 'zip_with, transform_keys, transform_values, map_filter, array_sort with a comparator, regexp_replace with a lambda', notes: 'Not rewritten.' },
+  { name: 'map_agg, multimap_agg', notes: 'Not available; histogram(x) counts values, and array_agg(ROW(k, v)) keeps pairs.' },
+  { name: 'TABLESAMPLE BERNOULLI (p) / SYSTEM (p)', notes: "DuckDB reads the number as a row count; write USING SAMPLE p PERCENT (bernoulli) locally, or leave sampling out." },
   { name: 'approx_percentile, approx_set, merge, HyperLogLog and T-Digest functions', notes: 'Not available.' },
   { name: 'to_hex, from_hex, md5, sha256, to_utf8, from_utf8 (VARBINARY functions)', notes: "DuckDB's md5/sha256 take text and return hex text, so results differ." },
   { name: 'format', notes: 'Java format strings are not translated.' },
