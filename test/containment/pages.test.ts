@@ -4,7 +4,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DescribeAutoScalingGroupsCommand, DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling';
 import {
+  DescribeNetworkAclsCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeIamInstanceProfileAssociationsCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
@@ -32,6 +35,7 @@ import { planRoleRevocation } from '../../lib/containment/plan-role';
 import { planUserContainment } from '../../lib/containment/plan-user';
 import type { Plan, PlanTable } from '../../lib/containment/types';
 import { encoded, mockRole, mockUser, noSuchEntity, ROLE_ARN, USER, USER_ARN, WINDOW } from './iam-fixtures';
+import { INSTANCE, MINIMAL, mockInstance, SUBNET, VPC } from './instance-fixtures';
 import { ACCOUNT, mockedAws, type MockedAws } from './mocked-aws';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stubs' own generic types
@@ -139,6 +143,26 @@ describe('EC2 describes, three pages each', () => {
     expect(plan.steps[1]?.call?.input).toEqual({ NetworkInterfaceId: 'eni-0primary', Groups: ['sg-0quarantine'] });
     expect(plan.steps[2]?.call?.input).toEqual({ AssociationId: 'iip-assoc-3' });
     for (const command of ['DescribeInstances', 'DescribeIamInstanceProfileAssociations', 'DescribeSecurityGroups']) expect(count(aws, command), command).toBe(3);
+  });
+});
+
+describe('Auto Scaling and network ACL describes, three pages each', () => {
+  it('finds the group on the last page, and every interface of the subnet', async () => {
+    const aws = mockedAws();
+    mockInstance(aws);
+    const member = { InstanceId: INSTANCE, AutoScalingGroupName: 'web-asg', LifecycleState: 'InService' };
+    threePages(aws.autoscaling, DescribeAutoScalingInstancesCommand, { InstanceIds: [INSTANCE] }, 'AutoScalingInstances', [[], [], [member]], 'ec2');
+    const group = { AutoScalingGroupName: 'web-asg', MinSize: 1, MaxSize: 3, DesiredCapacity: 2, SuspendedProcesses: [], Instances: [] };
+    threePages(aws.autoscaling, DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: ['web-asg'] }, 'AutoScalingGroups', [[], [], [group]], 'ec2');
+    const acl = { NetworkAclId: 'acl-0old', Entries: [], Tags: [], Associations: [{ NetworkAclAssociationId: 'aclassoc-0old', NetworkAclId: 'acl-0old', SubnetId: SUBNET }] };
+    threePages(aws.ec2, DescribeNetworkAclsCommand, { Filters: [{ Name: 'association.subnet-id', Values: [SUBNET] }] }, 'NetworkAcls', [[], [], [acl]], 'ec2');
+    const eni = (id: string, instance: string) => ({ NetworkInterfaceId: id, SubnetId: SUBNET, Attachment: { InstanceId: instance } });
+    threePages(aws.ec2, DescribeNetworkInterfacesCommand, { Filters: [{ Name: 'subnet-id', Values: [SUBNET] }] }, 'NetworkInterfaces', [[eni('eni-0primary', INSTANCE)], [eni('eni-0b', 'i-0bbbbbbbbbbbbbbbb')], [eni('eni-0c', 'i-0cccccccccccccccc')]], 'ec2');
+    const plan = await planInstanceIsolation(aws.context, INSTANCE, { ...MINIMAL, networkAcl: true });
+    expect(plan.steps[0]?.call).toEqual({ service: 'autoscaling', command: 'SuspendProcesses', input: expect.objectContaining({ AutoScalingGroupName: 'web-asg' }) });
+    expect(plan.steps.find((s) => s.kind === 'network-acl-associate')?.before).toEqual({ subnetId: SUBNET, vpcId: VPC, networkAclId: 'acl-0old', associationId: 'aclassoc-0old' });
+    expect(table(plan, /Blast radius/).rows.map((r) => r[1])).toEqual(['eni-0primary', 'eni-0b', 'eni-0c']);
+    for (const command of ['DescribeAutoScalingInstances', 'DescribeAutoScalingGroups', 'DescribeNetworkAcls', 'DescribeNetworkInterfaces']) expect(count(aws, command), command).toBe(3);
   });
 });
 

@@ -52,7 +52,7 @@ async function run(name: string, edits: Record<string, (source: string) => strin
       if (edit) cell.source = edit(Array.isArray(cell.source) ? cell.source.join('') : cell.source);
     }
     const moved = (reshape.last ?? []).map((id) => json.cells.find((cell) => cell.id === id));
-    json.cells = [...json.cells.filter((cell) => !reshape.drop?.includes(cell.id) && !reshape.last?.includes(cell.id)), ...moved.filter((cell) => cell !== undefined)];
+    json.cells = [...json.cells.filter((cell) => !reshape.drop?.includes(cell.id) && !reshape.last?.includes(cell.id)), ...moved.filter((cell): cell is (typeof json.cells)[number] => cell !== undefined)];
     notebook = join(dir, `${name}.ipynb`);
     writeFileSync(notebook, JSON.stringify(json));
   }
