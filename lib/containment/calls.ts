@@ -34,7 +34,7 @@ export const CONTAINMENT_COMMANDS: Readonly<Record<AwsCall['service'], readonly 
   ],
   s3: ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutPublicAccessBlock', 'DeletePublicAccessBlock'],
   autoscaling: ['SuspendProcesses', 'ResumeProcesses', 'DetachInstances', 'AttachInstances'],
-  sso: [],
+  sso: ['PutInlinePolicyToPermissionSet', 'DeleteInlinePolicyFromPermissionSet', 'ProvisionPermissionSet'],
 };
 
 async function sdkModule(service: AwsCall['service']): Promise<Record<string, unknown>> {

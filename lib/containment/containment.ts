@@ -119,12 +119,16 @@ export class Containment {
     return this.remember(() => planUserContainment(this.context, user, { ...options, ...(cloudTrail ? { cloudTrail } : {}) }));
   }
 
-  /** Plan revoking a role's sessions issued before a time (and optionally its trust). */
+  /** Plan revoking a role's sessions issued before a time (and optionally its trust); for an Identity Center role, through its permission set. */
   planRole(role: string, options?: RoleRevocationOptions): Promise<Plan> {
     return this.remember(() => planRoleRevocation(this.context, role, options));
   }
 
-  /** Plan containing one session of a shared role: its source identity, or every older session of the role. IAM Identity Center's roles are refused: IAM cannot edit them. */
+  /**
+   * Plan containing one session of a shared role: its source identity, or every older session
+   * of the role. For IAM Identity Center's roles, every older session of the permission set in
+   * this account (its inline policy, provisioned here).
+   */
   planSession(role: string, options?: SessionDenyOptions): Promise<Plan> {
     return this.remember(() => planSessionDeny(this.context, role, options));
   }

@@ -10,7 +10,7 @@ import { OptionError } from '../errors';
 import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { sessionNameOf } from './identity';
 import { permissionsTable } from './permissions';
-import { revokeStep } from './plan-role';
+import { planPermissionSetRevocation, revokeStep } from './plan-role';
 import { denySessionPolicy, denySourceIdentityPolicy, policyText, REVOKE_OLDER_SESSIONS_POLICY_NAME, samePolicy } from './policies';
 import { readRole, readRolePolicy } from './role-state';
 import type { Json, Plan } from './types';
@@ -67,6 +67,10 @@ export async function planSessionDeny(context: ContainmentContext, role: string,
   const readAt = context.now();
   const state = await readRole(context, role);
   const roleName = state.identity.name;
+  if (state.identityCenter) {
+    // Identity Center sets no source identity of its own, and IAM cannot edit its roles: every older session of the permission set in this account is revoked.
+    return planPermissionSetRevocation(context, state, 'role-session', `${roleName}/${sessionName ?? 'all-sessions'}`, readAt, options.revokeBefore ?? readAt);
+  }
   const roleId = state.role.RoleId;
   if (!roleId) throw new OptionError('role', role, `IAM returned no RoleId for ${roleName}`);
   const permissions = await permissionsTable(context, state.identity, state.role.PermissionsBoundary?.PermissionsBoundaryArn);

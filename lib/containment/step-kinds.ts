@@ -9,6 +9,7 @@
 import { fieldOf, stepOutput } from './calls';
 import { StepRefusedError } from './errors';
 import { SUSPENDED_PROCESSES } from './auto-scaling';
+import { checkPermissionSetRecord, provisionCall } from './identity-center';
 import { allowAllIngress } from './untrack';
 import { DENY_ALL_POLICY_NAME, policyText, REVOKE_OLDER_SESSIONS_POLICY_NAME } from './policies';
 import type { AwsCall, Json, Undo } from './types';
@@ -37,6 +38,8 @@ export const STEP_KINDS = [
   'autoscaling-detach',
   'network-acl-create',
   'network-acl-associate',
+  'permission-set-inline-policy',
+  'permission-set-provision',
 ] as const;
 
 /** The kind of a plan step: it decides which calls the step and its undo may make. */
@@ -111,6 +114,10 @@ const iam = (command: string, input: Record<string, Json>): AwsCall => ({ servic
 const ec2 = (command: string, input: Record<string, Json>): AwsCall => ({ service: 'ec2', command, input });
 const s3 = (command: string, input: Record<string, Json>): AwsCall => ({ service: 's3', command, input });
 const autoscaling = (command: string, input: Record<string, Json>): AwsCall => ({ service: 'autoscaling', command, input });
+const ssoAdmin = (command: string, input: Record<string, Json>): AwsCall => ({ service: 'sso', command, input });
+/** The permission set fields a call must carry as recorded. */
+const namesRecordedSet = (input: { readonly [key: string]: Json } | undefined, before: JsonObject): boolean =>
+  !input || (input.InstanceArn === before.instanceArn && input.PermissionSetArn === before.permissionSetArn);
 // Auto Scaling group names: 1-255 characters, no colon (the ARN separates by it).
 const isGroupName = (value: Json | undefined): value is string => typeof value === 'string' && /^[^:]{1,255}$/.test(value);
 const isStringList = (value: Json | undefined): value is readonly string[] => Array.isArray(value) && value.every((item: Json) => typeof item === 'string');
@@ -346,6 +353,38 @@ const RULES: Readonly<Record<StepKind, KindRule>> = {
         }),
       ],
     }),
+  },
+  'permission-set-inline-policy': {
+    target: 'role',
+    commands: ['PutInlinePolicyToPermissionSet'],
+    check: (before, record, target) => {
+      if (!isObject(before)) return 'not a record of a permission set';
+      const problem = checkPermissionSetRecord(before, target.name);
+      if (problem) return problem;
+      if (before.document !== null && !isPolicy(before.document)) return 'document is neither null nor a policy';
+      return namesRecordedSet(record.request?.input, before) ? undefined : 'the call names another permission set';
+    },
+    // The old inline policy back (or none), then provisioned again, so the role has it again.
+    undo: (t, before) => {
+      const set = { InstanceArn: (before as JsonObject).instanceArn as string, PermissionSetArn: (before as JsonObject).permissionSetArn as string };
+      const document = (before as JsonObject).document as Json;
+      const restore = document === null ? ssoAdmin('DeleteInlinePolicyFromPermissionSet', set) : ssoAdmin('PutInlinePolicyToPermissionSet', { ...set, InlinePolicy: policyText(document) });
+      return { calls: [restore, provisionCall(set.InstanceArn, set.PermissionSetArn, t.account)] };
+    },
+  },
+  'permission-set-provision': {
+    target: 'role',
+    commands: ['ProvisionPermissionSet'],
+    check: (before, record, target) => {
+      if (!isObject(before)) return 'not a record of a permission set';
+      const problem = checkPermissionSetRecord(before, target.name);
+      if (problem) return problem;
+      const input = record.request?.input;
+      if (input && (input.TargetType !== 'AWS_ACCOUNT' || input.TargetId !== target.account)) return `the call provisions to ${String(input.TargetId)}, not the plan's account ${target.account}`;
+      return namesRecordedSet(input, before) ? undefined : 'the call names another permission set';
+    },
+    // Provisioning changes nothing by itself: the inline policy step's undo provisions again.
+    undo: () => ({ calls: [] }),
   },
   'bucket-policy': {
     target: 'bucket',

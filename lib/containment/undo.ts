@@ -7,6 +7,8 @@
 
 import { whoami } from '../engines/athena/whoami';
 import { fieldOf, send } from './calls';
+import { settle } from './settle';
+import { permissionSetNameNow } from './identity-center';
 import { currentGroupOf } from './auto-scaling';
 import { currentAssociation, DENY_ALL_ACL_NAME, isContainmentAcl } from './network-acl';
 import type { ContainmentContext } from './context';
@@ -109,7 +111,7 @@ export async function undoPlan(
     try {
       for (const call of undo.calls) {
         made.push(call);
-        await send(context.clients, call);
+        await settle(context, call, await send(context.clients, call));
       }
     } catch (error) {
       const failure = { name: (error as Error).name, message: (error as Error).message };
@@ -120,7 +122,7 @@ export async function undoPlan(
       return { operation: 'undo', planId, account, ok: false, summary, steps: reports, auditLog: log.locations };
     }
     await log.append(entry(applied, { outcome: 'undone', request: made.length === 1 ? (made[0] as AwsCall) : made }));
-    reports.push(row(applied, 'undone', describeCalls(made)));
+    reports.push(row(applied, 'undone', describeCalls(made) || 'nothing to reverse on its own (the step before it is undone with its own calls)'));
     reversed += 1;
   }
   const left = cannot.length > 0 ? `; step(s) ${cannot.join(', ')} cannot be undone` : '';
@@ -190,6 +192,11 @@ async function checkStillTheTarget(context: ContainmentContext, target: PlanTarg
     case 'network-acl-create': {
       const acl = fieldOf(entry.response ?? null, 'NetworkAcl.NetworkAclId') as string;
       if (!(await isContainmentAcl(context, acl))) refuse(`network ACL ${acl} is not one containment created (no Name tag ${DENY_ALL_ACL_NAME})`);
+      return;
+    }
+    case 'permission-set-inline-policy': {
+      const name = await permissionSetNameNow(context, before.instanceArn as string, before.permissionSetArn as string);
+      if (name !== before.permissionSetName) refuse(`permission set ${String(before.permissionSetArn)} is named ${String(name)} now, not ${String(before.permissionSetName)}`);
       return;
     }
     case 'autoscaling-suspend': {

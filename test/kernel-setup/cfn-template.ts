@@ -326,6 +326,8 @@ export const UNSCOPABLE_ACTIONS: ReadonlySet<string> = new Set([
   // Containment: which Auto Scaling group an instance is in.
   'autoscaling:DescribeAutoScalingInstances',
   'autoscaling:DescribeAutoScalingGroups',
+  // Containment: the Identity Center instances.
+  'sso:ListInstances',
 ]);
 
 // ---------------------------------------------------------------------------------------------
