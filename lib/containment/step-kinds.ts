@@ -115,9 +115,13 @@ const ec2 = (command: string, input: Record<string, Json>): AwsCall => ({ servic
 const s3 = (command: string, input: Record<string, Json>): AwsCall => ({ service: 's3', command, input });
 const autoscaling = (command: string, input: Record<string, Json>): AwsCall => ({ service: 'autoscaling', command, input });
 const ssoAdmin = (command: string, input: Record<string, Json>): AwsCall => ({ service: 'sso', command, input });
-/** The permission set fields a call must carry as recorded. */
-const namesRecordedSet = (input: { readonly [key: string]: Json } | undefined, before: JsonObject): boolean =>
-  !input || (input.InstanceArn === before.instanceArn && input.PermissionSetArn === before.permissionSetArn);
+/** What is wrong with a permission set record (or the call made with it) for the plan's role. */
+function permissionSetProblem(before: Json, roleName: string, input: { readonly [key: string]: Json } | undefined): string | undefined {
+  if (!isObject(before)) return 'not a record of a permission set';
+  const problem = checkPermissionSetRecord(before, roleName);
+  if (problem) return problem;
+  return !input || (input.InstanceArn === before.instanceArn && input.PermissionSetArn === before.permissionSetArn) ? undefined : 'the call names another permission set';
+}
 // Auto Scaling group names: 1-255 characters, no colon (the ARN separates by it).
 const isGroupName = (value: Json | undefined): value is string => typeof value === 'string' && /^[^:]{1,255}$/.test(value);
 const isStringList = (value: Json | undefined): value is readonly string[] => Array.isArray(value) && value.every((item: Json) => typeof item === 'string');
@@ -357,13 +361,9 @@ const RULES: Readonly<Record<StepKind, KindRule>> = {
   'permission-set-inline-policy': {
     target: 'role',
     commands: ['PutInlinePolicyToPermissionSet'],
-    check: (before, record, target) => {
-      if (!isObject(before)) return 'not a record of a permission set';
-      const problem = checkPermissionSetRecord(before, target.name);
-      if (problem) return problem;
-      if (before.document !== null && !isPolicy(before.document)) return 'document is neither null nor a policy';
-      return namesRecordedSet(record.request?.input, before) ? undefined : 'the call names another permission set';
-    },
+    check: (before, record, target) =>
+      permissionSetProblem(before, target.name, record.request?.input) ??
+      ((before as JsonObject).document === null || isPolicy((before as JsonObject).document) ? undefined : 'document is neither null nor a policy'),
     // The old inline policy back (or none), then provisioned again, so the role has it again.
     undo: (t, before) => {
       const set = { InstanceArn: (before as JsonObject).instanceArn as string, PermissionSetArn: (before as JsonObject).permissionSetArn as string };
@@ -376,12 +376,9 @@ const RULES: Readonly<Record<StepKind, KindRule>> = {
     target: 'role',
     commands: ['ProvisionPermissionSet'],
     check: (before, record, target) => {
-      if (!isObject(before)) return 'not a record of a permission set';
-      const problem = checkPermissionSetRecord(before, target.name);
-      if (problem) return problem;
       const input = record.request?.input;
-      if (input && (input.TargetType !== 'AWS_ACCOUNT' || input.TargetId !== target.account)) return `the call provisions to ${String(input.TargetId)}, not the plan's account ${target.account}`;
-      return namesRecordedSet(input, before) ? undefined : 'the call names another permission set';
+      const elsewhere = input && (input.TargetType !== 'AWS_ACCOUNT' || input.TargetId !== target.account);
+      return permissionSetProblem(before, target.name, input) ?? (elsewhere ? `the call provisions to ${String(input.TargetId)}, not the plan's account ${target.account}` : undefined);
     },
     // Provisioning changes nothing by itself: the inline policy step's undo provisions again.
     undo: () => ({ calls: [] }),
