@@ -182,8 +182,8 @@ describe("undo's checks against AWS now, three pages each", () => {
     mockInstance(aws);
     const dir = mkdtempSync(join(tmpdir(), 'irbook-pages-'));
     try {
-      aws.autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [{ InstanceId: INSTANCE, AutoScalingGroupName: 'web-asg', LifecycleState: 'InService' }] });
-      aws.autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'web-asg', MinSize: 1, MaxSize: 3, DesiredCapacity: 2, SuspendedProcesses: [], Instances: [] }] });
+      aws.autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [{ InstanceId: INSTANCE, AutoScalingGroupName: 'web-asg', LifecycleState: 'InService' }] as never });
+      aws.autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'web-asg', MinSize: 1, MaxSize: 3, DesiredCapacity: 2, SuspendedProcesses: [], Instances: [] }] as never });
       const bySubnet = { Filters: [{ Name: 'association.subnet-id', Values: [SUBNET] }] };
       const acl = (id: string, association: string) => ({ NetworkAclId: id, Entries: [], Tags: [], Associations: [{ NetworkAclAssociationId: association, NetworkAclId: id, SubnetId: SUBNET }] });
       aws.ec2.on(DescribeNetworkAclsCommand, bySubnet).resolves({ NetworkAcls: [acl('acl-0old', 'aclassoc-0old')] });
