@@ -19,7 +19,8 @@ export interface ContainmentClients {
   readonly autoscaling: AutoScalingClient;
   /**
    * Identity Center lives in the organization's management (or delegated administrator)
-   * account: give a client with that account's credentials to contain its sessions.
+   * account and one home region: give a client with that account's credentials and region to
+   * contain its sessions.
    */
   readonly sso: SSOAdminClient;
 }
