@@ -5,9 +5,8 @@
  * console writes to revoke a role's sessions: everything, for sessions issued before a time.
  */
 
-import { OptionError } from '../errors';
 import { everyPage } from './pages';
-import { GuardRefusedError, TargetNotFoundError } from './errors';
+import { GuardRefusedError, TargetNotFoundError, TargetStateError } from './errors';
 import type { ContainmentContext, StepDraft } from './context';
 import { decodePolicyDocument, policyText, samePolicy } from './policies';
 import type { AwsCall, Json } from './types';
@@ -89,7 +88,7 @@ type JsonObject = { readonly [key: string]: Json };
 export function mergedInlinePolicy(existing: Json, before: Date): Json {
   const deny: Json = { Sid: PERMISSION_SET_DENY_SID, Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': before.toISOString() } } };
   const document = existing !== null && typeof existing === 'object' && !Array.isArray(existing) ? (existing as JsonObject) : undefined;
-  if (existing !== null && !document) throw new OptionError('permissionSet', existing, 'the permission set has an inline policy that is not a JSON policy; fix it in Identity Center first');
+  if (existing !== null && !document) throw new TargetStateError('permission set', 'its inline policy is not a JSON policy, so a deny cannot be merged into it; fix it in Identity Center first');
   const statements = document?.Statement;
   const kept = (Array.isArray(statements) ? statements : statements ? [statements] : []).filter((s: Json) => (s as JsonObject | null)?.Sid !== PERMISSION_SET_DENY_SID);
   return { ...(document ?? {}), Version: (document?.Version as Json) ?? '2012-10-17', Statement: [...kept, deny] };

@@ -68,7 +68,11 @@ export async function planSessionDeny(context: ContainmentContext, role: string,
   const state = await readRole(context, role);
   const roleName = state.identity.name;
   if (state.identityCenter) {
-    // Identity Center sets no source identity of its own, and IAM cannot edit its roles: every older session of the permission set in this account is revoked.
+    // IAM cannot edit Identity Center's roles: every older session of the permission set in this account is revoked.
+    const narrower = options.sourceIdentity !== undefined ? 'sourceIdentity' : options.denySessionName ? 'denySessionName' : undefined;
+    if (narrower) {
+      throw new OptionError(narrower, options[narrower], `${narrower}: ${roleName} was made by IAM Identity Center, whose role IAM cannot edit; the plan can only revoke every older session of its permission set in this account. Plan without ${narrower}`);
+    }
     return planPermissionSetRevocation(context, state, 'role-session', `${roleName}/${sessionName ?? 'all-sessions'}`, readAt, options.revokeBefore ?? readAt);
   }
   const roleId = state.role.RoleId;

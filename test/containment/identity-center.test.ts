@@ -145,6 +145,8 @@ describe('an IAM Identity Center role', () => {
     const plan = await planSessionDeny(aws.context, `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE}/erin@example.com`, { revokeBefore: REVOKE_TIME });
     expect(plan.kind).toBe('role-session');
     expect(plan.steps.map((s) => s.call?.command)).toEqual(['PutInlinePolicyToPermissionSet', 'ProvisionPermissionSet']);
+    // A narrower deny cannot be had: asking for one is refused, not ignored.
+    await expect(planSessionDeny(aws.context, ROLE_ARN, { sourceIdentity: 'erin@example.com' })).rejects.toMatchObject({ name: 'OptionError', option: 'sourceIdentity' });
   });
 
   it('needs no change when the set already denies sessions issued before a later time', async () => {
