@@ -112,6 +112,9 @@ describe('containment notebook', () => {
     const isolate = nb.shown('isolate');
     for (const text of [TAMPERED, 'sg-0web', 'vol-0root', 'WebAppInstanceProfile', 'Turn on termination protection', 'Move network interface to quarantine group', 'Detach instance profile', 'Snapshot volume as evidence']) expect(isolate).toContain(text);
     expect(nb.shown('history')).toContain('no entries yet');
+    // The instance's Auto Scaling group is read (it is in none); the network ACL option is off.
+    expect(calls.filter((c) => c.service === 'autoscaling').map((c) => c.command)).toEqual(['DescribeAutoScalingInstances']);
+    expect(calls.some((c) => c.command === 'DescribeNetworkAcls')).toBe(false);
 
     expect(calls.filter((c) => c.service === 'iam' && c.command === 'ListAccessKeys')).toHaveLength(2);
     expect(calls.filter(isChange)).toEqual([]);
