@@ -11,6 +11,7 @@ import { checkBeforeActing, refuseDrift, refuseOwnPrincipal, refuseStalePlan } f
 import { parseIdentity } from './identity';
 import { planHistory, recordedOutputs } from './history';
 import { dryRunEc2 } from './preflight';
+import { settle } from './settle';
 import type { AuditLog, NewAuditEntry } from './audit-log';
 import { samePolicy } from './policies';
 import { deriveUndo, planTarget } from './step-kinds';
@@ -104,6 +105,7 @@ export async function applyPlan(context: ContainmentContext, log: AuditLog, plan
     try {
       request = resolveCall(step.call, outputs);
       response = await send(context.clients, request);
+      await settle(context, request, response);
     } catch (error) {
       const failure = { name: (error as Error).name, message: (error as Error).message };
       await log.append(entry(step, { outcome: 'failed', request, error: failure }));

@@ -28,8 +28,13 @@ export const CONTAINMENT_COMMANDS: Readonly<Record<AwsCall['service'], readonly 
     'DisassociateIamInstanceProfile',
     'AssociateIamInstanceProfile',
     'CreateSnapshot',
+    'CreateNetworkAcl',
+    'ReplaceNetworkAclAssociation',
+    'DeleteNetworkAcl',
   ],
   s3: ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutPublicAccessBlock', 'DeletePublicAccessBlock'],
+  autoscaling: ['SuspendProcesses', 'ResumeProcesses', 'DetachInstances', 'AttachInstances'],
+  sso: ['PutInlinePolicyToPermissionSet', 'DeleteInlinePolicyFromPermissionSet', 'ProvisionPermissionSet'],
 };
 
 async function sdkModule(service: AwsCall['service']): Promise<Record<string, unknown>> {
@@ -40,6 +45,10 @@ async function sdkModule(service: AwsCall['service']): Promise<Record<string, un
       return (await import('@aws-sdk/client-ec2')) as unknown as Record<string, unknown>;
     case 's3':
       return (await import('@aws-sdk/client-s3')) as unknown as Record<string, unknown>;
+    case 'autoscaling':
+      return (await import('@aws-sdk/client-auto-scaling')) as unknown as Record<string, unknown>;
+    case 'sso':
+      return (await import('@aws-sdk/client-sso-admin')) as unknown as Record<string, unknown>;
   }
 }
 
@@ -78,7 +87,10 @@ export function toJson(value: unknown): Json {
   return String(value);
 }
 
-/** A value in a request that an earlier step's response supplies. */
+/**
+ * A value in a request that an earlier step's response supplies. `field` may be a dotted path
+ * into the response (`NetworkAcl.NetworkAclId`).
+ */
 export function stepOutput(step: string, field: string): Json {
   return { $output: step, field };
 }
@@ -92,8 +104,7 @@ export function resolveOutputs(input: Json, outputs: ReadonlyMap<string, Json>):
   if (input === null || typeof input !== 'object') return input;
   const record = input as { readonly [key: string]: Json };
   if (typeof record.$output === 'string' && typeof record.field === 'string') {
-    const response = outputs.get(record.$output);
-    const value = response !== null && typeof response === 'object' && !Array.isArray(response) ? (response as Record<string, Json>)[record.field] : undefined;
+    const value = fieldOf(outputs.get(record.$output), record.field);
     if (value === undefined || value === null) {
       throw new StepRefusedError(record.$output, record.field, `step ${record.$output} gave no ${record.field}, which a later call needs`);
     }
@@ -102,6 +113,16 @@ export function resolveOutputs(input: Json, outputs: ReadonlyMap<string, Json>):
   const out: Record<string, Json> = {};
   for (const [key, field] of Object.entries(record)) out[key] = resolveOutputs(field, outputs);
   return out;
+}
+
+/** The value at a dotted path of a response, or undefined. */
+export function fieldOf(response: Json | undefined, path: string): Json | undefined {
+  let value: Json | undefined = response;
+  for (const key of path.split('.')) {
+    if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    value = (value as { readonly [key: string]: Json })[key];
+  }
+  return value;
 }
 
 /** Fill placeholders in a call. */

@@ -1,16 +1,28 @@
 /** The AWS SDK clients containment uses, created on first use or injected. */
 
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { STSClient } from '@aws-sdk/client-sts';
 
-/** IAM and STS for identities, EC2 for instances, S3 for buckets and the audit log. */
+/**
+ * IAM and STS for identities, EC2 for instances, S3 for buckets and the audit log, Auto Scaling
+ * for an instance's group, and IAM Identity Center's admin API (`sso`) for permission sets.
+ */
 export interface ContainmentClients {
   readonly iam: IAMClient;
   readonly ec2: EC2Client;
   readonly s3: S3Client;
   readonly sts: STSClient;
+  readonly autoscaling: AutoScalingClient;
+  /**
+   * Identity Center lives in the organization's management (or delegated administrator)
+   * account and one home region: give a client with that account's credentials and region to
+   * contain its sessions.
+   */
+  readonly sso: SSOAdminClient;
 }
 
 /**
@@ -29,5 +41,7 @@ export async function createContainmentClients(
   // A bucket in another region answers with a redirect; follow it rather than fail.
   const s3 = given.s3 ?? new (await import('@aws-sdk/client-s3')).S3Client({ ...config, followRegionRedirects: true });
   const sts = given.sts ?? new (await import('@aws-sdk/client-sts')).STSClient(config);
-  return { iam, ec2, s3, sts };
+  const autoscaling = given.autoscaling ?? new (await import('@aws-sdk/client-auto-scaling')).AutoScalingClient(config);
+  const sso = given.sso ?? new (await import('@aws-sdk/client-sso-admin')).SSOAdminClient(config);
+  return { iam, ec2, s3, sts, autoscaling, sso };
 }

@@ -7,6 +7,8 @@
 import { join } from 'node:path';
 import { showHtml } from '../display/notebook';
 import { resolveRegion } from '../engines/athena/settings';
+import type { Engine } from '../engines/engine';
+import { configuredEngine } from '../query-results';
 import { ContainmentFailedError, OptionError } from '../errors';
 import { applyPlan, DEFAULT_MAX_PLAN_AGE_MINUTES } from './apply';
 import { AuditLog } from './audit-log';
@@ -23,6 +25,16 @@ import { planUserContainment, type UserContainmentOptions } from './plan-user';
 import { historyHtml, historyText, planFooter, planHtml, planText, reportHtml, reportText } from './render';
 import { undoPlan } from './undo';
 import type { AuditEntry, ContainmentReport, Plan, PlanTable } from './types';
+
+/** The notebook's query engine, or undefined when none is configured (containment works without one). */
+function engineIfConfigured(): Engine | undefined {
+  try {
+    return configuredEngine();
+  } catch (error) {
+    if (error instanceof OptionError) return undefined;
+    throw error;
+  }
+}
 
 /** Options of {@link openContainment}. */
 export interface ContainmentOptions {
@@ -98,17 +110,25 @@ export class Containment {
     return `containment: account ${caller.account} as ${caller.arn}, region ${region}, incident ${incident}; audit log ${this.auditLog.locations.join(' and ')}`;
   }
 
-  /** Plan containing an IAM user (deny-all, deactivate keys, delete console password). */
-  planUser(user: string, options?: UserContainmentOptions): Promise<Plan> {
-    return this.remember(() => planUserContainment(this.context, user, options));
+  /**
+   * Plan containing an IAM user (deny-all, deactivate keys, delete console password). With a
+   * window, the roles it assumed are looked up in CloudTrail on the configured query engine.
+   */
+  planUser(user: string, options: UserContainmentOptions = {}): Promise<Plan> {
+    const cloudTrail = options.cloudTrail ?? (options.window ? engineIfConfigured() : undefined);
+    return this.remember(() => planUserContainment(this.context, user, { ...options, ...(cloudTrail ? { cloudTrail } : {}) }));
   }
 
-  /** Plan revoking a role's sessions issued before a time (and optionally its trust). */
+  /** Plan revoking a role's sessions issued before a time (and optionally its trust); for an Identity Center role, through its permission set. */
   planRole(role: string, options?: RoleRevocationOptions): Promise<Plan> {
     return this.remember(() => planRoleRevocation(this.context, role, options));
   }
 
-  /** Plan containing one session of a shared role: its source identity, or every older session of the role. IAM Identity Center's roles are refused: IAM cannot edit them. */
+  /**
+   * Plan containing one session of a shared role: its source identity, or every older session
+   * of the role. For IAM Identity Center's roles, every older session of the permission set in
+   * this account (its inline policy, provisioned here).
+   */
   planSession(role: string, options?: SessionDenyOptions): Promise<Plan> {
     return this.remember(() => planSessionDeny(this.context, role, options));
   }

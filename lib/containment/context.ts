@@ -19,6 +19,8 @@ export interface ContainmentContext {
   readonly incident: string;
   /** The clock (tests pin it). */
   readonly now: () => Date;
+  /** Wait between polls of a long-running change (Identity Center provisioning). Default: a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** The parts of a plan a builder supplies; {@link makePlan} adds the rest. */

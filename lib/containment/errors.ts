@@ -97,6 +97,17 @@ export class AuditLogError extends IrbookError {
   }
 }
 
+/** A change AWS finishes in the background (Identity Center provisioning) failed or did not finish. */
+export class ProvisioningError extends IrbookError {
+  override readonly name: string = 'ProvisioningError';
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super(`${target}: ${reason}`);
+  }
+}
+
 /** What containment needs to find does not exist (a user, an instance, a bucket, a plan in the log). */
 export class TargetNotFoundError extends IrbookError {
   override readonly name: string = 'TargetNotFoundError';

@@ -11,6 +11,7 @@ export {
   DriftError,
   GuardRefusedError,
   MissingPermissionError,
+  ProvisioningError,
   StepRefusedError,
   TamperedLogError,
   TargetNotFoundError,

@@ -13,6 +13,8 @@ import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from '
 import { callerPrincipal, partitionOf } from './guards';
 import { defaultEgress } from './step-kinds';
 import { readUntrackGroups, untrackGroupSteps, untrackInterfaceStep, untrackNotes } from './untrack';
+import { autoScalingNotes, autoScalingStep, autoScalingTable, readAutoScaling, type AutoScalingAction, type AutoScalingState } from './auto-scaling';
+import { networkAclNotes, networkAclSteps, readSubnetAcls, readSubnetInterfaces, subnetTable, type SubnetAcl, type SubnetInterface } from './network-acl';
 import type { AwsCall, Json, Plan, PlanTable } from './types';
 
 /** Options of {@link planInstanceIsolation}. */
@@ -27,6 +29,18 @@ export interface InstanceIsolationOptions {
    * become untracked), then to the quarantine group. Default true.
    */
   readonly cutTrackedConnections?: boolean;
+  /**
+   * When the instance is in an Auto Scaling group: `'suspend'` (default) the group's processes
+   * that would terminate, replace or scale it; `'detach'` it with the desired capacity lowered,
+   * so no replacement launches; `'leave'` the group alone (the plan warns).
+   */
+  readonly autoScaling?: AutoScalingAction;
+  /**
+   * Also replace the network ACL of the instance's subnet with one that denies all traffic, to
+   * cut every flow at once. It cuts off every other interface in the subnet too (the plan lists
+   * them). Default false.
+   */
+  readonly networkAcl?: boolean;
 }
 
 /** The quarantine group's name when none is given. */
@@ -51,6 +65,7 @@ interface Interface {
   readonly id: string;
   readonly vpcId: string;
   readonly deviceIndex: number;
+  readonly subnetId: string;
   readonly groups: readonly { readonly id: string; readonly name: string }[];
 }
 
@@ -77,19 +92,30 @@ export async function planInstanceIsolation(
   checkGroupName(groupName);
   const snapshots = options.snapshots ?? true;
   const cut = options.cutTrackedConnections ?? true;
+  const autoScaling = options.autoScaling ?? 'suspend';
+  if (!['suspend', 'detach', 'leave'].includes(autoScaling)) throw new OptionError('autoScaling', autoScaling, `autoScaling: '${String(autoScaling)}' is not one of suspend, detach, leave`);
+  const networkAcl = options.networkAcl ?? false;
   // Taken before the first read, so the plan's age is never understated.
   const readAt = context.now();
-  const state = await readIsolationState(context, instanceId, groupName, cut);
+  const state = await readIsolationState(context, instanceId, groupName, cut, autoScaling, networkAcl);
   const { instance, interfaces, associations } = state;
+  const tables: PlanTable[] = [instanceTable(instance, interfaces, associations), groupsTable(interfaces)];
+  if (state.autoScaling) tables.push(autoScalingTable(state.autoScaling));
+  if (networkAcl) tables.push(subnetTable(state.subnetInterfaces, instanceId));
   return makePlan(context, readAt, {
     kind: 'ec2-instance',
     name: instanceId,
     title: `Isolate EC2 instance ${instanceId}${nameTag(instance)}`,
     account: context.caller.account,
     target: `arn:${partitionOf(context.caller)}:ec2:${context.region}:${context.caller.account}:instance/${instanceId}`,
-    steps: numberSteps(isolationSteps(context.incident, instanceId, groupName, state, snapshots)),
-    tables: [instanceTable(instance, interfaces, associations), groupsTable(interfaces)],
-    notes: [...untrackNotes(cut), ...instanceNotes(instance, associations, snapshots)],
+    steps: numberSteps(isolationSteps(context.incident, instanceId, groupName, state, snapshots, autoScaling)),
+    tables,
+    notes: [
+      ...autoScalingNotes(instanceId, state.autoScaling, autoScaling, tagOf(instance, AUTO_SCALING_TAG)),
+      ...untrackNotes(cut, networkAcl),
+      ...networkAclNotes(networkAcl, state.subnetAcls, state.subnetInterfaces, instanceId),
+      ...instanceNotes(associations, snapshots),
+    ],
   });
 }
 
@@ -105,9 +131,22 @@ interface IsolationState {
   readonly ipv6Vpcs: ReadonlySet<string>;
   /** Allow-all groups by VPC, when tracked connections are cut (undefined: they are not). */
   readonly untrack?: ReadonlyMap<string, string>;
+  /** The instance's Auto Scaling group (undefined: none, or not read). */
+  readonly autoScaling?: AutoScalingState;
+  /** The network ACL of each of the instance's subnets, when the ACL option is on. */
+  readonly subnetAcls: readonly SubnetAcl[];
+  /** Every interface in those subnets: the ACL's blast radius. */
+  readonly subnetInterfaces: readonly SubnetInterface[];
 }
 
-async function readIsolationState(context: ContainmentContext, instanceId: string, groupName: string, cut: boolean): Promise<IsolationState> {
+async function readIsolationState(
+  context: ContainmentContext,
+  instanceId: string,
+  groupName: string,
+  cut: boolean,
+  autoScalingAction: AutoScalingAction,
+  networkAcl: boolean,
+): Promise<IsolationState> {
   const instance = await readInstance(context, instanceId);
   const interfaces = interfacesOf(instance);
   const protectedNow = await readTerminationProtection(context, instanceId);
@@ -119,12 +158,19 @@ async function readIsolationState(context: ContainmentContext, instanceId: strin
   const untrack = cut ? await readUntrackGroups(context, vpcIds) : undefined;
   const missing = vpcIds.filter((vpcId) => !found.has(vpcId) || (untrack !== undefined && !untrack.has(vpcId)));
   const ipv6Vpcs = missing.length > 0 ? await readIpv6Vpcs(context, missing) : new Set<string>();
-  return { instance, interfaces, protectedNow, associations, vpcIds, found, ipv6Vpcs, untrack };
+  const autoScaling = autoScalingAction === 'leave' ? undefined : await readAutoScaling(context, instanceId);
+  const subnets = [...new Map(interfaces.map((eni) => [eni.subnetId, { subnetId: eni.subnetId, vpcId: eni.vpcId }])).values()];
+  if (networkAcl && subnets.some((s) => s.subnetId === '')) throw new TargetStateError(`instance ${instanceId}`, 'an interface has no subnet: a network ACL cannot isolate it');
+  const subnetAcls = networkAcl ? await readSubnetAcls(context, subnets) : [];
+  const subnetInterfaces = networkAcl ? await readSubnetInterfaces(context, subnets.map((s) => s.subnetId)) : [];
+  return { instance, interfaces, protectedNow, associations, vpcIds, found, ipv6Vpcs, untrack, autoScaling, subnetAcls, subnetInterfaces };
 }
 
 /** The steps in run order: protect, isolate, cut credentials, preserve. */
-function isolationSteps(incident: string, instanceId: string, groupName: string, state: IsolationState, snapshots: boolean): Draft[] {
-  const drafts: Draft[] = [terminationStep(instanceId, state.protectedNow)];
+function isolationSteps(incident: string, instanceId: string, groupName: string, state: IsolationState, snapshots: boolean, autoScaling: AutoScalingAction): Draft[] {
+  // The group first: isolation makes the instance fail its health checks, and the group would replace it.
+  const drafts: Draft[] = state.autoScaling && autoScaling !== 'leave' ? [autoScalingStep(instanceId, state.autoScaling, autoScaling)] : [];
+  drafts.push(terminationStep(instanceId, state.protectedNow));
   const groupIds = new Map<string, Json>();
   for (const vpcId of state.vpcIds) {
     const reused = state.found.get(vpcId)?.id;
@@ -146,6 +192,8 @@ function isolationSteps(incident: string, instanceId: string, groupName: string,
     if (quarantine.call && state.untrack) drafts.push(untrackInterfaceStep(eni, untrackIds.get(eni.vpcId) ?? null));
     drafts.push(quarantine);
   }
+  // A stateless ACL drops what the security groups let through until the swap, tracked or not.
+  for (const subnet of state.subnetAcls) drafts.push(...networkAclSteps(incident, subnet, String(drafts.length + 1)));
   for (const association of state.associations) drafts.push(profileStep(instanceId, association));
   if (snapshots) drafts.push(...snapshotSteps(incident, state.instance));
   return drafts;
@@ -198,7 +246,7 @@ function interfacesOf(instance: Instance): Interface[] {
     .flatMap((eni): Interface[] => {
       if (!eni.NetworkInterfaceId) return [];
       const groups = (eni.Groups ?? []).map((g) => ({ id: g.GroupId ?? '', name: g.GroupName ?? '' }));
-      return [{ id: eni.NetworkInterfaceId, vpcId: eni.VpcId ?? instance.VpcId ?? '', deviceIndex: eni.Attachment?.DeviceIndex ?? 0, groups }];
+      return [{ id: eni.NetworkInterfaceId, vpcId: eni.VpcId ?? instance.VpcId ?? '', deviceIndex: eni.Attachment?.DeviceIndex ?? 0, subnetId: eni.SubnetId ?? instance.SubnetId ?? '', groups }];
     });
   if (interfaces.length === 0 || interfaces.some((eni) => eni.vpcId === '')) {
     throw new TargetStateError(`instance ${instance.InstanceId ?? '?'}`, 'it has no network interface in a VPC: security groups cannot isolate it');
@@ -450,16 +498,10 @@ function groupsTable(interfaces: readonly Interface[]): PlanTable {
   return { title: 'Security groups now', columns: ['Network interface', 'Device index', 'Group id', 'Group name'], rows };
 }
 
-function instanceNotes(instance: Instance, associations: readonly ProfileAssociation[], snapshots: boolean): string[] {
+function instanceNotes(associations: readonly ProfileAssociation[], snapshots: boolean): string[] {
   const notes = [
     "Termination protection does not stop a shutdown from inside the instance from terminating it when its shutdown behaviour is 'terminate'.",
   ];
-  const autoScaling = tagOf(instance, AUTO_SCALING_TAG);
-  if (autoScaling) {
-    notes.push(
-      `The instance is in Auto Scaling group ${autoScaling}, which may terminate or replace it once it fails health checks: detach it (DetachInstances) or suspend the group's health checks first.`,
-    );
-  }
   if (associations.length > 0) {
     const roles = associations.flatMap((a) => a.roles.map((r) => r.name)).join(', ');
     notes.push(

@@ -9,7 +9,8 @@ import { OptionError } from '../errors';
 import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { permissionsTable } from './permissions';
 import { decodePolicyDocument, policyText, REVOKE_OLDER_SESSIONS_POLICY_NAME, revokeOlderSessionsPolicy, samePolicy } from './policies';
-import { readRole, readRolePolicy } from './role-state';
+import { readRole, readRolePolicy, type RoleState } from './role-state';
+import { permissionSetNotes, permissionSetSteps, readPermissionSet } from './identity-center';
 import type { Json, Plan } from './types';
 
 /** Options of {@link planRoleRevocation}. */
@@ -50,6 +51,10 @@ export async function planRoleRevocation(context: ContainmentContext, role: stri
   const before = options.revokeBefore ?? readAt;
   if (!(before instanceof Date) || Number.isNaN(before.getTime())) throw new OptionError('revokeBefore', before, 'revokeBefore: give a valid Date');
   const state = await readRole(context, role);
+  if (state.identityCenter) {
+    if (options.trustPolicy !== undefined) throw new OptionError('trustPolicy', options.trustPolicy, `trustPolicy: ${state.identity.name} was made by IAM Identity Center, whose trust policy IAM cannot change; plan without it`);
+    return planPermissionSetRevocation(context, state, 'iam-role', state.identity.name, readAt, before);
+  }
   const roleName = state.identity.name;
   const existing = await readRolePolicy(context, roleName, REVOKE_OLDER_SESSIONS_POLICY_NAME);
   const permissions = await permissionsTable(context, state.identity, state.role.PermissionsBoundary?.PermissionsBoundaryArn);
@@ -86,6 +91,39 @@ export async function planRoleRevocation(context: ContainmentContext, role: stri
       permissions,
     ],
     notes,
+  });
+}
+
+/**
+ * Revoking the sessions of a role IAM Identity Center made: the deny goes into its permission
+ * set's inline policy, provisioned to the role's account.
+ */
+export async function planPermissionSetRevocation(context: ContainmentContext, state: RoleState, kind: 'iam-role' | 'role-session', name: string, readAt: Date, before: Date): Promise<Plan> {
+  const roleName = state.identity.name;
+  const permissionSet = await readPermissionSet(context, roleName);
+  const permissions = await permissionsTable(context, state.identity, state.role.PermissionsBoundary?.PermissionsBoundaryArn);
+  const account = context.caller.account;
+  return makePlan(context, readAt, {
+    kind,
+    name,
+    title: `Revoke active sessions of ${roleName} (IAM Identity Center permission set ${permissionSet.name})`,
+    account,
+    target: state.arn,
+    steps: numberSteps(permissionSetSteps(permissionSet, account, before)),
+    tables: [
+      {
+        title: `Permission set ${permissionSet.name}`,
+        columns: ['field', 'value'],
+        rows: [
+          ['ARN', permissionSet.permissionSetArn],
+          ['Identity Center instance', permissionSet.instanceArn],
+          ['role in this account', state.arn],
+          ['inline policy now', permissionSet.inlinePolicy === null ? 'none' : policyText(permissionSet.inlinePolicy)],
+        ],
+      },
+      permissions,
+    ],
+    notes: permissionSetNotes(permissionSet, roleName, account, before),
   });
 }
 

@@ -10,7 +10,7 @@ import { OptionError } from '../errors';
 import { makePlan, numberSteps, type ContainmentContext, type StepDraft } from './context';
 import { sessionNameOf } from './identity';
 import { permissionsTable } from './permissions';
-import { revokeStep } from './plan-role';
+import { planPermissionSetRevocation, revokeStep } from './plan-role';
 import { denySessionPolicy, denySourceIdentityPolicy, policyText, REVOKE_OLDER_SESSIONS_POLICY_NAME, samePolicy } from './policies';
 import { readRole, readRolePolicy } from './role-state';
 import type { Json, Plan } from './types';
@@ -67,6 +67,14 @@ export async function planSessionDeny(context: ContainmentContext, role: string,
   const readAt = context.now();
   const state = await readRole(context, role);
   const roleName = state.identity.name;
+  if (state.identityCenter) {
+    // IAM cannot edit Identity Center's roles: every older session of the permission set in this account is revoked.
+    const narrower = options.sourceIdentity !== undefined ? 'sourceIdentity' : options.denySessionName ? 'denySessionName' : undefined;
+    if (narrower) {
+      throw new OptionError(narrower, options[narrower], `${narrower}: ${roleName} was made by IAM Identity Center, whose role IAM cannot edit; the plan can only revoke every older session of its permission set in this account. Plan without ${narrower}`);
+    }
+    return planPermissionSetRevocation(context, state, 'role-session', `${roleName}/${sessionName ?? 'all-sessions'}`, readAt, options.revokeBefore ?? readAt);
+  }
   const roleId = state.role.RoleId;
   if (!roleId) throw new OptionError('role', role, `IAM returned no RoleId for ${roleName}`);
   const permissions = await permissionsTable(context, state.identity, state.role.PermissionsBoundary?.PermissionsBoundaryArn);

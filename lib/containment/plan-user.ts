@@ -5,6 +5,8 @@
  */
 
 import type { AccessKeyMetadata } from '@aws-sdk/client-iam';
+import type { Engine } from '../engines/engine';
+import { assumedRolesTable, findAssumedRoles, mergeAssumedRoles } from './assumed-roles';
 import { OptionError } from '../errors';
 import { TargetStateError } from './errors';
 import { IAM_NOT_FOUND, readOptional } from './calls';
@@ -47,6 +49,12 @@ export interface UserContainmentOptions {
    * and says how to revoke each.
    */
   readonly assumedRoles?: readonly string[];
+  /**
+   * A query engine over the account's CloudTrail: with `window`, the plan finds the roles the
+   * user assumed in it (AssumeRole calls made as the user) and lists them with `assumedRoles`.
+   * `ir.planUser` passes the notebook's configured engine.
+   */
+  readonly cloudTrail?: Engine;
 }
 
 /** IAM's default quotas: managed policies attached to a user, and characters of all its inline policies together. */
@@ -153,16 +161,18 @@ export async function planUserContainment(context: ContainmentContext, user: str
     for (const device of devices) steps.push(mfaStep(userName, device.SerialNumber ?? '', device.EnableDate, inWindow(device.EnableDate)));
     if (devices.length === 0) notes.push(`${userName} has no MFA device.`);
   }
-  const assumed = [...new Set(options.assumedRoles ?? [])];
+  const searched = options.cloudTrail !== undefined && options.window !== undefined;
+  const found = searched ? await findAssumedRoles(options.cloudTrail as Engine, arn, options.window as { start: Date; end: Date }) : [];
+  const assumed = mergeAssumedRoles(found, options.assumedRoles ?? []);
   if (assumed.length > 0) {
-    tables.push({
-      title: `Roles ${userName} assumed in the window: their sessions are not ended by this plan`,
-      columns: ['role', 'to revoke its sessions'],
-      rows: assumed.map((role) => [role, `await ir.planRole('${role}', { revokeBefore: containmentTime })`]),
-    });
-    notes.push(`${userName} assumed ${assumed.length} role(s) in the window. Containing the user does not end those role sessions (up to 12 h), nor sessions chained from them: revoke each role's older sessions (listed below).`);
+    tables.push(assumedRolesTable(userName, assumed));
+    notes.push(
+      `${userName} assumed ${assumed.length} role(s) in the window${searched ? ' (CloudTrail, and any given)' : ''}. Containing the user does not end those role sessions (up to 12 h), nor sessions chained from them into other roles: revoke each role's older sessions (the command is in the table), then look for AssumeRole calls made from those sessions.`,
+    );
+  } else if (searched) {
+    notes.push(`CloudTrail shows no AssumeRole call by ${userName} in the window. Calls outside the window, or in accounts and regions the engine does not read, are not covered.`);
   } else {
-    notes.push(`Containing ${userName} does not end role sessions it already assumed: look for its AssumeRole calls in CloudTrail and pass the roles as assumedRoles, or revoke their sessions with planRole.`);
+    notes.push(`Containing ${userName} does not end role sessions it already assumed: give a window with a query engine (ir.planUser does, once the engine is configured), or pass the roles as assumedRoles, or revoke their sessions with planRole.`);
   }
   if (devices.some((d) => inWindow(d.EnableDate))) {
     notes.push(

@@ -9,7 +9,8 @@ import type { ContainmentContext } from './context';
 import { MissingPermissionError } from './errors';
 import type { Json, PlanStep } from './types';
 
-// EC2 calls that take DryRun (DisassociateIamInstanceProfile does not).
+// EC2 calls that take DryRun (DisassociateIamInstanceProfile does not). Auto Scaling and
+// Identity Center have no dry run.
 const DRY_RUN = new Set([
   'ModifyInstanceAttribute',
   'CreateSecurityGroup',
@@ -18,7 +19,6 @@ const DRY_RUN = new Set([
   'ModifyNetworkInterfaceAttribute',
   'CreateSnapshot',
   'CreateNetworkAcl',
-  'CreateNetworkAclEntry',
   'ReplaceNetworkAclAssociation',
 ]);
 

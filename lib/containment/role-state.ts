@@ -15,12 +15,14 @@ export interface RoleState {
   readonly identity: IamIdentity;
   readonly role: Role;
   readonly arn: string;
+  /** Made by IAM Identity Center (path /aws-reserved/sso.amazonaws.com/): IAM cannot edit it, its permission set is changed instead. */
+  readonly identityCenter: boolean;
 }
 
 /**
- * Read a role, refusing the caller's own role, a role in another account, a service-linked
- * role (AWS manages it; IAM rejects the change) and a role made by IAM Identity Center
- * (IAM cannot edit it; revoke in Identity Center).
+ * Read a role, refusing the caller's own role, a role in another account and a service-linked
+ * role (AWS manages it; IAM rejects the change). A role made by IAM Identity Center is marked:
+ * IAM cannot edit it, so its plans change its permission set.
  */
 export async function readRole(context: ContainmentContext, role: string): Promise<RoleState> {
   const identity = parseIdentity(role, 'role');
@@ -33,14 +35,8 @@ export async function readRole(context: ContainmentContext, role: string): Promi
   if (path.startsWith('/aws-service-role/')) {
     throw new GuardRefusedError('service-linked-role', identity.name, `refused: ${identity.name} is a service-linked role; AWS manages it and its sessions cannot be revoked`);
   }
-  if (path.startsWith('/aws-reserved/sso.amazonaws.com/')) {
-    throw new GuardRefusedError(
-      'identity-center-role',
-      identity.name,
-      `refused: ${identity.name} was made by IAM Identity Center, and IAM cannot edit it. Revoke in Identity Center: disable the user, remove the account assignment, and add the deny to the permission set's inline policy`,
-    );
-  }
-  return { identity, role: got.Role, arn: got.Role.Arn ?? `arn:aws:iam::${context.caller.account}:role/${identity.name}` };
+  const identityCenter = path.startsWith('/aws-reserved/sso.amazonaws.com/');
+  return { identity, role: got.Role, arn: got.Role.Arn ?? `arn:aws:iam::${context.caller.account}:role/${identity.name}`, identityCenter };
 }
 
 /** An inline policy of a role, decoded, or null when the role has none by that name. */

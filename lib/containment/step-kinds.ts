@@ -6,8 +6,10 @@
  * restore a state of the same kind on the same target.
  */
 
-import { stepOutput } from './calls';
+import { fieldOf, stepOutput } from './calls';
 import { StepRefusedError } from './errors';
+import { SUSPENDED_PROCESSES } from './auto-scaling';
+import { checkPermissionSetRecord, provisionCall } from './identity-center';
 import { allowAllIngress } from './untrack';
 import { DENY_ALL_POLICY_NAME, policyText, REVOKE_OLDER_SESSIONS_POLICY_NAME } from './policies';
 import type { AwsCall, Json, Undo } from './types';
@@ -32,6 +34,12 @@ export const STEP_KINDS = [
   'volume-snapshot',
   'bucket-policy',
   'bucket-public-access-block',
+  'autoscaling-suspend',
+  'autoscaling-detach',
+  'network-acl-create',
+  'network-acl-associate',
+  'permission-set-inline-policy',
+  'permission-set-provision',
 ] as const;
 
 /** The kind of a plan step: it decides which calls the step and its undo may make. */
@@ -82,6 +90,10 @@ const isPolicy = (value: Json | undefined): boolean => isObject(value) && (Array
 const SESSION_POLICY = /^irbook-deny-(session|source)-[\w+=,.@-]{2,64}$/;
 const ACCESS_KEY = /^AKIA[A-Z0-9]{16}$/;
 const GROUP_ID = /^sg-[0-9a-z]{1,32}$/;
+const ACL_ID = /^acl-[0-9a-z]{1,32}$/;
+const ACL_ASSOCIATION_ID = /^aclassoc-[0-9a-z]{1,32}$/;
+const SUBNET_ID = /^subnet-[0-9a-z]{1,32}$/;
+const VPC_ID = /^vpc-[0-9a-z]{1,32}$/;
 
 /** A placeholder for a value an earlier step's response supplies: allowed only at plan time. */
 const isPlaceholder = (value: Json | undefined, record: StepRecord): boolean => record.response === undefined && isObject(value) && typeof value.$output === 'string';
@@ -101,6 +113,18 @@ interface KindRule {
 const iam = (command: string, input: Record<string, Json>): AwsCall => ({ service: 'iam', command, input });
 const ec2 = (command: string, input: Record<string, Json>): AwsCall => ({ service: 'ec2', command, input });
 const s3 = (command: string, input: Record<string, Json>): AwsCall => ({ service: 's3', command, input });
+const autoscaling = (command: string, input: Record<string, Json>): AwsCall => ({ service: 'autoscaling', command, input });
+const ssoAdmin = (command: string, input: Record<string, Json>): AwsCall => ({ service: 'sso', command, input });
+/** What is wrong with a permission set record (or the call made with it) for the plan's role. */
+function permissionSetProblem(before: Json, roleName: string, input: { readonly [key: string]: Json } | undefined): string | undefined {
+  if (!isObject(before)) return 'not a record of a permission set';
+  const problem = checkPermissionSetRecord(before, roleName);
+  if (problem) return problem;
+  return !input || (input.InstanceArn === before.instanceArn && input.PermissionSetArn === before.permissionSetArn) ? undefined : 'the call names another permission set';
+}
+// Auto Scaling group names: 1-255 characters, no colon (the ARN separates by it).
+const isGroupName = (value: Json | undefined): value is string => typeof value === 'string' && /^[^:]{1,255}$/.test(value);
+const isStringList = (value: Json | undefined): value is readonly string[] => Array.isArray(value) && value.every((item: Json) => typeof item === 'string');
 
 /** Put back the inline policy a step replaced, or delete the one it added. */
 function restoreInline(owner: { UserName: string } | { RoleName: string }, before: JsonObject): Undo {
@@ -269,6 +293,95 @@ const RULES: Readonly<Record<StepKind, KindRule>> = {
     commands: ['CreateSnapshot'],
     check: (before) => (isObject(before) && typeof before.volumeId === 'string' ? undefined : 'no volume id'),
     undo: () => ({ cannot: "a snapshot is evidence: it is kept. Delete it by hand (DeleteSnapshot with the SnapshotId in this step's audit entry) when the case is closed" }),
+  },
+  'autoscaling-suspend': {
+    target: 'instance',
+    commands: ['SuspendProcesses'],
+    check: (before, record) => {
+      if (!isObject(before)) return 'not a record of an Auto Scaling group';
+      const { groupName, suspendedBefore, suspend } = before;
+      if (!isGroupName(groupName) || !isStringList(suspendedBefore) || !isStringList(suspend)) return 'not a record of an Auto Scaling group';
+      if (suspend.length === 0 || !suspend.every((p) => p in SUSPENDED_PROCESSES)) return 'the processes are not ones containment suspends';
+      if (suspend.some((p) => suspendedBefore.includes(p))) return 'a process suspended before would be resumed';
+      const input = record.request?.input;
+      if (input && (input.AutoScalingGroupName !== groupName || JSON.stringify(input.ScalingProcesses) !== JSON.stringify(suspend))) return 'the call names another group or other processes';
+      return undefined;
+    },
+    // Only what the step suspended: processes suspended before stay suspended.
+    undo: (_t, before) => ({ calls: [autoscaling('ResumeProcesses', { AutoScalingGroupName: (before as JsonObject).groupName as string, ScalingProcesses: (before as JsonObject).suspend as Json })] }),
+  },
+  'autoscaling-detach': {
+    target: 'instance',
+    commands: ['DetachInstances'],
+    check: (before, record, target) => {
+      if (!isObject(before) || !isGroupName(before.groupName)) return 'not a record of an Auto Scaling group';
+      const input = record.request?.input;
+      if (input && (JSON.stringify(input.InstanceIds) !== JSON.stringify([target.name]) || input.AutoScalingGroupName !== before.groupName || input.ShouldDecrementDesiredCapacity !== true)) {
+        return 'the call detaches another instance, from another group, or lets a replacement launch';
+      }
+      return undefined;
+    },
+    undo: (t, before) => ({ calls: [autoscaling('AttachInstances', { InstanceIds: [t.name], AutoScalingGroupName: (before as JsonObject).groupName as string })] }),
+  },
+  'network-acl-create': {
+    target: 'instance',
+    commands: ['CreateNetworkAcl'],
+    check: (before, record) => {
+      if (!isObject(before) || before.exists !== false || typeof before.vpcId !== 'string' || !VPC_ID.test(before.vpcId) || typeof before.subnetId !== 'string' || !SUBNET_ID.test(before.subnetId)) return 'not an ACL created by containment';
+      if (record.request && record.request.input.VpcId !== before.vpcId) return 'the call creates the ACL in another VPC';
+      if (record.response === undefined) return undefined;
+      const id = fieldOf(record.response, 'NetworkAcl.NetworkAclId');
+      return typeof id === 'string' && ACL_ID.test(id) ? undefined : 'the response holds no network ACL id';
+    },
+    undo: (_t, _before, record) => ({
+      calls: [ec2('DeleteNetworkAcl', { NetworkAclId: record.response === undefined ? stepOutput(record.step, 'NetworkAcl.NetworkAclId') : (fieldOf(record.response, 'NetworkAcl.NetworkAclId') as Json) })],
+    }),
+  },
+  'network-acl-associate': {
+    target: 'instance',
+    commands: ['ReplaceNetworkAclAssociation'],
+    check: (before, record) => {
+      if (!isObject(before) || typeof before.subnetId !== 'string' || !SUBNET_ID.test(before.subnetId)) return 'subnetId is not a subnet id';
+      if (typeof before.networkAclId !== 'string' || !ACL_ID.test(before.networkAclId) || typeof before.associationId !== 'string' || !ACL_ASSOCIATION_ID.test(before.associationId)) return 'not a network ACL association';
+      if (record.request && record.request.input.AssociationId !== before.associationId) return 'the call replaces another association';
+      if (record.response === undefined) return undefined;
+      const id = fieldOf(record.response, 'NewAssociationId');
+      return typeof id === 'string' && ACL_ASSOCIATION_ID.test(id) ? undefined : 'the response holds no new association id';
+    },
+    // Replacing an association gives it a new id: undo replaces that one with the old ACL.
+    undo: (_t, before, record) => ({
+      calls: [
+        ec2('ReplaceNetworkAclAssociation', {
+          AssociationId: record.response === undefined ? stepOutput(record.step, 'NewAssociationId') : (fieldOf(record.response, 'NewAssociationId') as Json),
+          NetworkAclId: (before as JsonObject).networkAclId as string,
+        }),
+      ],
+    }),
+  },
+  'permission-set-inline-policy': {
+    target: 'role',
+    commands: ['PutInlinePolicyToPermissionSet'],
+    check: (before, record, target) =>
+      permissionSetProblem(before, target.name, record.request?.input) ??
+      ((before as JsonObject).document === null || isPolicy((before as JsonObject).document) ? undefined : 'document is neither null nor a policy'),
+    // The old inline policy back (or none), then provisioned again, so the role has it again.
+    undo: (t, before) => {
+      const set = { InstanceArn: (before as JsonObject).instanceArn as string, PermissionSetArn: (before as JsonObject).permissionSetArn as string };
+      const document = (before as JsonObject).document as Json;
+      const restore = document === null ? ssoAdmin('DeleteInlinePolicyFromPermissionSet', set) : ssoAdmin('PutInlinePolicyToPermissionSet', { ...set, InlinePolicy: policyText(document) });
+      return { calls: [restore, provisionCall(set.InstanceArn, set.PermissionSetArn, t.account)] };
+    },
+  },
+  'permission-set-provision': {
+    target: 'role',
+    commands: ['ProvisionPermissionSet'],
+    check: (before, record, target) => {
+      const input = record.request?.input;
+      const elsewhere = input && (input.TargetType !== 'AWS_ACCOUNT' || input.TargetId !== target.account);
+      return permissionSetProblem(before, target.name, input) ?? (elsewhere ? `the call provisions to ${String(input.TargetId)}, not the plan's account ${target.account}` : undefined);
+    },
+    // Provisioning changes nothing by itself: the inline policy step's undo provisions again.
+    undo: () => ({ calls: [] }),
   },
   'bucket-policy': {
     target: 'bucket',

@@ -8,8 +8,11 @@ export type Json = string | number | boolean | null | readonly Json[] | { readon
 
 import type { StepKind } from './step-kinds';
 
-/** The AWS services containment calls. */
-export type ContainmentService = 'iam' | 'ec2' | 's3';
+/**
+ * The AWS services containment calls, named as their IAM actions are (`autoscaling:…`,
+ * `sso:…` for IAM Identity Center's administration API).
+ */
+export type ContainmentService = 'iam' | 'ec2' | 's3' | 'autoscaling' | 'sso';
 
 /**
  * One AWS API call, as data: `command` is the SDK command's name without `Command`

@@ -6,7 +6,11 @@
  */
 
 import { whoami } from '../engines/athena/whoami';
-import { send } from './calls';
+import { fieldOf, send } from './calls';
+import { settle } from './settle';
+import { permissionSetNameNow } from './identity-center';
+import { currentGroupOf } from './auto-scaling';
+import { currentAssociation, DENY_ALL_ACL_NAME, isContainmentAcl } from './network-acl';
 import type { ContainmentContext } from './context';
 import { StepRefusedError, TargetNotFoundError } from './errors';
 import { checkBeforeActing } from './guards';
@@ -14,7 +18,7 @@ import { planHistory } from './history';
 import { everyPage } from './pages';
 import type { AuditLog, NewAuditEntry } from './audit-log';
 import { deriveUndo, planTarget, type PlanTarget } from './step-kinds';
-import type { AuditEntry, AwsCall, ContainmentReport, Plan, StepReport, Undo } from './types';
+import type { AuditEntry, AwsCall, ContainmentReport, Json, Plan, StepReport, Undo } from './types';
 
 /** Options of {@link undoPlan}. */
 export interface UndoOptions {
@@ -107,7 +111,7 @@ export async function undoPlan(
     try {
       for (const call of undo.calls) {
         made.push(call);
-        await send(context.clients, call);
+        await settle(context, call, await send(context.clients, call));
       }
     } catch (error) {
       const failure = { name: (error as Error).name, message: (error as Error).message };
@@ -118,7 +122,7 @@ export async function undoPlan(
       return { operation: 'undo', planId, account, ok: false, summary, steps: reports, auditLog: log.locations };
     }
     await log.append(entry(applied, { outcome: 'undone', request: made.length === 1 ? (made[0] as AwsCall) : made }));
-    reports.push(row(applied, 'undone', describeCalls(made)));
+    reports.push(row(applied, 'undone', describeCalls(made) || 'nothing to reverse on its own (the step before it is undone with its own calls)'));
     reversed += 1;
   }
   const left = cannot.length > 0 ? `; step(s) ${cannot.join(', ')} cannot be undone` : '';
@@ -156,18 +160,67 @@ async function undoOf(context: ContainmentContext, target: PlanTarget, entry: Au
     request: entry.request as AwsCall | null,
     response: entry.response ?? null,
   });
-  if ((entry.kind === 'interface-groups' || entry.kind === 'interface-untrack') && 'calls' in undo) {
-    const eni = (entry.before as { networkInterfaceId: string }).networkInterfaceId;
-    const attached = await instanceInterfaces(context, target.name);
-    if (!attached.includes(eni)) throw new StepRefusedError(entry.step, entry.target, `network interface ${eni} is not attached to ${target.name}`);
-  }
+  if ('calls' in undo) await checkStillTheTarget(context, target, entry);
   return undo;
 }
 
-async function instanceInterfaces(context: ContainmentContext, instanceId: string): Promise<string[]> {
+/**
+ * What a step's undo acts on besides the instance (an interface, a subnet, an Auto Scaling
+ * group, an ACL) must still belong to the plan's instance, as AWS says now: an audit log can
+ * name another one, however well its chain verifies.
+ */
+async function checkStillTheTarget(context: ContainmentContext, target: PlanTarget, entry: AuditEntry): Promise<void> {
+  const refuse = (reason: string): never => {
+    throw new StepRefusedError(entry.step, entry.target, reason);
+  };
+  const before = entry.before as { readonly [key: string]: Json };
+  switch (entry.kind) {
+    case 'interface-groups':
+    case 'interface-untrack': {
+      const eni = before.networkInterfaceId as string;
+      if (!(await instanceInterfaces(context, target.name)).some((n) => n.id === eni)) refuse(`network interface ${eni} is not attached to ${target.name}`);
+      return;
+    }
+    case 'network-acl-associate': {
+      const subnet = before.subnetId as string;
+      if (!(await instanceInterfaces(context, target.name)).some((n) => n.subnetId === subnet)) refuse(`subnet ${subnet} is not a subnet of ${target.name}`);
+      const now = await currentAssociation(context, subnet);
+      const made = fieldOf(entry.response ?? null, 'NewAssociationId');
+      if (now?.associationId !== made) refuse(`subnet ${subnet} is associated by ${now?.associationId ?? 'nothing'} now, not by ${String(made)}, the association this step made: re-associate it by hand`);
+      return;
+    }
+    case 'network-acl-create': {
+      const acl = fieldOf(entry.response ?? null, 'NetworkAcl.NetworkAclId') as string;
+      if (!(await isContainmentAcl(context, acl))) refuse(`network ACL ${acl} is not one containment created (no Name tag ${DENY_ALL_ACL_NAME})`);
+      return;
+    }
+    case 'permission-set-inline-policy': {
+      const name = await permissionSetNameNow(context, before.instanceArn as string, before.permissionSetArn as string);
+      if (name !== before.permissionSetName) refuse(`permission set ${String(before.permissionSetArn)} is named ${String(name)} now, not ${String(before.permissionSetName)}`);
+      return;
+    }
+    case 'autoscaling-suspend': {
+      const group = await currentGroupOf(context, target.name);
+      if (group !== before.groupName) refuse(`${target.name} is ${group ? `in Auto Scaling group ${group}` : 'in no Auto Scaling group'} now, not in ${String(before.groupName)}: resume its processes by hand`);
+      return;
+    }
+    case 'autoscaling-detach': {
+      const group = await currentGroupOf(context, target.name);
+      if (group !== undefined) refuse(`${target.name} is in Auto Scaling group ${group} already`);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+async function instanceInterfaces(context: ContainmentContext, instanceId: string): Promise<{ readonly id: string; readonly subnetId: string | undefined }[]> {
   const ec2 = await import('@aws-sdk/client-ec2');
   const reservations = await everyPage(ec2.paginateDescribeInstances({ client: context.clients.ec2 }, { InstanceIds: [instanceId] }), (page) => page.Reservations);
-  return reservations.flatMap((r) => r.Instances ?? []).flatMap((i) => i.NetworkInterfaces ?? []).flatMap((n) => (n.NetworkInterfaceId ? [n.NetworkInterfaceId] : []));
+  return reservations
+    .flatMap((r) => r.Instances ?? [])
+    .flatMap((i) => i.NetworkInterfaces ?? [])
+    .flatMap((n) => (n.NetworkInterfaceId ? [{ id: n.NetworkInterfaceId, subnetId: n.SubnetId }] : []));
 }
 
 function describeCalls(calls: readonly AwsCall[]): string {

@@ -100,9 +100,10 @@ export function untrackInterfaceStep(eni: UntrackInterface, groupId: Json): Step
 }
 
 /** What the two-step swap leaves, for the plan's notes. */
-export function untrackNotes(cut: boolean): string[] {
+export function untrackNotes(cut: boolean, networkAcl = false): string[] {
   if (!cut) {
-    return ['Tracked connections are NOT cut (cutTrackedConnections: false): an open SSH session or reverse shell goes on until it closes. Plan again without that option, or add a deny-all network ACL on the subnet.'];
+    if (networkAcl) return ['The security-group swap does not cut tracked connections (cutTrackedConnections: false); the deny-all network ACL does.'];
+    return ['Tracked connections are NOT cut (cutTrackedConnections: false): an open SSH session or reverse shell goes on until it closes. Plan again without that option, or with networkAcl: true (a deny-all network ACL on the subnet).'];
   }
   return [
     `Tracked connections are cut: each interface goes first to ${UNTRACK_GROUP_NAME} (all traffic allowed, so flows become untracked), then to the quarantine group, which drops untracked flows at once. Between the two steps, a second or so, the instance accepts traffic from anywhere.`,

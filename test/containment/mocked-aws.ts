@@ -3,9 +3,11 @@
  * the commands, their inputs and their order are what the code really sends.
  */
 
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import type { ContainmentContext } from '../../lib/containment/context';
@@ -33,6 +35,8 @@ export interface MockedAws {
   readonly ec2: Stub;
   readonly s3: Stub;
   readonly sts: Stub;
+  readonly autoscaling: Stub;
+  readonly sso: Stub;
   /** Every command sent, in order, across the clients (STS included). */
   sent(): SentCall[];
   /** Only commands that change something: all but Get/List/Describe/Head, and EC2 dry runs. */
@@ -61,8 +65,17 @@ export function mockedAws(options: { callerArn?: string; callerAccount?: string 
     ec2: new EC2Client(config),
     s3: new S3Client(config),
     sts: new STSClient(config),
+    autoscaling: new AutoScalingClient(config),
+    sso: new SSOAdminClient(config),
   };
-  const stubs = { iam: mockClient(clients.iam), ec2: mockClient(clients.ec2), s3: mockClient(clients.s3), sts: mockClient(clients.sts) };
+  const stubs = {
+    iam: mockClient(clients.iam),
+    ec2: mockClient(clients.ec2),
+    s3: mockClient(clients.s3),
+    sts: mockClient(clients.sts),
+    autoscaling: mockClient(clients.autoscaling),
+    sso: mockClient(clients.sso),
+  };
   const callerArn = options.callerArn ?? ANALYST_ARN;
   const callerAccount = options.callerAccount ?? ACCOUNT;
   stubs.sts.on(GetCallerIdentityCommand).resolves({ Account: callerAccount, Arn: callerArn, UserId: 'AROAEXAMPLEANALYST:SageMaker' });
@@ -73,10 +86,12 @@ export function mockedAws(options: { callerArn?: string; callerAccount?: string 
     region: 'us-east-1',
     incident: 'IR-2024-0319',
     now: () => now,
+    // Identity Center's provisioning is polled: tests do not wait between polls.
+    sleep: async () => undefined,
   };
   const sent = (): SentCall[] => {
     const all: { id: number; call: SentCall }[] = [];
-    for (const service of ['iam', 'ec2', 's3', 'sts'] as const) {
+    for (const service of ['iam', 'ec2', 's3', 'sts', 'autoscaling', 'sso'] as const) {
       for (const spyCall of stubs[service].calls()) {
         const command = spyCall.args[0] as { constructor: { name: string }; input: unknown };
         // sinon numbers every call across stubs; its type omits the field.

@@ -2,9 +2,15 @@
  * Every list and describe call reads every page: each is answered in three pages, the first
  * truncated well below MaxItems (IAM may do that), and the plan's tables must hold every item.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeAutoScalingGroupsCommand, DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling';
 import {
+  CreateNetworkAclCommand,
+  ReplaceNetworkAclAssociationCommand,
+  DescribeNetworkAclsCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeIamInstanceProfileAssociationsCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
@@ -27,11 +33,15 @@ import {
   ListUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../lib/containment/apply';
+import { AuditLog } from '../../lib/containment/audit-log';
 import { planInstanceIsolation } from '../../lib/containment/plan-instance';
+import { undoPlan } from '../../lib/containment/undo';
 import { planRoleRevocation } from '../../lib/containment/plan-role';
 import { planUserContainment } from '../../lib/containment/plan-user';
 import type { Plan, PlanTable } from '../../lib/containment/types';
 import { encoded, mockRole, mockUser, noSuchEntity, ROLE_ARN, USER, USER_ARN, WINDOW } from './iam-fixtures';
+import { INSTANCE, MINIMAL, mockInstance, SUBNET, VPC } from './instance-fixtures';
 import { ACCOUNT, mockedAws, type MockedAws } from './mocked-aws';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stubs' own generic types
@@ -134,11 +144,73 @@ describe('EC2 describes, three pages each', () => {
     aws.iam.on(GetInstanceProfileCommand).resolves({ InstanceProfile: { Roles: [{ RoleName: 'WebRole', Arn: `arn:aws:iam::${ACCOUNT}:role/WebRole` }] } as never });
     threePages(aws.ec2, DescribeSecurityGroupsCommand, {}, 'SecurityGroups', [[], [], [{ GroupId: 'sg-0quarantine', GroupName: 'irbook-quarantine', VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [] }]], 'ec2');
     threePages(aws.ec2, DescribeVpcsCommand, {}, 'Vpcs', [[], [], [{ VpcId: VPC }]], 'ec2');
-    const plan = await planInstanceIsolation(aws.context, ID, { snapshots: false, cutTrackedConnections: false });
-    expect(plan.steps.map((s) => s.kind)).toEqual(['instance-termination-protection', 'interface-groups', 'instance-profile']);
-    expect(plan.steps[1]?.call?.input).toEqual({ NetworkInterfaceId: 'eni-0primary', Groups: ['sg-0quarantine'] });
-    expect(plan.steps[2]?.call?.input).toEqual({ AssociationId: 'iip-assoc-3' });
-    for (const command of ['DescribeInstances', 'DescribeIamInstanceProfileAssociations', 'DescribeSecurityGroups']) expect(count(aws, command), command).toBe(3);
+    const plan = await planInstanceIsolation(aws.context, ID, { snapshots: false });
+    // No allow-all group on any page: it is created, in the VPC read from the last page.
+    expect(plan.steps.map((s) => s.kind)).toEqual(['instance-termination-protection', 'untrack-group-create', 'untrack-group-ingress', 'interface-untrack', 'interface-groups', 'instance-profile']);
+    expect(plan.steps[1]?.call?.input).toMatchObject({ GroupName: 'irbook-untrack', VpcId: VPC });
+    expect(plan.steps[4]?.call?.input).toEqual({ NetworkInterfaceId: 'eni-0primary', Groups: ['sg-0quarantine'] });
+    expect(plan.steps[5]?.call?.input).toEqual({ AssociationId: 'iip-assoc-3' });
+    for (const command of ['DescribeInstances', 'DescribeIamInstanceProfileAssociations', 'DescribeVpcs']) expect(count(aws, command), command).toBe(3);
+    // Three pages for the quarantine group, three for the allow-all group.
+    expect(count(aws, 'DescribeSecurityGroups')).toBe(6);
+  });
+});
+
+describe('Auto Scaling and network ACL describes, three pages each', () => {
+  it('finds the group on the last page, and every interface of the subnet', async () => {
+    const aws = mockedAws();
+    mockInstance(aws);
+    const member = { InstanceId: INSTANCE, AutoScalingGroupName: 'web-asg', LifecycleState: 'InService' };
+    threePages(aws.autoscaling, DescribeAutoScalingInstancesCommand, { InstanceIds: [INSTANCE] }, 'AutoScalingInstances', [[], [], [member]], 'ec2');
+    const group = { AutoScalingGroupName: 'web-asg', MinSize: 1, MaxSize: 3, DesiredCapacity: 2, SuspendedProcesses: [], Instances: [] };
+    threePages(aws.autoscaling, DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: ['web-asg'] }, 'AutoScalingGroups', [[], [], [group]], 'ec2');
+    const acl = { NetworkAclId: 'acl-0old', Entries: [], Tags: [], Associations: [{ NetworkAclAssociationId: 'aclassoc-0old', NetworkAclId: 'acl-0old', SubnetId: SUBNET }] };
+    threePages(aws.ec2, DescribeNetworkAclsCommand, { Filters: [{ Name: 'association.subnet-id', Values: [SUBNET] }] }, 'NetworkAcls', [[], [], [acl]], 'ec2');
+    const eni = (id: string, instance: string) => ({ NetworkInterfaceId: id, SubnetId: SUBNET, Attachment: { InstanceId: instance } });
+    threePages(aws.ec2, DescribeNetworkInterfacesCommand, { Filters: [{ Name: 'subnet-id', Values: [SUBNET] }] }, 'NetworkInterfaces', [[eni('eni-0primary', INSTANCE)], [eni('eni-0b', 'i-0bbbbbbbbbbbbbbbb')], [eni('eni-0c', 'i-0cccccccccccccccc')]], 'ec2');
+    const plan = await planInstanceIsolation(aws.context, INSTANCE, { ...MINIMAL, networkAcl: true });
+    expect(plan.steps[0]?.call).toEqual({ service: 'autoscaling', command: 'SuspendProcesses', input: expect.objectContaining({ AutoScalingGroupName: 'web-asg' }) });
+    expect(plan.steps.find((s) => s.kind === 'network-acl-associate')?.before).toEqual({ subnetId: SUBNET, vpcId: VPC, networkAclId: 'acl-0old', associationId: 'aclassoc-0old' });
+    expect(table(plan, /Blast radius/).rows.map((r) => r[1])).toEqual(['eni-0primary', 'eni-0b', 'eni-0c']);
+    for (const command of ['DescribeAutoScalingInstances', 'DescribeAutoScalingGroups', 'DescribeNetworkAcls', 'DescribeNetworkInterfaces']) expect(count(aws, command), command).toBe(3);
+  });
+});
+
+describe("undo's checks against AWS now, three pages each", () => {
+  it('finds the instance, its subnet\'s association, the ACL it created and its group on the last page', async () => {
+    const aws = mockedAws();
+    mockInstance(aws);
+    const dir = mkdtempSync(join(tmpdir(), 'irbook-pages-'));
+    try {
+      aws.autoscaling.on(DescribeAutoScalingInstancesCommand).resolves({ AutoScalingInstances: [{ InstanceId: INSTANCE, AutoScalingGroupName: 'web-asg', LifecycleState: 'InService' }] as never });
+      aws.autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ AutoScalingGroupName: 'web-asg', MinSize: 1, MaxSize: 3, DesiredCapacity: 2, SuspendedProcesses: [], Instances: [] }] as never });
+      const bySubnet = { Filters: [{ Name: 'association.subnet-id', Values: [SUBNET] }] };
+      const acl = (id: string, association: string) => ({ NetworkAclId: id, Entries: [], Tags: [], Associations: [{ NetworkAclAssociationId: association, NetworkAclId: id, SubnetId: SUBNET }] });
+      aws.ec2.on(DescribeNetworkAclsCommand, bySubnet).resolves({ NetworkAcls: [acl('acl-0old', 'aclassoc-0old')] });
+      aws.ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
+      aws.ec2.on(CreateNetworkAclCommand).resolves({ NetworkAcl: { NetworkAclId: 'acl-0new' } });
+      aws.ec2.on(ReplaceNetworkAclAssociationCommand).resolves({ NewAssociationId: 'aclassoc-0new' });
+      const plan = await planInstanceIsolation(aws.context, INSTANCE, { ...MINIMAL, networkAcl: true });
+      const log = new AuditLog({ file: join(dir, 'audit.jsonl'), headDir: join(dir, 'heads') });
+      await applyPlan(aws.context, log, plan, { confirm: ACCOUNT });
+
+      const instance = { InstanceId: INSTANCE, NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0primary', SubnetId: SUBNET }] };
+      threePages(aws.ec2, DescribeInstancesCommand, { InstanceIds: [INSTANCE] }, 'Reservations', [[], [{ Instances: [] }], [{ Instances: [instance] }]], 'ec2');
+      threePages(aws.ec2, DescribeNetworkAclsCommand, bySubnet, 'NetworkAcls', [[], [], [acl('acl-0new', 'aclassoc-0new')]], 'ec2');
+      threePages(aws.ec2, DescribeNetworkAclsCommand, { NetworkAclIds: ['acl-0new'] }, 'NetworkAcls', [[], [], [{ NetworkAclId: 'acl-0new', Tags: [{ Key: 'Name', Value: 'irbook-deny-all' }] }]], 'ec2');
+      threePages(aws.autoscaling, DescribeAutoScalingInstancesCommand, { InstanceIds: [INSTANCE] }, 'AutoScalingInstances', [[], [], [{ InstanceId: INSTANCE, AutoScalingGroupName: 'web-asg' }]], 'ec2');
+      aws.ec2.resetHistory();
+      aws.autoscaling.resetHistory();
+      const report = await undoPlan(aws.context, log, plan, { confirm: ACCOUNT });
+      expect(report.ok).toBe(true);
+      expect(aws.changes().map((c) => c.command)).toEqual(['ReplaceNetworkAclAssociation', 'DeleteNetworkAcl', 'ModifyNetworkInterfaceAttribute', 'ResumeProcesses']);
+      // Each check reads all three pages (the instance twice: the interface, and the subnet).
+      expect(count(aws, 'DescribeInstances')).toBe(6);
+      expect(count(aws, 'DescribeNetworkAcls')).toBe(6);
+      expect(count(aws, 'DescribeAutoScalingInstances')).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -147,8 +219,8 @@ describe('the source', () => {
   const sources = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => [f, readFileSync(join(dir, f), 'utf8')] as const);
 
   it('makes no list or describe call outside the pagination helper', () => {
-    // DescribeInstanceAttribute reads one attribute of one instance: it has no pages.
-    const single = new Set(['DescribeInstanceAttribute']);
+    // These read one thing (an attribute of one instance, one permission set, one provisioning request): they have no pages.
+    const single = new Set(['DescribeInstanceAttribute', 'DescribePermissionSet', 'DescribePermissionSetProvisioningStatus']);
     const direct = sources.flatMap(([file, text]) => [...text.matchAll(/\b((?:List|Describe)\w+)Command\b/g)].map((m) => `${file}: ${m[1]}`)).filter((hit) => !single.has(hit.split(': ')[1] as string));
     expect(direct).toEqual([]);
     const paginated = sources.flatMap(([file, text]) => [...text.matchAll(/\.paginate\w+\(/g)].map(() => file));

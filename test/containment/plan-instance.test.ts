@@ -138,6 +138,8 @@ describe('planInstanceIsolation', () => {
         input: { Filters: [{ Name: 'group-name', Values: ['irbook-quarantine'] }, { Name: 'vpc-id', Values: [VPC] }] },
       },
       { service: 'ec2', command: 'DescribeVpcs', input: { VpcIds: [VPC] } },
+      // Not in an Auto Scaling group: no group to read, no step for it.
+      { service: 'autoscaling', command: 'DescribeAutoScalingInstances', input: { InstanceIds: [ID] } },
     ]);
     expect(aws.changes()).toEqual([]);
 
@@ -361,11 +363,12 @@ describe('planInstanceIsolation', () => {
     expect(step(plan, '2').call?.input).toEqual({ NetworkInterfaceId: 'eni-0primary', Groups: ['sg-0late'] });
   });
 
-  it('warns about an Auto Scaling group and leaves snapshots out when asked', async () => {
+  it('warns about an Auto Scaling tag on an instance no group lists, and leaves snapshots out when asked', async () => {
     const scaled = instance({ Tags: [{ Key: 'aws:autoscaling:groupName', Value: 'web-asg' }] });
     const plan = await planInstanceIsolation(stub({ instance: scaled }).context, ID, { ...SINGLE, snapshots: false });
     expect(plan.steps.some((s) => s.call?.command === 'CreateSnapshot')).toBe(false);
-    expect(plan.notes.join('\n')).toMatch(/Auto Scaling group web-asg.*DetachInstances/);
+    expect(plan.steps.some((s) => s.kind.startsWith('autoscaling'))).toBe(false);
+    expect(plan.notes.join('\n')).toMatch(/tagged with Auto Scaling group web-asg but was not read as a member/);
     expect(plan.notes.join('\n')).not.toMatch(/memory/);
   });
 });

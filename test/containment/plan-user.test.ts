@@ -157,7 +157,7 @@ describe('planUserContainment', () => {
     const plan = await planUserContainment(aws.context, USER, { assumedRoles: [...roles, roles[0]!] });
     const table = plan.tables.find((t) => t.title.startsWith(`Roles ${USER} assumed`));
     expect(table?.rows.map((r) => r[0])).toEqual(roles);
-    expect(table?.rows[1]?.[1]).toContain(`ir.planRole('${roles[1]}'`);
+    expect(table?.rows[1]?.[2]).toContain(`ir.planRole('${roles[1]}'`);
     expect(plan.notes.join('\n')).toMatch(/assumed 2 role\(s\).*does not end those role sessions/);
     const without = await planUserContainment(aws.context, USER);
     expect(without.notes.join('\n')).toContain('does not end role sessions it already assumed');

@@ -6,40 +6,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CreateSecurityGroupCommand,
-  DescribeIamInstanceProfileAssociationsCommand,
-  DescribeInstanceAttributeCommand,
-  DescribeInstancesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeVpcsCommand,
-} from '@aws-sdk/client-ec2';
+import { CreateSecurityGroupCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../lib/containment/apply';
 import { AuditLog } from '../../lib/containment/audit-log';
 import { planInstanceIsolation } from '../../lib/containment/plan-instance';
 import { undoPlan } from '../../lib/containment/undo';
+import { INSTANCE as ID, mockInstance, VPC } from './instance-fixtures';
 import { ACCOUNT, mockedAws, type MockedAws } from './mocked-aws';
 
-const ID = 'i-0abc1234def567890';
-const VPC = 'vpc-0aaa1111';
 const ALL_IN = [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
 let aws: MockedAws;
 let dir: string;
 
 beforeEach(() => {
   aws = mockedAws();
-  const instance = {
-    InstanceId: ID,
-    State: { Name: 'running' as const },
-    VpcId: VPC,
-    NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0primary', VpcId: VPC, Attachment: { DeviceIndex: 0 }, Groups: [{ GroupId: 'sg-0web', GroupName: 'web' }] }],
-  };
-  aws.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance] }] });
-  aws.ec2.on(DescribeInstanceAttributeCommand).resolves({ DisableApiTermination: { Value: true } });
-  aws.ec2.on(DescribeIamInstanceProfileAssociationsCommand).resolves({ IamInstanceProfileAssociations: [] });
-  aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0quarantine', GroupName: 'irbook-quarantine', VpcId: VPC, IpPermissions: [], IpPermissionsEgress: [] }] });
-  aws.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: VPC }] });
+  mockInstance(aws);
   aws.ec2.on(CreateSecurityGroupCommand).resolves({ GroupId: 'sg-0untrack' });
   dir = mkdtempSync(join(tmpdir(), 'irbook-untrack-'));
 });

@@ -321,6 +321,13 @@ export const UNSCOPABLE_ACTIONS: ReadonlySet<string> = new Set([
   'ec2:DescribeVolumes',
   'ec2:DescribeInstanceAttribute',
   'ec2:DescribeVpcs',
+  'ec2:DescribeNetworkAcls',
+  'ec2:DescribeNetworkInterfaces',
+  // Containment: which Auto Scaling group an instance is in.
+  'autoscaling:DescribeAutoScalingInstances',
+  'autoscaling:DescribeAutoScalingGroups',
+  // Containment: the Identity Center instances.
+  'sso:ListInstances',
 ]);
 
 // ---------------------------------------------------------------------------------------------

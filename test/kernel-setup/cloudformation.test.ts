@@ -111,14 +111,19 @@ describe('CloudFormation template: security', () => {
       .filter((s) => s.Resource.includes('*'))
       .flatMap((s) => s.Action);
     expect(starActions.sort()).toEqual([
+      'autoscaling:DescribeAutoScalingGroups',
+      'autoscaling:DescribeAutoScalingInstances',
       'ec2:DescribeIamInstanceProfileAssociations',
       'ec2:DescribeInstanceAttribute',
       'ec2:DescribeInstances',
+      'ec2:DescribeNetworkAcls',
+      'ec2:DescribeNetworkInterfaces',
       'ec2:DescribeSecurityGroups',
       'ec2:DescribeVolumes',
       'ec2:DescribeVpcs',
       'lakeformation:GetDataAccess',
       'sagemaker:ListNotebookInstances',
+      'sso:ListInstances',
       'sts:GetCallerIdentity',
     ]);
     // Each of them carries a comment in the template saying why.
@@ -264,6 +269,11 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     snapshot: `arn:aws:ec2:${TEST_REGION}::snapshot/snap-0123456789abcdef0`,
     bucket: 'arn:aws:s3:::leaky-bucket',
     auditObject: `${env['ResultsBucket.Arn']}/containment-audit/2025/01/01/step.json`,
+    networkAcl: `arn:aws:ec2:${TEST_REGION}:${TEST_ACCOUNT}:network-acl/acl-0123456789abcdef0`,
+    ssoInstance: 'arn:aws:sso:::instance/ssoins-1111222233334444',
+    permissionSet: 'arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-3333333333333333',
+    ssoAccount: `arn:aws:sso:::account/${TEST_ACCOUNT}`,
+    autoScalingGroup: `arn:aws:autoscaling:${TEST_REGION}:${TEST_ACCOUNT}:autoScalingGroup:0c5d8b1e-1111-2222-3333-444455556666:autoScalingGroupName/web-asg`,
   };
   const inAccount = { 'aws:ResourceAccount': TEST_ACCOUNT };
 
@@ -281,8 +291,8 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     ),
     ['iam:GetInstanceProfile', arn.instanceProfile, {}, 'IamInstanceProfilesReadTheRoleOfAnInstance'],
     ['iam:PassRole', arn.pathRole, { 'iam:PassedToService': 'ec2.amazonaws.com', 'aws:ResourceTag/irbook-restorable': 'true' }, 'PassRolesToEc2ToRestoreInstanceProfiles'],
-    ...['ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeIamInstanceProfileAssociations', 'ec2:DescribeVolumes', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeVpcs'].map(
-      (a) => [a, '*', {}, 'Ec2ReadsWithoutResourceLevelPermissions'] as [string, string, Record<string, string>, string],
+    ...['ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeIamInstanceProfileAssociations', 'ec2:DescribeVolumes', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeVpcs', 'ec2:DescribeNetworkAcls', 'ec2:DescribeNetworkInterfaces'].map(
+      (a) => [a, '*', {}, 'ReadsWithoutResourceLevelPermissions'] as [string, string, Record<string, string>, string],
     ),
     ['ec2:CreateSecurityGroup', arn.vpc, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
     ['ec2:CreateSecurityGroup', arn.securityGroup, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
@@ -302,6 +312,21 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     ['ec2:AuthorizeSecurityGroupIngress', arn.securityGroup, {}, 'Ec2MoveNetworkInterfacesAndRestoreQuarantineEgress'],
     ['ec2:CreateTags', arn.snapshot, { 'ec2:CreateAction': 'CreateSnapshot' }, 'Ec2TagOnlyWhatContainmentCreates'],
     ['ec2:CreateTags', arn.securityGroup, { 'ec2:CreateAction': 'CreateSecurityGroup' }, 'Ec2TagOnlyWhatContainmentCreates'],
+    ['ec2:CreateTags', arn.networkAcl, { 'ec2:CreateAction': 'CreateNetworkAcl' }, 'Ec2TagOnlyWhatContainmentCreates'],
+    ['ec2:CreateNetworkAcl', arn.vpc, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:CreateNetworkAcl', arn.networkAcl, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:ReplaceNetworkAclAssociation', arn.networkAcl, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ['ec2:DeleteNetworkAcl', arn.networkAcl, {}, 'Ec2IsolateSnapshotAndSwapInstanceProfiles'],
+    ...['autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups'].map((a) => [a, '*', {}, 'ReadsWithoutResourceLevelPermissions'] as [string, string, Record<string, string>, string]),
+    ['sso:ListInstances', '*', {}, 'ReadsWithoutResourceLevelPermissions'],
+    ...['sso:ListPermissionSets', 'sso:DescribePermissionSetProvisioningStatus'].map((a) => [a, arn.ssoInstance, {}, 'SsoPermissionSetDenyThisAccount'] as [string, string, Record<string, string>, string]),
+    ...['sso:DescribePermissionSet', 'sso:GetInlinePolicyForPermissionSet', 'sso:PutInlinePolicyToPermissionSet', 'sso:DeleteInlinePolicyFromPermissionSet'].map(
+      (a) => [a, arn.permissionSet, {}, 'SsoPermissionSetDenyThisAccount'] as [string, string, Record<string, string>, string],
+    ),
+    ...[arn.ssoInstance, arn.permissionSet, arn.ssoAccount].map((r) => ['sso:ProvisionPermissionSet', r, {}, 'SsoPermissionSetDenyThisAccount'] as [string, string, Record<string, string>, string]),
+    ...['autoscaling:SuspendProcesses', 'autoscaling:ResumeProcesses', 'autoscaling:DetachInstances', 'autoscaling:AttachInstances'].map(
+      (a) => [a, arn.autoScalingGroup, {}, 'AutoScalingSuspendOrDetach'] as [string, string, Record<string, string>, string],
+    ),
     ...['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'].map(
       (a) => [a, arn.bucket, inAccount, 'S3BucketPolicyAndPublicAccessBlockOfThisAccount'] as [string, string, Record<string, string>, string],
     ),
@@ -380,6 +405,11 @@ describe('CloudFormation template: containment permissions (optional)', () => {
     expect(denied('ec2:CreateTags', arn.snapshot)).toBe('ImplicitDeny');
     expect(denied('ec2:CreateTags', arn.instance, { 'ec2:CreateAction': 'CreateSnapshot' })).toBe('ImplicitDeny');
     expect(denied('ec2:CreateTags', arn.securityGroup, { 'ec2:CreateAction': 'RunInstances' })).toBe('ImplicitDeny');
+    expect(denied('ec2:ReplaceNetworkAclAssociation', `arn:aws:ec2:eu-west-1:${TEST_ACCOUNT}:network-acl/acl-0123456789abcdef0`)).toBe('ImplicitDeny');
+    expect(denied('autoscaling:SuspendProcesses', `arn:aws:autoscaling:${TEST_REGION}:${other}:autoScalingGroup:0c5d8b1e-1111-2222-3333-444455556666:autoScalingGroupName/web-asg`)).toBe('ImplicitDeny');
+    // Provisioning reaches this account only.
+    expect(denied('sso:ProvisionPermissionSet', `arn:aws:sso:::account/${other}`)).toBe('ImplicitDeny');
+    expect(denied('autoscaling:DetachInstances', `arn:aws:autoscaling:${TEST_REGION}:${TEST_ACCOUNT}:launchConfiguration:0c5d8b1e:launchConfigurationName/web`)).toBe('ImplicitDeny');
     expect(denied('s3:PutBucketPolicy', arn.bucket, { 'aws:ResourceAccount': other })).toBe('ImplicitDeny');
     expect(denied('s3:PutBucketPolicy', arn.bucket)).toBe('ImplicitDeny');
     // The audit log statement covers only its prefix (the role's own policy covers the rest of the bucket).

@@ -52,7 +52,7 @@ async function run(name: string, edits: Record<string, (source: string) => strin
       if (edit) cell.source = edit(Array.isArray(cell.source) ? cell.source.join('') : cell.source);
     }
     const moved = (reshape.last ?? []).map((id) => json.cells.find((cell) => cell.id === id));
-    json.cells = [...json.cells.filter((cell) => !reshape.drop?.includes(cell.id) && !reshape.last?.includes(cell.id)), ...moved.filter((cell) => cell !== undefined)];
+    json.cells = [...json.cells.filter((cell) => !reshape.drop?.includes(cell.id) && !reshape.last?.includes(cell.id)), ...moved.filter((cell): cell is (typeof json.cells)[number] => cell !== undefined)];
     notebook = join(dir, `${name}.ipynb`);
     writeFileSync(notebook, JSON.stringify(json));
   }
@@ -112,6 +112,9 @@ describe('containment notebook', () => {
     const isolate = nb.shown('isolate');
     for (const text of [TAMPERED, 'sg-0web', 'vol-0root', 'WebAppInstanceProfile', 'Turn on termination protection', 'Move network interface to quarantine group', 'Detach instance profile', 'Snapshot volume as evidence']) expect(isolate).toContain(text);
     expect(nb.shown('history')).toContain('no entries yet');
+    // The instance's Auto Scaling group is read (it is in none); the network ACL option is off.
+    expect(calls.filter((c) => c.service === 'autoscaling').map((c) => c.command)).toEqual(['DescribeAutoScalingInstances']);
+    expect(calls.some((c) => c.command === 'DescribeNetworkAcls')).toBe(false);
 
     expect(calls.filter((c) => c.service === 'iam' && c.command === 'ListAccessKeys')).toHaveLength(2);
     expect(calls.filter(isChange)).toEqual([]);

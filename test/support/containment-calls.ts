@@ -27,8 +27,8 @@ export function plannedCalls(): Set<string> {
 export function sentCommands(): Set<string> {
   const calls = new Set<string>();
   for (const source of sources(() => true)) {
-    for (const m of source.matchAll(/new (iam|ec2|s3)\.(\w+)Command\(/g)) calls.add(`${m[1]}:${m[2]}`);
-    for (const m of source.matchAll(/\b(iam|ec2|s3)\.paginate(\w+)\(/g)) calls.add(`${m[1]}:${m[2]}`);
+    for (const m of source.matchAll(/new (iam|ec2|s3|autoscaling|sso)\.(\w+)Command\(/g)) calls.add(`${m[1]}:${m[2]}`);
+    for (const m of source.matchAll(/\b(iam|ec2|s3|autoscaling|sso)\.paginate(\w+)\(/g)) calls.add(`${m[1]}:${m[2]}`);
     if (/new PutObjectCommand\(/.test(source)) calls.add('s3:PutObject');
     if (/new GetObjectCommand\(/.test(source)) calls.add('s3:GetObject');
   }

@@ -4,7 +4,7 @@
  * comes from the JSON file in IRBOOK_TEST_AWS_STATE; every command sent is appended to the
  * JSON-lines file in IRBOOK_TEST_AWS_CALLS. Nothing is loaded when the variables are unset.
  *
- * State: { "<iam|ec2|s3|sts>": { "<Command without 'Command'>": [ { "input"?: partial input,
+ * State: { "<iam|ec2|s3|sts|autoscaling|sso>": { "<Command without 'Command'>": [ { "input"?: partial input,
  *   "resolves"?: output, "rejects"?: { "name", "message" } } ] } }. ISO strings in fields named
  *   *Date, *Time become Dates, as the SDK returns them.
  */
@@ -23,6 +23,8 @@ function install(statePath, callsPath) {
     ec2: [require('@aws-sdk/client-ec2'), 'EC2Client'],
     s3: [require('@aws-sdk/client-s3'), 'S3Client'],
     sts: [require('@aws-sdk/client-sts'), 'STSClient'],
+    autoscaling: [require('@aws-sdk/client-auto-scaling'), 'AutoScalingClient'],
+    sso: [require('@aws-sdk/client-sso-admin'), 'SSOAdminClient'],
   };
   for (const [service, [mod, clientName]] of Object.entries(services)) {
     const Client = mod[clientName];
