@@ -5,7 +5,7 @@
 import { CLOUDTRAIL_FIELDS, CLOUDTRAIL_PARTITIONS, duckdbTableType } from '../../sources/cloudtrail-schema';
 import { scanJson } from './json-scan';
 import { EVENT_FIELD_KEYS, MAX_JSON_DEPTH, NO_EVENTS_REASON, parseLogText } from './log-reader';
-import { recordReadType, typedValue, untypedCount } from './record-typing';
+import { conformRecord, recordReadType, typedValue } from './record-typing';
 import type { FramedFile, SourceText, TableSource } from './table-source';
 
 /** S3 delivery layout, also for organization trails: AWSLogs/[o-…/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/ */
@@ -18,13 +18,16 @@ function pathPartitions(path: string): { account: string; region: string; date: 
 }
 
 /**
- * A file's line: its own object with the file's id and path partitions as first members,
- * `{"__file":7,"__account":"…","__region":"…","__date":"…",` followed by the rest of the file's
- * `{"Records":[…]}` after its `{`.
+ * A file's line: its own object with the file's id, its count of values set to NULL and its
+ * path partitions as first members, `{"__file":7,"__untyped":0,"__account":"…","__region":"…",
+ * "__date":"…",` followed by the rest of the file's `{"Records":[…]}` after its `{`. Every
+ * member is always written, so a file holding one of these keys itself has a duplicate key,
+ * which DuckDB refuses, and is read exactly instead.
  */
-function lineHead(path: string, id: number): string {
+function lineHead(path: string, id: number, untyped = 0): string {
   const p = pathPartitions(path);
-  return `{"__file":${id},${p ? `"__account":"${p.account}","__region":"${p.region}","__date":"${p.date}",` : ''}`;
+  const text = (value: string | undefined) => (value === undefined ? 'null' : JSON.stringify(value));
+  return `{"__file":${id},"__untyped":${untyped},"__account":${text(p?.account)},"__region":${text(p?.region)},"__date":${text(p?.date)},`;
 }
 
 function frameCloudTrail({ path, id, bytes }: SourceText, exact: boolean): FramedFile {
@@ -35,10 +38,13 @@ function frameCloudTrail({ path, id, bytes }: SourceText, exact: boolean): Frame
       return { ok: true, line: Buffer.concat([Buffer.from(lineHead(path, id)), bytes.subarray(scan.open)]), records: scan.elements };
     }
   }
-  // Arrays, JSON lines, digests, malformed files: parsed in JS, which also names the problem.
+  // Arrays, JSON lines, digests, malformed files, values of the wrong type: parsed in JS,
+  // which also names the problem.
   const content = parseLogText(bytes.toString('utf8'));
   if (!content.ok) return content;
-  return { ok: true, line: Buffer.from(`${lineHead(path, id)}"Records":${JSON.stringify(content.records)}}`), records: content.records.length };
+  const report = { untyped: 0 };
+  const records = content.records.map((record) => conformRecord(record, CLOUDTRAIL_FIELDS, report));
+  return { ok: true, line: Buffer.from(`${lineHead(path, id, report.untyped)}"Records":${JSON.stringify(records)}}`), records: records.length };
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -55,10 +61,9 @@ function typedCloudTrailRows(lines: string): string {
     `coalesce(__region, ${text('awsRegion')}) AS region_partition`,
     `coalesce(__date, replace(left(${text('eventTime')}, 10), '-', '/')) AS date_partition`,
   ];
-  const untyped = CLOUDTRAIL_FIELDS.map((f) => untypedCount(field(f.key), f.type)).filter((c) => c !== undefined);
   const record = EVENT_FIELD_KEYS.map((k) => `${field(k)} IS NOT NULL`).join(' OR ');
-  return `SELECT ${[...typed, ...partitions].join(', ')}, __file AS _file, (${untyped.join(' + ') || '0'})::INTEGER AS _untyped, (${record}) AS _record ` +
-    `FROM (SELECT __file, __account, __region, __date, unnest("Records") AS r FROM ${lines})`;
+  return `SELECT ${[...typed, ...partitions].join(', ')}, __file AS _file, coalesce(__untyped, 0) AS _untyped, (${record}) AS _record ` +
+    `FROM (SELECT __file, __untyped, __account, __region, __date, unnest("Records") AS r FROM ${lines})`;
 }
 
 /** The `cloudtrail` table source. */
@@ -76,7 +81,7 @@ export const CLOUDTRAIL_SOURCE: TableSource = {
   databases: (configured) => [...new Set([configured, 'default', 'security_analysis'])],
   claims: () => true,
   frame: frameCloudTrail,
-  lineColumns: `{"__file": 'UINTEGER', "__account": 'VARCHAR', "__region": 'VARCHAR', "__date": 'VARCHAR', "Records": '${recordReadType(CLOUDTRAIL_FIELDS)}[]'}`,
+  lineColumns: `{"__file": 'UINTEGER', "__untyped": 'UINTEGER', "__account": 'VARCHAR', "__region": 'VARCHAR', "__date": 'VARCHAR', "Records": '${recordReadType(CLOUDTRAIL_FIELDS)}[]'}`,
   typedRows: typedCloudTrailRows,
   notRecordsReason: NO_EVENTS_REASON,
 };

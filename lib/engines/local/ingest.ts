@@ -154,12 +154,13 @@ export async function updateCache(options: IngestOptions): Promise<{ manifest: C
  * insertion order to keep. Returns how to restore the engine's settings.
  */
 async function ingestSettings(connection: DuckDBConnection, work: string): Promise<() => Promise<void>> {
-  const names = ['memory_limit', 'temp_directory', 'preserve_insertion_order'] as const;
+  const names = ['memory_limit'] as const;
   const reader = await connection.runAndReadAll(`SELECT ${names.map((n) => `current_setting('${n}')::VARCHAR`).join(', ')}`);
   const before = reader.getRowsJS()[0] as string[];
   await connection.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT}'`);
-  await connection.run(`SET temp_directory = ${literal(join(work, 'spill'))}`);
-  await connection.run('SET preserve_insertion_order = false');
+  // DuckDB cannot move its spill folder once it has spilled, so it is set once per process,
+  // in the cache's work area (removed with the process's other work folders).
+  await connection.run(`SET temp_directory = ${literal(join(dirname(work), `${process.pid}-spill`))}`).catch(() => undefined);
   return async () => {
     for (let i = 0; i < names.length; i++) await connection.run(`SET ${names[i]} = ${literal(String(before[i]))}`);
   };
@@ -231,7 +232,7 @@ async function fileCounts(connection: DuckDBConnection, stages: readonly string[
   const counts = new Map<number, { rows: number; untyped: number; records: boolean }>();
   if (stages.length === 0) return counts;
   const reader = await connection.runAndReadAll(
-    `SELECT _file, count(*)::BIGINT, sum(_untyped)::BIGINT, bool_or(_record) FROM read_parquet([${stages.map(literal).join(', ')}]) GROUP BY _file`);
+    `SELECT _file, count(*)::BIGINT, max(_untyped)::BIGINT, bool_or(_record) FROM read_parquet([${stages.map(literal).join(', ')}]) GROUP BY _file`);
   for (const [id, rows, untyped, records] of reader.getRowsJS() as [number, bigint, bigint, boolean][]) {
     counts.set(Number(id), { rows: Number(rows), untyped: Number(untyped), records });
   }
@@ -278,7 +279,7 @@ async function rewriteParts(
   if (selects.length === 0) return kept;
   const out = join(work, 'out');
   await connection.run(
-    `COPY (${selects.join(' UNION ALL ')} ORDER BY ${source.sortedBy.map(quote).join(', ')}) TO ${literal(out)} ` +
+    `COPY (${selects.join(' UNION ALL ')}) TO ${literal(out)} ` +
       `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, PARTITION_BY (${source.folderPartitions.map(quote).join(', ')}), FILENAME_PATTERN 'b${batch}_{i}')`);
   const written = await listParquet(out);
   const moved: string[] = [];

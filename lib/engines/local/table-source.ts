@@ -56,8 +56,9 @@ export interface TableSource {
   /**
    * Turns one decompressed file into one line of JSON. Quick by default: it only checks what
    * DuckDB must never see (nesting past the documented depth) and what decides the shape,
-   * leaving parsing to DuckDB. With `exact`, it parses the file in JS and writes the line
-   * anew: for files of unusual shape, and to name the problem of a file DuckDB refused.
+   * leaving parsing and typing to DuckDB. With `exact`, it parses the file in JS and writes
+   * the line anew: for files of unusual shape, and for a file DuckDB refused (to name its
+   * problem, or to set the values DuckDB could not type to NULL).
    * Runs in a reader thread; never throws.
    */
   frame(file: SourceText, exact: boolean): FramedFile;
@@ -65,9 +66,9 @@ export interface TableSource {
   readonly lineColumns: string;
   /**
    * SQL turning framed lines (`lines`, a table expression with `lineColumns`) into one row
-   * per record: every column of `columns`, plus `_file` (the file id), `_untyped` (values
-   * stored as NULL because they did not fit their type) and `_record` (whether the row looks
-   * like one of this table's records at all).
+   * per record: every column of `columns`, plus `_file` (the file id), `_untyped` (the
+   * file's count of values stored as NULL because they did not fit their type, the same on
+   * each of its rows) and `_record` (whether the row looks like one of this table's records).
    */
   typedRows(lines: string): string;
   /** Why a file whose rows all have `_record` false is skipped. */

@@ -102,12 +102,14 @@ describe('ingest through DuckDB', () => {
     });
   });
 
-  it('takes the partitions of a loose file from its records', async () => {
+  it('takes the partitions of a loose file from its records, never from keys of the file that mimic the ingest\'s own', async () => {
     const logs = logsFolder();
-    writeFile(join(logs, 'loose.json'), JSON.stringify({ Records: [makeEvent(0, { recipientAccountId: '444455556666', awsRegion: 'eu-west-1' })] }));
+    const record = makeEvent(0, { recipientAccountId: '444455556666', awsRegion: 'eu-west-1' });
+    writeFile(join(logs, 'loose.json'), JSON.stringify({ Records: [record], __account: '999999999999', __untyped: 7 }));
     await withEngine(logs, async (engine) => {
       const result = await engine.query('SELECT account_partition, region_partition, date_partition FROM cloudtrail');
       expect(result.rows).toEqual([['444455556666', 'eu-west-1', '2024/03/12']]);
+      expect((await engine.inventory()).untypedValues).toBe(0);
     });
   });
 });
