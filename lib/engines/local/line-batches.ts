@@ -15,7 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FramedFile, TableSource } from './table-source';
 
 /** Uncompressed bytes DuckDB types in one step. */
-const BATCH_BYTES = 48 * 1024 * 1024;
+const BATCH_BYTES = 32 * 1024 * 1024;
 /** DuckDB's default limit for one JSON value; a batch holding a larger line raises it to fit. */
 const DEFAULT_MAX_OBJECT = 16 * 1024 * 1024;
 const NEWLINE = Buffer.from('\n');
