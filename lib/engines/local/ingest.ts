@@ -5,7 +5,8 @@
  * until the new one is renamed into place.
  */
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatCount, formatDuration } from '../../display/format';
@@ -57,7 +58,7 @@ const READ_CONCURRENCY = Math.max(8, availableParallelism() * 4);
  * DuckDB's memory while it ingests; past it, DuckDB spills to the work area. The process
  * stays within about this plus three batches of lines in JS, whatever the number of events.
  */
-const INGEST_MEMORY_LIMIT = '640MB';
+const INGEST_MEMORY_BYTES = 640 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 250;
 /** Rows per Parquet row group: the unit filters on sorted columns skip. */
 const ROW_GROUP_ROWS = 10_240;
@@ -122,7 +123,7 @@ export async function updateCache(options: IngestOptions): Promise<{ manifest: C
     const parts: Record<string, readonly ManifestPart[]> = {};
     let events = 0;
     let skipped = 0;
-    const restore = await ingestSettings(options.connection, work);
+    const restore = await ingestSettings(options.connection);
     try {
       for (const source of options.sources) {
         const mine = toRead.filter(({ file }) => source.claims(file.path));
@@ -150,21 +151,32 @@ export async function updateCache(options: IngestOptions): Promise<{ manifest: C
 
 /**
  * DuckDB's settings for an ingest, on the engine's own database: bounded memory, spilling to
- * the cache's work area (an in-memory database would spill to the current folder). Insertion
+ * a folder of its own under the system's temporary folder (an in-memory database would
+ * spill to the current folder). Insertion
  * order is kept: rows stay in the listing's path order (account, region, time), which row-group
  * pruning needs, at no cost of sorting them. Returns how to restore the engine's settings.
  */
-async function ingestSettings(connection: DuckDBConnection, work: string): Promise<() => Promise<void>> {
-  const names = ['memory_limit'] as const;
-  const reader = await connection.runAndReadAll(`SELECT ${names.map((n) => `current_setting('${n}')::VARCHAR`).join(', ')}`);
-  const before = reader.getRowsJS()[0] as string[];
-  await connection.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT}'`);
-  // DuckDB cannot move its spill folder once it has spilled, so it is set once per process,
-  // in the cache's work area (removed with the process's other work folders).
-  await connection.run(`SET temp_directory = ${literal(join(dirname(work), `${process.pid}-spill`))}`).catch(() => undefined);
+async function ingestSettings(connection: DuckDBConnection): Promise<() => Promise<void>> {
+  const reader = await connection.runAndReadAll(`SELECT current_setting('memory_limit')::VARCHAR`);
+  const before = String(reader.getRowsJS()[0]![0]);
+  // Never above a limit the user gave the engine.
+  const limit = Math.min(INGEST_MEMORY_BYTES, sizeInBytes(before) ?? Infinity);
+  await connection.run(`SET memory_limit = '${Math.floor(limit / 1024)}KiB'`);
+  // DuckDB cannot move its spill folder once it has spilled; then it keeps the one it has.
+  await connection.run(`SET temp_directory = ${literal(join(tmpdir(), `irbook-spill-${process.pid}-${randomBytes(4).toString('hex')}`))}`).catch(() => undefined);
   return async () => {
-    for (let i = 0; i < names.length; i++) await connection.run(`SET ${names[i]} = ${literal(String(before[i]))}`);
+    await connection.run(`SET memory_limit = ${literal(before)}`);
   };
+}
+
+/** Bytes of a DuckDB size setting as it prints it (`18.8 GiB`, `640.0 MiB`); undefined if not understood. */
+function sizeInBytes(text: string): number | undefined {
+  const m = /^([0-9.]+)\s*(bytes|[KMGT]i?B)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'bytes').toUpperCase();
+  const power = { BYTES: 0, KB: 1, KIB: 1, MB: 2, MIB: 2, GB: 3, GIB: 3, TB: 4, TIB: 4 }[unit] ?? 0;
+  const base = unit.includes('I') || unit === 'BYTES' ? 1024 : 1000;
+  return Number(m[1]) * base ** power;
 }
 
 /**
