@@ -16,8 +16,12 @@ import type { FramedFile, TableSource } from './table-source';
 
 /** Uncompressed bytes DuckDB types in one step. */
 const BATCH_BYTES = 32 * 1024 * 1024;
-/** DuckDB's default limit for one JSON value; a batch holding a larger line raises it to fit. */
-const DEFAULT_MAX_OBJECT = 16 * 1024 * 1024;
+/**
+ * The least limit DuckDB is given for one JSON value (one file's line); a batch holding a
+ * longer line raises it to fit. DuckDB reads in buffers of about this size, so a limit just
+ * above the longest line costs it less than its default of 16 MB (a third less CPU measured).
+ */
+const MIN_MAX_OBJECT = 1024 * 1024;
 const NEWLINE = Buffer.from('\n');
 
 /** One source file's line in a batch. */
@@ -125,7 +129,7 @@ export class LineBatches {
     } finally {
       await handle.close();
     }
-    const maxObject = Math.max(DEFAULT_MAX_OBJECT, 2 ** Math.ceil(Math.log2(longest + 2)));
+    const maxObject = Math.max(MIN_MAX_OBJECT, 2 ** Math.ceil(Math.log2(longest + 2)));
     const lines = `read_json(${literal(linesFile)}, columns = ${this.#source.lineColumns}, format = 'newline_delimited', ` +
       `compression = 'uncompressed', maximum_object_size = ${maxObject})`;
     try {
