@@ -4,16 +4,17 @@
  * manifest. Runs under the cache's writer lock; readers keep using the previous manifest
  * until the new one is renamed into place.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatCount, formatDuration } from '../../display/format';
 import type { CacheManifest, CacheStore, ManifestFile, ManifestPart } from './cache-store';
 import { emptyManifest } from './cache-store';
 import { mapLimited, type SourceFile } from './source-files';
-import { MAX_ROW_BYTES, startFileReaders } from './file-to-lines';
+import { startFileReaders } from './file-to-lines';
+import { LineBatches } from './line-batches';
 import type { TableSource } from './table-source';
 
 /** What an ingest did, for `irbook ingest` and the engine's log. */
@@ -51,8 +52,13 @@ export interface IngestOptions {
   readonly onWait?: (holder: string) => void;
 }
 
-/** Files read at once: decompression runs on libuv's thread pool, so more than the cores keeps it busy. */
+/** Files read at once: a few per reader thread keeps every thread busy. */
 const READ_CONCURRENCY = Math.max(8, availableParallelism() * 4);
+/**
+ * DuckDB's memory while it ingests; past it, DuckDB spills to the work area. The process
+ * stays within about this plus three batches of lines in JS, whatever the number of events.
+ */
+const INGEST_MEMORY_BYTES = 640 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 250;
 /** Rows per Parquet row group: the unit filters on sorted columns skip. */
 const ROW_GROUP_ROWS = 10_240;
@@ -117,17 +123,21 @@ export async function updateCache(options: IngestOptions): Promise<{ manifest: C
     const parts: Record<string, readonly ManifestPart[]> = {};
     let events = 0;
     let skipped = 0;
-    for (const source of options.sources) {
-      const mine = toRead.filter(({ file }) => source.claims(file.path));
-      const rowsFile = join(work, `${source.table}.ndjson`);
-      const result = await readIntoRows(source, mine, rowsFile, options, started);
-      for (const [path, entry] of result.entries) files[path] = entry;
-      events += result.events;
-      skipped += result.skipped;
-      parts[source.table] = await rewriteParts(source, {
-        ...options, work, batch, rowsFile: result.events > 0 ? rowsFile : undefined, dropped,
-        previous: manifest.parts[source.table] ?? [],
-      });
+    const restore = await ingestSettings(options.connection);
+    try {
+      for (const source of options.sources) {
+        const mine = toRead.filter(({ file }) => source.claims(file.path));
+        const result = await readIntoStages(source, mine, work, options, started);
+        for (const [path, entry] of result.entries) files[path] = entry;
+        events += result.events;
+        skipped += result.skipped;
+        parts[source.table] = await rewriteParts(source, {
+          ...options, work, batch, stages: result.stages, excluded: result.excluded, dropped,
+          previous: manifest.parts[source.table] ?? [],
+        });
+      }
+    } finally {
+      await restore();
     }
     const next: CacheManifest = { ...manifest, nextFileId, nextBatch: batch + 1, files, parts };
     await store.writeManifest(next);
@@ -139,50 +149,107 @@ export async function updateCache(options: IngestOptions): Promise<{ manifest: C
   }
 }
 
-/** Reads the files into one JSON-lines file of typed rows, and says what each file gave. */
-async function readIntoRows(
+/**
+ * DuckDB's settings for an ingest, on the engine's own database: bounded memory, spilling to
+ * a folder of its own under the system's temporary folder (an in-memory database would
+ * spill to the current folder). Insertion
+ * order is kept: rows stay in the listing's path order (account, region, time), which row-group
+ * pruning needs, at no cost of sorting them. Returns how to restore the engine's settings.
+ */
+async function ingestSettings(connection: DuckDBConnection): Promise<() => Promise<void>> {
+  const reader = await connection.runAndReadAll(`SELECT current_setting('memory_limit')::VARCHAR`);
+  const before = String(reader.getRowsJS()[0]![0]);
+  // Never above a limit the user gave the engine.
+  const limit = Math.min(INGEST_MEMORY_BYTES, sizeInBytes(before) ?? Infinity);
+  await connection.run(`SET memory_limit = '${Math.floor(limit / 1024)}KiB'`);
+  // DuckDB cannot move its spill folder once it has spilled; then it keeps the one it has.
+  await connection.run(`SET temp_directory = ${literal(join(tmpdir(), `irbook-spill-${process.pid}-${randomBytes(4).toString('hex')}`))}`).catch(() => undefined);
+  return async () => {
+    await connection.run(`SET memory_limit = ${literal(before)}`);
+  };
+}
+
+/** Bytes of a DuckDB size setting as it prints it (`18.8 GiB`, `640.0 MiB`); undefined if not understood. */
+function sizeInBytes(text: string): number | undefined {
+  const m = /^([0-9.]+)\s*(bytes|[KMGT]i?B)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'bytes').toUpperCase();
+  const power = { BYTES: 0, KB: 1, KIB: 1, MB: 2, MIB: 2, GB: 3, GIB: 3, TB: 4, TIB: 4 }[unit] ?? 0;
+  const base = unit.includes('I') || unit === 'BYTES' ? 1024 : 1000;
+  return Number(m[1]) * base ** power;
+}
+
+/**
+ * Reads the files into staging Parquet files of typed rows (through DuckDB, batch by
+ * batch), and says what each file gave.
+ */
+async function readIntoStages(
   source: TableSource,
   files: readonly { file: SourceFile; id: number }[],
-  rowsFile: string,
+  work: string,
   options: IngestOptions,
   started: number,
-): Promise<{ entries: Map<string, ManifestFile>; events: number; skipped: number }> {
-  const out = createWriteStream(rowsFile);
+): Promise<{ entries: Map<string, ManifestFile>; events: number; skipped: number; stages: readonly string[]; excluded: ReadonlySet<number> }> {
   const readers = startFileReaders();
   const entries = new Map<string, ManifestFile>();
-  let events = 0;
-  let skipped = 0;
+  const read: { file: SourceFile; id: number }[] = [];
+  let seenRecords = 0;
   let done = 0;
   let lastReport = 0;
+  const batches = new LineBatches(source, options.connection, work, ({ path, id }) => readers.read({ table: source.table, path, id, exact: true }));
+  const base = (file: SourceFile, id: number) => ({ size: file.size, mtimeMs: file.mtimeMs, id, table: source.table });
+  let outcome;
   try {
     await mapLimited(files, READ_CONCURRENCY, async ({ file, id }) => {
       if (options.signal?.aborted) throw options.signal.reason;
-      const result = await readers.read({ table: source.table, path: file.path, id });
-      const base = { size: file.size, mtimeMs: file.mtimeMs, id, table: source.table };
+      const result = await readers.read({ table: source.table, path: file.path, id, exact: false });
       if (!result.ok) {
-        entries.set(file.path, { ...base, events: 0, ...(result.ignore ? { ignored: result.reason } : { skipped: result.reason }) });
-        if (!result.ignore) skipped++;
+        entries.set(file.path, { ...base(file, id), events: 0, ...(result.ignore ? { ignored: result.reason } : { skipped: result.reason }) });
       } else {
-        entries.set(file.path, { ...base, events: result.events, ...(result.untyped > 0 ? { untyped: result.untyped } : {}) });
-        events += result.events;
-        if (result.lines) await write(out, result.lines);
+        read.push({ file, id });
+        seenRecords += result.records;
+        await batches.add({ path: file.path, id, line: result.line, exact: false });
       }
       done++;
       const now = performance.now();
       if (options.onProgress && (now - lastReport > PROGRESS_EVERY_MS || done === files.length)) {
         lastReport = now;
-        options.onProgress({ filesDone: done, filesTotal: files.length, events, elapsedMs: now - started });
+        options.onProgress({ filesDone: done, filesTotal: files.length, events: seenRecords, elapsedMs: now - started });
       }
     });
+    outcome = await batches.finish();
   } finally {
     await readers.close();
-    await new Promise<void>((resolveEnd, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolveEnd())));
   }
-  return { entries, events, skipped };
+  if (options.signal?.aborted) throw options.signal.reason;
+  const perFile = await fileCounts(options.connection, outcome.stages);
+  const excluded = new Set<number>();
+  let events = 0;
+  for (const { file, id } of read) {
+    const refused = outcome.refused.get(id);
+    const counts = perFile.get(id) ?? { rows: 0, untyped: 0, records: true };
+    if (refused !== undefined || !counts.records) {
+      excluded.add(id);
+      entries.set(file.path, { ...base(file, id), events: 0, skipped: refused ?? source.notRecordsReason });
+    } else {
+      entries.set(file.path, { ...base(file, id), events: counts.rows, ...(counts.untyped > 0 ? { untyped: counts.untyped } : {}) });
+      events += counts.rows;
+    }
+  }
+  const skipped = [...entries.values()].filter((e) => e.skipped !== undefined).length;
+  return { entries, events, skipped, stages: outcome.stages, excluded };
 }
 
-function write(out: WriteStream, text: string): Promise<void> {
-  return out.write(text) ? Promise.resolve() : new Promise((r) => out.once('drain', () => r()));
+/** Rows, untyped values and whether any row looks like a record, per source file id, from the staging files. */
+async function fileCounts(connection: DuckDBConnection, stages: readonly string[]): Promise<Map<number, { rows: number; untyped: number; records: boolean }>> {
+  const counts = new Map<number, { rows: number; untyped: number; records: boolean }>();
+  if (stages.length === 0) return counts;
+  const reader = await connection.runAndReadAll(
+    `SELECT _file, count(*)::BIGINT, max(_untyped)::BIGINT, bool_or(_record) FROM read_parquet([${stages.map(literal).join(', ')}]) GROUP BY _file`);
+  for (const [id, rows, untyped, records] of reader.getRowsJS() as [number, bigint, bigint, boolean][]) {
+    counts.set(Number(id), { rows: Number(rows), untyped: Number(untyped), records });
+  }
+  return counts;
 }
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -201,7 +268,9 @@ export function parquetScan(source: TableSource, paths: readonly string[]): stri
  */
 async function rewriteParts(
   source: TableSource,
-  args: IngestOptions & { work: string; batch: number; rowsFile?: string; dropped: ReadonlySet<number>; previous: readonly ManifestPart[] },
+  args: IngestOptions & {
+    work: string; batch: number; stages: readonly string[]; excluded: ReadonlySet<number>; dropped: ReadonlySet<number>; previous: readonly ManifestPart[];
+  },
 ): Promise<ManifestPart[]> {
   const { store, connection, work, batch, previous, dropped } = args;
   // Parts holding a dropped file are rewritten without its rows; a folder that has gathered
@@ -212,10 +281,9 @@ async function rewriteParts(
   const kept = previous.filter((part) => !affected.includes(part));
   const columns = source.columns.map((c) => quote(c.name));
   const selects: string[] = [];
-  if (args.rowsFile) {
-    const types = [...source.columns.map((c) => `${quote(c.name)}: ${literal(c.type)}`), `"_file": 'UINTEGER'`].join(', ');
-    selects.push(`SELECT ${columns.join(', ')}, _file FROM read_json(${literal(args.rowsFile)}, columns = {${types}}, ` +
-      `format = 'newline_delimited', compression = 'uncompressed', maximum_object_size = ${MAX_ROW_BYTES})`);
+  if (args.stages.length > 0) {
+    selects.push(`SELECT ${columns.join(', ')}, _file FROM read_parquet([${args.stages.map(literal).join(', ')}])` +
+      (args.excluded.size > 0 ? ` WHERE _file NOT IN (${[...args.excluded].join(', ')})` : ''));
   }
   if (affected.length > 0) {
     selects.push(`SELECT ${columns.join(', ')}, _file FROM ${parquetScan(source, affected.map((p) => store.resolve(p.path)))} ` +
@@ -224,7 +292,7 @@ async function rewriteParts(
   if (selects.length === 0) return kept;
   const out = join(work, 'out');
   await connection.run(
-    `COPY (${selects.join(' UNION ALL ')} ORDER BY ${source.sortedBy.map(quote).join(', ')}) TO ${literal(out)} ` +
+    `COPY (${selects.join(' UNION ALL ')}) TO ${literal(out)} ` +
       `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, PARTITION_BY (${source.folderPartitions.map(quote).join(', ')}), FILENAME_PATTERN 'b${batch}_{i}')`);
   const written = await listParquet(out);
   const moved: string[] = [];

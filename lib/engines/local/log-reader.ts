@@ -3,9 +3,8 @@
  * Every file goes through here whatever its name: the content decides (gzip or not, a
  * delivery object, an array, JSON lines), and a failure names this file and nothing else.
  */
-import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 /**
  * JSON nested deeper than this is refused before anything else sees it: DuckDB crashes the
@@ -19,32 +18,50 @@ export type LogFileContent =
   | { readonly ok: true; readonly records: readonly Record<string, unknown>[] }
   | { readonly ok: false; readonly reason: string; /** Not a log at all (a digest): counted, not an error. */ readonly ignore?: true };
 
-const gunzipAsync = promisify(gunzip);
+/** A file's decompressed bytes, or why there are none. */
+export type LogBytes = { readonly ok: true; readonly bytes: Buffer } | { readonly ok: false; readonly reason: string };
+
 const EVENT_KEYS = ['eventVersion', 'eventTime', 'eventName', 'eventSource', 'eventID'];
 const DIGEST_KEYS = ['digestPublicKeyFingerprint', 'digestS3Bucket', 'previousDigestSignature'];
 
-/** Reads, decompresses, parses and checks one file. Never throws. */
-export async function readLogFile(path: string): Promise<LogFileContent> {
+/**
+ * Reads and decompresses one file (gzip by its content, whatever its name). Synchronous: it
+ * runs in a reader thread, one per core. Never throws.
+ */
+export function readLogBytes(path: string): LogBytes {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = readFileSync(path);
   } catch (error) {
     return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
   }
   if (bytes.length === 0) return { ok: false, reason: 'empty file' };
   const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
   if (/\.gz$/i.test(path) && !gzip) return { ok: false, reason: 'named .gz but not gzip-compressed' };
-  let text: string;
+  if (!gzip) return { ok: true, bytes };
   try {
-    text = (gzip ? await gunzipAsync(bytes) : bytes).toString('utf8');
+    return { ok: true, bytes: gunzipSync(bytes) };
   } catch (error) {
     return { ok: false, reason: `corrupt gzip data (${(error as Error).message})` };
   }
-  return parseLogText(text);
 }
 
-/** Parses the text of a log file (already decompressed). */
-function parseLogText(raw: string): LogFileContent {
+/** Whether a record has one of the fields every CloudTrail event has. */
+export function looksLikeEvent(record: Record<string, unknown>): boolean {
+  return EVENT_KEYS.some((k) => k in record);
+}
+
+/** The record keys {@link looksLikeEvent} tests, for the same test in SQL. */
+export const EVENT_FIELD_KEYS: readonly string[] = EVENT_KEYS;
+
+/** Why a file of JSON objects none of which looks like an event is skipped. */
+export const NO_EVENTS_REASON = notCloudTrail('JSON objects without Records or event fields');
+
+/**
+ * Parses the text of a log file (already decompressed) in JS and checks its shape and depth:
+ * the exact reading, which names the problem of a file precisely.
+ */
+export function parseLogText(raw: string): LogFileContent {
   const text = raw.replace(/^\uFEFF/, '').trim();
   if (text === '') return { ok: false, reason: 'no JSON content (empty once decompressed, or only whitespace)' };
   if (text[0] !== '{' && text[0] !== '[') return { ok: false, reason: notCloudTrail(`not JSON (starts with ${JSON.stringify(text.slice(0, 12))})`) };
@@ -89,8 +106,8 @@ function recordsOf(values: readonly unknown[]): LogFileContent {
   const notObject = records.findIndex((r) => !isObject(r));
   if (notObject >= 0) return { ok: false, reason: notCloudTrail(`record ${notObject + 1} is not a JSON object`) };
   const events = records as Record<string, unknown>[];
-  if (events.length > 0 && !events.some((r) => EVENT_KEYS.some((k) => k in r))) {
-    return { ok: false, reason: notCloudTrail('JSON objects without Records or event fields') };
+  if (events.length > 0 && !events.some(looksLikeEvent)) {
+    return { ok: false, reason: NO_EVENTS_REASON };
   }
   return { ok: true, records: events };
 }

@@ -1,47 +1,50 @@
 /**
- * Turns a parsed JSON record into a row of the table's declared types, in JS, before DuckDB
- * sees it. A value that cannot take its column's type (`userIdentity` as a string) becomes
- * NULL and is counted, so the record stays in the table with every field that can be typed:
- * `count(*)` and `SELECT *` always see the same records.
+ * Types records. DuckDB reads each record straight into the table's declared types (its
+ * JSON reader refuses a value of the wrong shape, such as `userIdentity` as a string, and
+ * with it the whole file). Such a file is read again in JS, where `conformRecord` makes each
+ * value that cannot take its type NULL and counts it, so the record stays in the table with
+ * every field that can be typed: `count(*)` and `SELECT *` always see the same records.
  */
-import type { Field, FieldType } from '../../sources/cloudtrail-schema';
+import { duckdbReadType, duckdbTableType, type Field, type FieldType } from '../../sources/cloudtrail-schema';
 
-/** A row ready to be written as one JSON line: Athena (lower-case) names, declared types. */
-export type TypedRow = Record<string, unknown>;
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** Counts values that did not fit their type; shared by the rows of one file. */
+/** The `STRUCT(…)` DuckDB reads a record as, keyed as the log spells its keys. */
+export function recordReadType(fields: readonly Field[]): string {
+  return `STRUCT(${fields.map((f) => `${quote(f.key)} ${duckdbReadType(f.type)}`).join(', ')})`;
+}
+
+/** The SQL giving a field as read (`value`) its table type: Athena's lower-case member names, JSON as text. */
+export function typedValue(value: string, type: FieldType): string {
+  if (type === 'string') return value;
+  if (type === 'json') return `CAST(${value} AS VARCHAR)`;
+  return `CAST(${value} AS ${duckdbTableType(type)})`;
+}
+
+/** Counts values that did not fit their type; shared by the records of one file. */
 export interface TypingReport {
   untyped: number;
 }
 
-/** Types one record by the fields (keys are read as the log spells them). */
-export function typeRecord(record: Record<string, unknown>, fields: readonly Field[], report: TypingReport): TypedRow {
-  const row: TypedRow = {};
-  for (const field of fields) row[field.name] = typeValue(record[field.key], field.type, report);
-  return row;
+/**
+ * The record with every value DuckDB's reading would refuse set to NULL (and counted): a
+ * struct or map that is not an object, a list that is not an array, at any depth. Values of
+ * string and JSON fields are left as they are; DuckDB takes any JSON value as their text.
+ */
+export function conformRecord(record: Record<string, unknown>, fields: readonly Field[], report: TypingReport): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = record[field.key];
+    if (value !== undefined) out[field.key] = conformValue(value, field.type, report);
+  }
+  return out;
 }
 
-function typeValue(value: unknown, type: FieldType, report: TypingReport): unknown {
-  if (value === undefined || value === null) return null;
-  if (type === 'string') return typeof value === 'string' ? value : textOf(value);
-  if (type === 'json') return JSON.stringify(value);
-  if ('struct' in type) {
-    if (!isObject(value)) return untyped(report);
-    return typeRecord(value, type.struct, report);
-  }
-  if ('array' in type) {
-    if (!Array.isArray(value)) return untyped(report);
-    return value.map((item) => typeValue(item, type.array, report));
-  }
-  if (!isObject(value)) return untyped(report);
-  const map: Record<string, string | null> = {};
-  for (const [key, item] of Object.entries(value)) map[key] = item === null || item === undefined ? null : textOf(item);
-  return map;
-}
-
-/** Scalars as their JSON text (`true`, `1.5`), objects and arrays as JSON: what Athena shows for STRING. */
-function textOf(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+function conformValue(value: unknown, type: FieldType, report: TypingReport): unknown {
+  if (value === null || type === 'string' || type === 'json') return value;
+  if ('struct' in type) return isObject(value) ? conformRecord(value, type.struct, report) : untyped(report);
+  if ('array' in type) return Array.isArray(value) ? value.map((item) => conformValue(item, type.array, report)) : untyped(report);
+  return isObject(value) ? value : untyped(report);
 }
 
 function untyped(report: TypingReport): null {

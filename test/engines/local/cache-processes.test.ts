@@ -78,11 +78,13 @@ describe('one cache, several processes', () => {
 
     const later = writeDeliveries(logs, 1500, 3, 50_000);
     const child = spawn('node', [BIN, 'ingest', '--logs', logs, '--cache', cache], { stdio: 'ignore' });
-    // Kill it once it is writing rows: its work folder holds a growing rows file.
+    // Kill it once it is writing rows: its work folder holds a batch of lines or typed rows.
     const started = Date.now();
+    const writing = (folder: string) => (existsSync(folder) ? readdirSync(folder) : [])
+      .some((name) => /^(lines-\d+\.ndjson|stage-\d+\.parquet)$/.test(name) && statSync(join(folder, name), { throwIfNoEntry: false })?.size);
     for (;;) {
       const work = existsSync(join(cache, 'tmp')) ? readdirSync(join(cache, 'tmp')) : [];
-      const rows = work.map((w) => join(cache, 'tmp', w, 'cloudtrail.ndjson')).find((p) => existsSync(p) && statSync(p).size > 0);
+      const rows = work.some((w) => writing(join(cache, 'tmp', w)));
       if (rows || Date.now() - started > 60_000) break;
       await new Promise((r) => setTimeout(r, 10));
     }
