@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { formatBytes, formatCount, plural } from '../../display/format';
 import { OptionError, QueryCancelledError, QueryError, ResultTooLargeError, SkippedFilesError, SourceError } from '../../errors';
 import { checkOptionNames } from '../../options';
@@ -13,13 +13,12 @@ import type { Engine, QueryOptions } from '../engine';
 import { CacheStore, type CacheManifest } from './cache-store';
 import { createCatalog, defineTables } from './catalog';
 import { TABLE_SOURCES } from './cloudtrail-source';
-import { toDuckDBParam } from './duckdb-values';
 import { describeIngestProgress, isStale, updateCache, type IngestProgress, type IngestSummary } from './ingest';
-import { DEFAULT_MAX_ROWS, readResult, type ReadOptions } from './result-reader';
+import { DEFAULT_MAX_ROWS } from './max-rows';
+import type { ReadOptions } from './result-reader';
 import { processBytesRead, readScanStats } from './scan-stats';
 import { SourceFiles, type SourceListing } from './source-files';
 import { rewriteTrinoSql } from './trino-dialect';
-import { installTrinoFunctions } from './trino-functions';
 
 /** Options of the embedded engine. */
 export interface LocalEngineOptions {
@@ -78,6 +77,7 @@ export class LocalEngine implements Engine {
   readonly database: string;
   readonly strict: boolean;
   readonly maxRows: number;
+  readonly #runtime: DuckDBRuntime;
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
   readonly #sourceFiles: SourceFiles;
@@ -92,7 +92,8 @@ export class LocalEngine implements Engine {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, sourceFiles: SourceFiles, store: CacheStore, options: LocalEngineOptions) {
+  private constructor(runtime: DuckDBRuntime, instance: DuckDBInstance, connection: DuckDBConnection, sourceFiles: SourceFiles, store: CacheStore, options: LocalEngineOptions) {
+    this.#runtime = runtime;
     this.#instance = instance;
     this.#connection = connection;
     this.#sourceFiles = sourceFiles;
@@ -119,21 +120,23 @@ export class LocalEngine implements Engine {
     }
     const sourceFiles = new SourceFiles(roots);
     const store = await CacheStore.open(options.cache, sourceFiles.roots);
-    const saved = await store.readListing();
-    if (saved) sourceFiles.seed(saved);
-    const listing = await sourceFiles.list();
-
-    const config: Record<string, string> = {};
-    if (options.threads !== undefined) config.threads = String(options.threads);
-    if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
-    const instance = await DuckDBInstance.create(':memory:', config);
-    const connection = await instance.connect();
-    await connection.run(`SET TimeZone = 'UTC'`);
-    // Stats say what a query read from the cache's files; DuckDB's own cache of file blocks
-    // would hide that (the OS page cache still keeps repeated reads fast).
-    await connection.run(`SET enable_external_file_cache = false`);
-    await installTrinoFunctions(connection);
-    const engine = new LocalEngine(instance, connection, sourceFiles, store, options);
+    // DuckDB loads and starts (its own threads run the statements) while the logs are listed.
+    const starting = startDuckDB(options);
+    starting.catch(() => undefined);
+    let listing: SourceListing;
+    try {
+      const saved = await store.readListing();
+      if (saved) sourceFiles.seed(saved);
+      listing = await sourceFiles.list();
+    } catch (error) {
+      await starting.then(({ connection, instance }) => {
+        connection.closeSync();
+        instance.closeSync();
+      }, () => undefined);
+      throw error;
+    }
+    const { runtime, instance, connection } = await starting;
+    const engine = new LocalEngine(runtime, instance, connection, sourceFiles, store, options);
     await connection.run(`SET enable_profiling = 'json'; SET profiling_output = '${join(engine.#profileDir, PROFILE_FILE).replace(/'/g, "''")}'`);
     engine.#listing = listing;
     await createCatalog(connection, TABLE_SOURCES, engine.database);
@@ -241,7 +244,7 @@ export class LocalEngine implements Engine {
     rmSync(profile, { force: true });
     try {
       const readBefore = processBytesRead();
-      const { columns, rows } = await this.#execute(text, compiled.params.map(toDuckDBParam), reading, compiled.text);
+      const { columns, rows } = await this.#execute(text, compiled.params.map(this.#runtime.toDuckDBParam), reading, compiled.text);
       const readAfter = processBytesRead();
       const scan = readScanStats(readIfThere(profile), readBefore !== undefined && readAfter !== undefined ? readAfter - readBefore : undefined);
       return new QueryResult({
@@ -314,7 +317,7 @@ export class LocalEngine implements Engine {
     const interrupt = () => this.#connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      return await readResult({ connection: this.#connection, sql: text, params }, reading);
+      return await this.#runtime.readResult({ connection: this.#connection, sql: text, params }, reading);
     } catch (error) {
       if (signal?.aborted) throw cancelled();
       throw error;
@@ -333,6 +336,24 @@ export class LocalEngine implements Engine {
     rmSync(this.#profileDir, { recursive: true, force: true });
     if (this.#store.temporary) await this.#store.remove();
   }
+}
+
+type DuckDBRuntime = typeof import('./duckdb-runtime.js');
+
+/** Loads DuckDB (on first use: see duckdb-runtime.ts), starts an instance and sets up its connection. */
+async function startDuckDB(options: LocalEngineOptions): Promise<{ runtime: DuckDBRuntime; instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const runtime = await import('./duckdb-runtime.js');
+  const config: Record<string, string> = {};
+  if (options.threads !== undefined) config.threads = String(options.threads);
+  if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
+  const instance = await runtime.DuckDBInstance.create(':memory:', config);
+  const connection = await instance.connect();
+  await connection.run(`SET TimeZone = 'UTC'`);
+  // Stats say what a query read from the cache's files; DuckDB's own cache of file blocks
+  // would hide that (the OS page cache still keeps repeated reads fast).
+  await connection.run(`SET enable_external_file_cache = false`);
+  await runtime.installTrinoFunctions(connection);
+  return { runtime, instance, connection };
 }
 
 function readIfThere(path: string): string | undefined {
