@@ -7,7 +7,7 @@
  * `security_analysis.cloudtrail`, `awsdatacatalog.<db>.cloudtrail`.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CacheManifest, CacheStore } from './cache-store';
+import type { CacheStore } from './cache-store';
 import { parquetScan } from './ingest';
 import type { TableSource } from './table-source';
 
@@ -33,16 +33,17 @@ export async function createCatalog(connection: DuckDBConnection, sources: reado
 }
 
 /**
- * Points each table's base view at the data files the manifest names. Cheap (no data is
- * read), so it runs whenever another process or an ingest commits a new manifest.
+ * Points each table's base view at its data files (paths relative to the cache folder, as
+ * the manifest names them). Cheap (no data is read), so it runs whenever another process or
+ * an ingest commits a new manifest.
  */
 export async function defineTables(
   connection: DuckDBConnection,
   sources: readonly TableSource[],
-  cache: { store: CacheStore; manifest: CacheManifest } | undefined,
+  cache: { store: CacheStore; parts: Readonly<Record<string, readonly { readonly path: string }[]>> } | undefined,
 ): Promise<void> {
   for (const source of sources) {
-    const parts = cache?.manifest.parts[source.table] ?? [];
+    const parts = cache?.parts[source.table] ?? [];
     const columns = source.columns.map((c) => quote(c.name)).join(', ');
     const body = parts.length > 0
       ? `SELECT ${columns} FROM ${parquetScan(source, parts.map((p) => cache!.store.resolve(p.path)))}`

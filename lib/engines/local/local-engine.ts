@@ -10,7 +10,7 @@ import type { SkippedFile } from '../../result/types';
 import { compileQuery, type QueryInput } from '../../sql';
 import { checkAthenaRules } from '../athena/placeholders';
 import type { Engine, QueryOptions } from '../engine';
-import { CacheStore, type CacheManifest } from './cache-store';
+import { CACHE_FORMAT, CacheStore, IRBOOK_VERSION, type CacheManifest } from './cache-store';
 import { createCatalog, defineTables } from './catalog';
 import { TABLE_SOURCES } from './cloudtrail-source';
 import { describeIngestProgress, isStale, updateCache, type IngestProgress, type IngestSummary } from './ingest';
@@ -19,6 +19,7 @@ import type { ReadOptions } from './result-reader';
 import { processBytesRead, readScanStats } from './scan-stats';
 import { SourceFiles, type SourceListing } from './source-files';
 import { rewriteTrinoSql } from './trino-dialect';
+import { dataFilesWhole, readVerifiedState, stillVerified, writeVerifiedState, type VerifiedState } from './verified-state';
 
 /** Options of the embedded engine. */
 export interface LocalEngineOptions {
@@ -89,6 +90,10 @@ export class LocalEngine implements Engine {
   #inventoryMemo: { manifest: CacheManifest; listing: SourceListing; inventory: Inventory } | undefined;
   /** The manifest matched the listing at the last refresh. */
   #current = false;
+  /** The saved proof that nothing changed, while it holds (the manifest and listing are then not read). */
+  #verified: VerifiedState | undefined;
+  /** The manifest and listing the proof was last saved for. */
+  #savedFor: { stamp: string; listing: SourceListing } | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -123,11 +128,13 @@ export class LocalEngine implements Engine {
     // DuckDB loads and starts (its own threads run the statements) while the logs are listed.
     const starting = startDuckDB(options);
     starting.catch(() => undefined);
-    let listing: SourceListing;
+    let verified: VerifiedState | undefined;
+    let listing: SourceListing | undefined;
     try {
-      const saved = await store.readListing();
-      if (saved) sourceFiles.seed(saved);
-      listing = await sourceFiles.list();
+      // Nothing changed since a reader compared every file: no listing or manifest to read.
+      verified = await readVerifiedState(store.dir, store.roots);
+      if (verified && !(stillVerified(store.dir, verified) && await dataFilesWhole(store.dir, verified))) verified = undefined;
+      if (!verified) listing = await listLogs(sourceFiles, store);
     } catch (error) {
       await starting.then(({ connection, instance }) => {
         connection.closeSync();
@@ -139,7 +146,9 @@ export class LocalEngine implements Engine {
     const engine = new LocalEngine(runtime, instance, connection, sourceFiles, store, options);
     await connection.run(`SET enable_profiling = 'json'; SET profiling_output = '${join(engine.#profileDir, PROFILE_FILE).replace(/'/g, "''")}'`);
     engine.#listing = listing;
+    engine.#verified = verified;
     await createCatalog(connection, TABLE_SOURCES, engine.database);
+    if (verified) await defineTables(connection, TABLE_SOURCES, { store, parts: verified.parts });
     return engine;
   }
 
@@ -160,7 +169,10 @@ export class LocalEngine implements Engine {
   ingest(options: Pick<QueryOptions, 'signal'> & { onProgress?: (progress: IngestProgress) => void; relist?: boolean } = {}): Promise<IngestSummary> {
     return this.#serial(async () => {
       // Every file stat'ed afresh: catches files edited in place in folders that did not change.
-      if (options.relist) this.#sourceFiles.forget();
+      if (options.relist) {
+        this.#verified = undefined;
+        this.#sourceFiles.forget();
+      }
       return (await this.#refresh(options.signal, options.onProgress)).summary;
     });
   }
@@ -174,6 +186,7 @@ export class LocalEngine implements Engine {
   }
 
   #inventoryNow(): Inventory {
+    if (this.#verified) return { ...this.#verified.inventory, cache: this.#store.dir };
     // Summing 25,000 manifest entries per query adds up: recomputed only when either changes.
     const memo = this.#inventoryMemo;
     if (memo && memo.manifest === this.#manifest && memo.listing === this.#listing) return memo.inventory;
@@ -270,6 +283,13 @@ export class LocalEngine implements Engine {
   /** Lists the logs, takes in what changed (under the cache's lock) and points the tables at the current data. */
   async #refresh(signal?: AbortSignal, onProgress?: (progress: IngestProgress) => void): Promise<{ summary: IngestSummary }> {
     const started = performance.now();
+    const nothingChanged = () => ({ summary: { filesNew: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, events: 0, elapsedMs: performance.now() - started } });
+    if (this.#verified) {
+      if (stillVerified(this.#store.dir, this.#verified)) return nothingChanged();
+      this.#verified = undefined;
+      // Opened on the proof alone: the folder listings saved with the cache spare re-listing the unchanged ones.
+      if (!this.#listing) this.#listing = await listLogs(this.#sourceFiles, this.#store);
+    }
     const previousListing = this.#listing;
     const listing = await this.#sourceFiles.list();
     this.#listing = listing;
@@ -282,12 +302,13 @@ export class LocalEngine implements Engine {
       this.#manifest = read === undefined || 'damaged' in read ? undefined : read;
       this.#manifestStamp = stamp;
       manifestChanged = true;
-      if (this.#manifest) await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, manifest: this.#manifest });
+      if (this.#manifest) await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, parts: this.#manifest.parts });
     }
     const upToDate = this.#manifest && ((!manifestChanged && listing === previousListing && this.#current) || !isStale(listing.files, this.#manifest));
     this.#current = Boolean(upToDate);
     if (upToDate) {
-      return { summary: { filesNew: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, events: 0, elapsedMs: performance.now() - started } };
+      await this.#saveVerified();
+      return nothingChanged();
     }
     try {
       const { manifest, summary } = await updateCache({
@@ -301,12 +322,38 @@ export class LocalEngine implements Engine {
       this.#manifest = manifest;
       this.#current = true;
       this.#manifestStamp = await this.#store.manifestStamp();
-      await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, manifest });
+      await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, parts: manifest.parts });
+      await this.#saveVerified();
       return { summary };
     } catch (error) {
       if (signal?.aborted) throw new QueryCancelledError('ingest cancelled', { sql: '', engine: this.name, state: 'CANCELLED', cause: error });
       throw error;
     }
+  }
+
+  /**
+   * Saves the proof that the logs match the manifest (called when they do), for the next
+   * process, and for this engine's next queries: they then only stat the folders.
+   */
+  async #saveVerified(): Promise<void> {
+    const folders = this.#sourceFiles.folderStamps();
+    const listing = this.#listing;
+    const manifest = this.#manifest;
+    if (!folders || !listing || !manifest) return;
+    const { cache: _, ...inventory } = this.#inventoryNow();
+    const state = {
+      roots: this.#store.roots,
+      manifestStamp: this.#manifestStamp,
+      folders,
+      parts: Object.fromEntries(Object.entries(manifest.parts).map(([table, parts]) => [table, parts.map(({ path, size, rows }) => ({ path, size, rows }))])),
+      inventory,
+    };
+    if (this.#savedFor?.stamp !== this.#manifestStamp || this.#savedFor.listing !== listing) {
+      this.#savedFor = { stamp: this.#manifestStamp, listing };
+      // Best effort: a read-only cache folder only costs the next process the full comparison.
+      await writeVerifiedState(this.#store.dir, state).catch(() => undefined);
+    }
+    this.#verified = { format: CACHE_FORMAT, irbook: IRBOOK_VERSION, ...state };
   }
 
   async #execute(text: string, params: readonly DuckDBValue[], reading: ReadOptions, sqlForErrors: string) {
@@ -336,6 +383,13 @@ export class LocalEngine implements Engine {
     rmSync(this.#profileDir, { recursive: true, force: true });
     if (this.#store.temporary) await this.#store.remove();
   }
+}
+
+/** Lists the logs, starting from the folder listings saved with the cache (unchanged folders are not listed again). */
+async function listLogs(sourceFiles: SourceFiles, store: CacheStore): Promise<SourceListing> {
+  const saved = await store.readListing();
+  if (saved) sourceFiles.seed(saved);
+  return sourceFiles.list();
 }
 
 type DuckDBRuntime = typeof import('./duckdb-runtime.js');

@@ -74,6 +74,8 @@ export class SourceFiles {
   #rootsAreFolders = true;
   /** Some folder was listed since the last snapshot. */
   #dirty = false;
+  /** The folders the last `list` walked, with their modification times. */
+  #folders: (readonly [string, number])[] = [];
 
   constructor(roots: readonly string[]) {
     this.roots = roots.map((r) => resolve(r));
@@ -92,6 +94,16 @@ export class SourceFiles {
    */
   seed(snapshot: ListingSnapshot): void {
     for (const [dir, listing] of snapshot) if (!this.#dirs.has(dir)) this.#dirs.set(dir, listing);
+  }
+
+  /**
+   * Every folder the last listing walked, with its modification time: while none changes, no
+   * file was added, removed or renamed. Undefined when a root is a file or something could
+   * not be read (those are looked at again on every listing).
+   */
+  folderStamps(): readonly (readonly [string, number])[] | undefined {
+    if (!this.#last || !this.#rootsAreFolders || this.#last.unreadable.length > 0) return undefined;
+    return this.#folders;
   }
 
   /** Forgets every listing: the next `list` stats every file (`irbook ingest` does this). */
@@ -118,7 +130,7 @@ export class SourceFiles {
       return typeof info === 'object' && info.mtimeMs === this.#dirs.get(dir)!.mtimeMs;
     });
     if (this.#last && unchanged && this.#rootsAreFolders) return this.#last;
-    const walker: Walker = { files, unreadable, ignored, seen, changed: false, stats };
+    const walker: Walker = { files, unreadable, ignored, seen, changed: false, stats, folders: [] };
     const found = () => files.length + unreadable.length + ignored.length;
     for (const root of this.roots) {
       const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
@@ -136,6 +148,7 @@ export class SourceFiles {
       }
       if (!metBefore && found() === before) throw new SourceError(root, 'contains no log files (.json, .json.gz, .jsonl)');
     }
+    this.#folders = walker.folders;
     // Nothing listed afresh: the same object as last time, so callers can skip comparing it.
     if (!walker.changed && this.#last) return this.#last;
     const byPath = (a: { path?: string; file?: string }, b: { path?: string; file?: string }) =>
@@ -148,6 +161,7 @@ export class SourceFiles {
     const id = identity(info);
     if (walker.seen.has(id)) return; // a loop, or a folder already listed through another path
     walker.seen.add(id);
+    walker.folders.push([dir, info.mtimeMs]);
     const listing = await this.#listDir(dir, info, walker);
     if ('error' in listing) {
       walker.unreadable.push({ file: dir, reason: `folder cannot be read (${listing.error})` });
@@ -208,6 +222,8 @@ interface Walker {
   changed: boolean;
   /** Fresh stats of the folders listed before. */
   stats: Map<string, Stats | string>;
+  /** Folders walked, with their modification times. */
+  folders: (readonly [string, number])[];
 }
 
 function statSyncOrError(path: string): Stats | string {
