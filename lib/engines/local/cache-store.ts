@@ -30,6 +30,8 @@ const MANIFEST = 'manifest.json';
 export const MANIFEST_FILE = MANIFEST;
 const LOCK = 'ingest.lock';
 const LISTING = 'listing.json';
+/** The shape of listing.json (a hint, so a listing of another shape is only ignored). */
+const LISTING_FORMAT = 2;
 /** The readers' proof that nothing changed (verified-state.ts). */
 const VERIFIED = 'verified.json';
 /** Files no manifest names are deleted only this long after they were written: a reader may still hold an older manifest. */
@@ -214,8 +216,9 @@ export class CacheStore {
   /** The folder listings saved by the last process that listed the logs; undefined if none is usable. */
   async readListing(): Promise<ListingSnapshot | undefined> {
     try {
-      const saved = JSON.parse(await readFile(join(this.dir, LISTING), 'utf8')) as { format: number; irbook: string; dirs: ListingSnapshot };
-      return saved.format === CACHE_FORMAT && saved.irbook === IRBOOK_VERSION && Array.isArray(saved.dirs) ? saved.dirs : undefined;
+      const saved = JSON.parse(await readFile(join(this.dir, LISTING), 'utf8')) as { format: number; irbook: string; listing: number; dirs: ListingSnapshot };
+      const usable = saved.format === CACHE_FORMAT && saved.irbook === IRBOOK_VERSION && saved.listing === LISTING_FORMAT && Array.isArray(saved.dirs);
+      return usable ? saved.dirs : undefined;
     } catch {
       return undefined;
     }
@@ -224,7 +227,7 @@ export class CacheStore {
   /** Saves folder listings (replaced by rename; losing a race only costs the next process a re-list). */
   async writeListing(dirs: ListingSnapshot): Promise<void> {
     const temp = join(this.dir, `${LISTING}.${process.pid}-${randomBytes(4).toString('hex')}`);
-    await writeFile(temp, JSON.stringify({ format: CACHE_FORMAT, irbook: IRBOOK_VERSION, dirs }));
+    await writeFile(temp, JSON.stringify({ format: CACHE_FORMAT, irbook: IRBOOK_VERSION, listing: LISTING_FORMAT, dirs }));
     await rename(temp, join(this.dir, LISTING));
   }
 

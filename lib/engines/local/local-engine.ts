@@ -196,22 +196,27 @@ export class LocalEngine implements Engine {
   }
 
   #inventoryOf(): Inventory {
-    const entries = Object.entries(this.#manifest!.files);
-    const read = entries.filter(([, f]) => !f.skipped && !f.ignored);
-    return {
-      files: read.length,
-      bytes: read.reduce((sum, [, f]) => sum + f.size, 0),
-      events: read.reduce((sum, [, f]) => sum + f.events, 0),
-      skipped: this.#skipped(),
-      ignored: [...this.#listing!.ignored, ...entries.filter(([, f]) => f.ignored).map(([file, f]) => ({ file, reason: f.ignored! }))],
-      untypedValues: read.reduce((sum, [, f]) => sum + (f.untyped ?? 0), 0),
-      cache: this.#store.dir,
-    };
-  }
-
-  #skipped(): SkippedFile[] {
-    const fromCache = Object.entries(this.#manifest!.files).filter(([, f]) => f.skipped).map(([file, f]) => ({ file, reason: f.skipped! }));
-    return [...this.#listing!.unreadable, ...fromCache].sort((a, b) => (a.file < b.file ? -1 : 1));
+    // One pass over the manifest's files (43,000 at a month of a busy trail).
+    let files = 0;
+    let bytes = 0;
+    let events = 0;
+    let untypedValues = 0;
+    const skipped: SkippedFile[] = [...this.#listing!.unreadable];
+    const ignored: SkippedFile[] = [...this.#listing!.ignored];
+    const entries = this.#manifest!.files;
+    for (const file in entries) {
+      const entry = entries[file]!;
+      if (entry.skipped) skipped.push({ file, reason: entry.skipped });
+      else if (entry.ignored) ignored.push({ file, reason: entry.ignored });
+      else {
+        files++;
+        bytes += entry.size;
+        events += entry.events;
+        untypedValues += entry.untyped ?? 0;
+      }
+    }
+    skipped.sort((a, b) => (a.file < b.file ? -1 : 1));
+    return { files, bytes, events, skipped, ignored, untypedValues, cache: this.#store.dir };
   }
 
   /** How many log files and events, how large, under which folders: for the setup cell. */
@@ -284,10 +289,14 @@ export class LocalEngine implements Engine {
   async #refresh(signal?: AbortSignal, onProgress?: (progress: IngestProgress) => void): Promise<{ summary: IngestSummary }> {
     const started = performance.now();
     const nothingChanged = () => ({ summary: { filesNew: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, events: 0, elapsedMs: performance.now() - started } });
+    // Opened on the proof alone and something changed: the ingest reads the manifest (under
+    // the writer's lock) and compares; reading it here first would only do that twice.
+    let straightToIngest = false;
     if (this.#verified) {
       if (stillVerified(this.#store.dir, this.#verified)) return nothingChanged();
       this.#verified = undefined;
-      // Opened on the proof alone: the folder listings saved with the cache spare re-listing the unchanged ones.
+      straightToIngest = !this.#manifest;
+      // The folder listings saved with the cache spare re-listing the unchanged folders.
       if (!this.#listing) this.#listing = await listLogs(this.#sourceFiles, this.#store);
     }
     const previousListing = this.#listing;
@@ -297,14 +306,14 @@ export class LocalEngine implements Engine {
     if (snapshot) await this.#store.writeListing(snapshot);
     const stamp = await this.#store.manifestStamp();
     let manifestChanged = false;
-    if (stamp !== this.#manifestStamp || !this.#manifest) {
+    if (!straightToIngest && (stamp !== this.#manifestStamp || !this.#manifest)) {
       const read = await this.#store.readManifest();
       this.#manifest = read === undefined || 'damaged' in read ? undefined : read;
       this.#manifestStamp = stamp;
       manifestChanged = true;
       if (this.#manifest) await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, parts: this.#manifest.parts });
     }
-    const upToDate = this.#manifest && ((!manifestChanged && listing === previousListing && this.#current) || !isStale(listing.files, this.#manifest));
+    const upToDate = !straightToIngest && this.#manifest && ((!manifestChanged && listing === previousListing && this.#current) || !isStale(listing.files, this.#manifest));
     this.#current = Boolean(upToDate);
     if (upToDate) {
       await this.#saveVerified();

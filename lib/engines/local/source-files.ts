@@ -11,7 +11,7 @@
  */
 import { statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { SourceError } from '../../errors';
 import type { SkippedFile } from '../../result/types';
 
@@ -48,8 +48,16 @@ interface DirListing {
   readonly entries: readonly DirEntry[];
 }
 
-/** The folder listings, saved with the cache so a new process re-lists only changed folders. */
-export type ListingSnapshot = readonly (readonly [string, DirListing])[];
+/** One folder entry as saved: its name in the folder, kind, size, modification time, identity, error. */
+type SavedEntry = readonly [string, DirEntry['kind'], number | null, number | null, string | null, string | null];
+
+/**
+ * The folder listings, saved with the cache so a new process re-lists only changed folders:
+ * `[folder, its modification time, entries]`, entries as arrays of names (not paths), which
+ * makes the file about a third of the size of objects with paths, and as much faster to
+ * write and read (it is rewritten whenever a delivery lands).
+ */
+export type ListingSnapshot = readonly (readonly [string, number, readonly SavedEntry[]])[];
 
 const LOG_NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 const STAT_CONCURRENCY = 64;
@@ -85,7 +93,8 @@ export class SourceFiles {
   changedSnapshot(): ListingSnapshot | undefined {
     if (!this.#dirty) return undefined;
     this.#dirty = false;
-    return [...this.#dirs];
+    return [...this.#dirs].map(([dir, listing]) => [dir, listing.mtimeMs, listing.entries.map((e): SavedEntry =>
+      [e.path.slice(dir.length + 1), e.kind, e.size ?? null, e.mtimeMs ?? null, e.id ?? null, e.error ?? null])]);
   }
 
   /**
@@ -93,7 +102,15 @@ export class SourceFiles {
    * matches is not listed again, so a new process costs one `stat` per folder, not per file.
    */
   seed(snapshot: ListingSnapshot): void {
-    for (const [dir, listing] of snapshot) if (!this.#dirs.has(dir)) this.#dirs.set(dir, listing);
+    for (const [dir, mtimeMs, saved] of snapshot) {
+      if (this.#dirs.has(dir)) continue;
+      const entries = saved.map(([name, kind, size, entryMtimeMs, id, error]): DirEntry => ({
+        path: `${dir}${sep}${name}`, kind,
+        ...(size !== null ? { size } : {}), ...(entryMtimeMs !== null ? { mtimeMs: entryMtimeMs } : {}),
+        ...(id !== null ? { id } : {}), ...(error !== null ? { error } : {}),
+      }));
+      this.#dirs.set(dir, { mtimeMs, entries });
+    }
   }
 
   /**
