@@ -348,6 +348,8 @@ export class LocalEngine implements Engine {
     const folders = this.#sourceFiles.folderStamps();
     const listing = this.#listing;
     const manifest = this.#manifest;
+    // The inventory comes from the manifest and listing just compared, never from an older proof.
+    this.#verified = undefined;
     if (!folders || !listing || !manifest) return;
     const { cache: _, ...inventory } = this.#inventoryNow();
     const state = {
