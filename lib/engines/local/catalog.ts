@@ -21,15 +21,17 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export async function createCatalog(connection: DuckDBConnection, sources: readonly TableSource[], database: string): Promise<void> {
   await connection.run(`ATTACH ':memory:' AS ${ATHENA_CATALOG}`);
   await defineTables(connection, sources, undefined);
+  // One statement list: each call is a round trip to DuckDB's thread, paid by every `irbook query`.
+  const statements: string[] = [];
   for (const source of sources) {
     for (const db of source.databases(database)) {
       for (const catalog of ['memory', ATHENA_CATALOG]) {
-        await connection.run(`CREATE SCHEMA IF NOT EXISTS ${catalog}.${quote(db)}`);
-        await connection.run(
+        statements.push(`CREATE SCHEMA IF NOT EXISTS ${catalog}.${quote(db)}`,
           `CREATE OR REPLACE VIEW ${catalog}.${quote(db)}.${quote(source.table)} AS SELECT * FROM memory.main.${quote(source.table)}`);
       }
     }
   }
+  await connection.run(statements.join(';\n'));
 }
 
 /**

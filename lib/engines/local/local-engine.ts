@@ -413,14 +413,16 @@ async function startDuckDB(options: LocalEngineOptions): Promise<{ runtime: Duck
   if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
   const instance = await runtime.DuckDBInstance.create(':memory:', config);
   const connection = await instance.connect();
-  await connection.run(`SET TimeZone = 'UTC'`);
-  // Stats say what a query read from the cache's files; DuckDB's own cache of file blocks
-  // would hide that (the OS page cache still keeps repeated reads fast).
-  await connection.run(`SET enable_external_file_cache = false`);
-  // Each data file's footer (its schema and row-group statistics) is parsed once per engine,
-  // not once per query: the cache's files are written once and never changed (DuckDB also
-  // checks their modification time). A query then reads only the data pages it needs.
-  await connection.run(`SET parquet_metadata_cache = true`);
+  await connection.run([
+    `SET TimeZone = 'UTC'`,
+    // Stats say what a query read from the cache's files; DuckDB's own cache of file blocks
+    // would hide that (the OS page cache still keeps repeated reads fast).
+    `SET enable_external_file_cache = false`,
+    // Each data file's footer (its schema and row-group statistics) is parsed once per engine,
+    // not once per query: the cache's files are written once and never changed (DuckDB also
+    // checks their modification time). A query then reads only the data pages it needs.
+    `SET parquet_metadata_cache = true`,
+  ].join(';\n'));
   await runtime.installTrinoFunctions(connection);
   return { runtime, instance, connection };
 }
