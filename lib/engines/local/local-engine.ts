@@ -96,6 +96,8 @@ export class LocalEngine implements Engine {
   #savedFor: { stamp: string; listing: SourceListing } | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** Files written off the query's path (see #inBackground); close waits for them. */
+  #background: Promise<void> = Promise.resolve();
 
   private constructor(runtime: DuckDBRuntime, instance: DuckDBInstance, connection: DuckDBConnection, sourceFiles: SourceFiles, store: CacheStore, options: LocalEngineOptions) {
     this.#runtime = runtime;
@@ -303,7 +305,9 @@ export class LocalEngine implements Engine {
     const listing = await this.#sourceFiles.list();
     this.#listing = listing;
     const snapshot = this.#sourceFiles.changedSnapshot();
-    if (snapshot) await this.#store.writeListing(snapshot);
+    // A hint for the next process (a stale one only costs it re-listing changed folders):
+    // written on the next turn, while DuckDB runs the query, not before it.
+    if (snapshot) this.#inBackground(() => this.#store.writeListing(snapshot));
     const stamp = await this.#store.manifestStamp();
     let manifestChanged = false;
     if (!straightToIngest && (stamp !== this.#manifestStamp || !this.#manifest)) {
@@ -367,6 +371,14 @@ export class LocalEngine implements Engine {
     this.#verified = { format: CACHE_FORMAT, irbook: IRBOOK_VERSION, ...state };
   }
 
+  /** Runs `work` on a later turn of the event loop, after what is queued; its failure is only a lost hint. */
+  #inBackground(work: () => Promise<void>): void {
+    this.#background = this.#background
+      .then(() => new Promise<void>((resolveTurn) => setImmediate(resolveTurn)))
+      .then(work)
+      .catch(() => undefined);
+  }
+
   async #execute(text: string, params: readonly DuckDBValue[], reading: ReadOptions, sqlForErrors: string) {
     const { signal } = reading;
     const cancelled = () =>
@@ -389,6 +401,7 @@ export class LocalEngine implements Engine {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue;
+    await this.#background;
     this.#connection.closeSync();
     this.#instance.closeSync();
     rmSync(this.#profileDir, { recursive: true, force: true });
