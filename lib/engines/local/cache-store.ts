@@ -5,6 +5,7 @@
  *   IRBOOK-CACHE          marks the folder as irbook's (nothing else is ever deleted)
  *   manifest.json         every source file (size, mtime, events or why skipped) and every data file
  *   listing.json          the log folders as last listed (a hint: folders whose mtime matches are not re-listed)
+ *   verified.json         a reader's proof that the logs matched the manifest (verified-state.ts)
  *   data/<table>/date_partition=…/b<batch>_<n>.parquet   (a table's folder partitions)
  *   tmp/                  an ingest's work in progress; never read
  *   ingest.lock           held by the one process adding files
@@ -14,7 +15,7 @@
  * files, never a half-written file (a crash leaves only files no manifest names).
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -25,14 +26,21 @@ import type { ListingSnapshot } from './source-files';
 export const CACHE_FORMAT = 2;
 const TAG_FILE = 'IRBOOK-CACHE';
 const MANIFEST = 'manifest.json';
+/** The manifest's name in a cache folder. */
+export const MANIFEST_FILE = MANIFEST;
 const LOCK = 'ingest.lock';
 const LISTING = 'listing.json';
+/** The shape of listing.json (a hint, so a listing of another shape is only ignored). */
+const LISTING_FORMAT = 2;
+/** The readers' proof that nothing changed (verified-state.ts). */
+const VERIFIED = 'verified.json';
 /** Files no manifest names are deleted only this long after they were written: a reader may still hold an older manifest. */
 const GARBAGE_GRACE_MS = 10 * 60_000;
 /** DuckDB reads file names as glob patterns; the cache's own names never hold these. */
 const GLOB_CHARACTERS = /[*?[\]{}]/;
 
-const IRBOOK_VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+/** This irbook's version: a cache (or a saved state) written by another is not used. */
+export const IRBOOK_VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 /** One source file as the cache last saw it. */
 export interface ManifestFile {
@@ -152,8 +160,7 @@ export class CacheStore {
 
   /** The manifest file's identity now, to tell whether another process replaced it. */
   async manifestStamp(): Promise<string> {
-    const info = await stat(join(this.dir, MANIFEST)).catch(() => undefined);
-    return info ? `${info.ino}:${info.size}:${info.mtimeMs}` : 'none';
+    return stampOf(await stat(join(this.dir, MANIFEST)).catch(() => undefined));
   }
 
   /**
@@ -209,8 +216,9 @@ export class CacheStore {
   /** The folder listings saved by the last process that listed the logs; undefined if none is usable. */
   async readListing(): Promise<ListingSnapshot | undefined> {
     try {
-      const saved = JSON.parse(await readFile(join(this.dir, LISTING), 'utf8')) as { format: number; irbook: string; dirs: ListingSnapshot };
-      return saved.format === CACHE_FORMAT && saved.irbook === IRBOOK_VERSION && Array.isArray(saved.dirs) ? saved.dirs : undefined;
+      const saved = JSON.parse(await readFile(join(this.dir, LISTING), 'utf8')) as { format: number; irbook: string; listing: number; dirs: ListingSnapshot };
+      const usable = saved.format === CACHE_FORMAT && saved.irbook === IRBOOK_VERSION && saved.listing === LISTING_FORMAT && Array.isArray(saved.dirs);
+      return usable ? saved.dirs : undefined;
     } catch {
       return undefined;
     }
@@ -219,7 +227,7 @@ export class CacheStore {
   /** Saves folder listings (replaced by rename; losing a race only costs the next process a re-list). */
   async writeListing(dirs: ListingSnapshot): Promise<void> {
     const temp = join(this.dir, `${LISTING}.${process.pid}-${randomBytes(4).toString('hex')}`);
-    await writeFile(temp, JSON.stringify({ format: CACHE_FORMAT, irbook: IRBOOK_VERSION, dirs }));
+    await writeFile(temp, JSON.stringify({ format: CACHE_FORMAT, irbook: IRBOOK_VERSION, listing: LISTING_FORMAT, dirs }));
     await rename(temp, join(this.dir, LISTING));
   }
 
@@ -262,6 +270,7 @@ export class CacheStore {
   async reset(): Promise<void> {
     await rm(join(this.dir, MANIFEST), { force: true });
     await rm(join(this.dir, LISTING), { force: true });
+    await rm(join(this.dir, VERIFIED), { force: true });
     await rm(join(this.dir, 'data'), { recursive: true, force: true });
     await rm(join(this.dir, 'tmp'), { recursive: true, force: true });
   }
@@ -312,7 +321,17 @@ export async function clearCaches(dir?: string): Promise<string[]> {
   return removed;
 }
 
-async function checkParquet(path: string, size: number): Promise<string | undefined> {
+/** The identity of a manifest file now (see CacheStore.manifestStamp), without waiting on the thread pool. */
+export function manifestStampSync(path: string): string {
+  return stampOf(statSync(path, { throwIfNoEntry: false }));
+}
+
+function stampOf(info: Stats | undefined): string {
+  return info ? `${info.ino}:${info.size}:${info.mtimeMs}` : 'none';
+}
+
+/** Why a data file cannot be used (missing, of another size, not whole Parquet), or undefined when it looks whole. */
+export async function checkParquet(path: string, size: number): Promise<string | undefined> {
   let handle;
   try {
     handle = await open(path, 'r');

@@ -7,7 +7,7 @@
  * `security_analysis.cloudtrail`, `awsdatacatalog.<db>.cloudtrail`.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CacheManifest, CacheStore } from './cache-store';
+import type { CacheStore } from './cache-store';
 import { parquetScan } from './ingest';
 import type { TableSource } from './table-source';
 
@@ -21,28 +21,31 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export async function createCatalog(connection: DuckDBConnection, sources: readonly TableSource[], database: string): Promise<void> {
   await connection.run(`ATTACH ':memory:' AS ${ATHENA_CATALOG}`);
   await defineTables(connection, sources, undefined);
+  // One statement list: each call is a round trip to DuckDB's thread, paid by every `irbook query`.
+  const statements: string[] = [];
   for (const source of sources) {
     for (const db of source.databases(database)) {
       for (const catalog of ['memory', ATHENA_CATALOG]) {
-        await connection.run(`CREATE SCHEMA IF NOT EXISTS ${catalog}.${quote(db)}`);
-        await connection.run(
+        statements.push(`CREATE SCHEMA IF NOT EXISTS ${catalog}.${quote(db)}`,
           `CREATE OR REPLACE VIEW ${catalog}.${quote(db)}.${quote(source.table)} AS SELECT * FROM memory.main.${quote(source.table)}`);
       }
     }
   }
+  await connection.run(statements.join(';\n'));
 }
 
 /**
- * Points each table's base view at the data files the manifest names. Cheap (no data is
- * read), so it runs whenever another process or an ingest commits a new manifest.
+ * Points each table's base view at its data files (paths relative to the cache folder, as
+ * the manifest names them). Cheap (no data is read), so it runs whenever another process or
+ * an ingest commits a new manifest.
  */
 export async function defineTables(
   connection: DuckDBConnection,
   sources: readonly TableSource[],
-  cache: { store: CacheStore; manifest: CacheManifest } | undefined,
+  cache: { store: CacheStore; parts: Readonly<Record<string, readonly { readonly path: string }[]>> } | undefined,
 ): Promise<void> {
   for (const source of sources) {
-    const parts = cache?.manifest.parts[source.table] ?? [];
+    const parts = cache?.parts[source.table] ?? [];
     const columns = source.columns.map((c) => quote(c.name)).join(', ');
     const body = parts.length > 0
       ? `SELECT ${columns} FROM ${parquetScan(source, parts.map((p) => cache!.store.resolve(p.path)))}`

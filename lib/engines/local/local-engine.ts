@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { formatBytes, formatCount, plural } from '../../display/format';
 import { OptionError, QueryCancelledError, QueryError, ResultTooLargeError, SkippedFilesError, SourceError } from '../../errors';
 import { checkOptionNames } from '../../options';
@@ -10,16 +10,16 @@ import type { SkippedFile } from '../../result/types';
 import { compileQuery, type QueryInput } from '../../sql';
 import { checkAthenaRules } from '../athena/placeholders';
 import type { Engine, QueryOptions } from '../engine';
-import { CacheStore, type CacheManifest } from './cache-store';
+import { CACHE_FORMAT, CacheStore, IRBOOK_VERSION, type CacheManifest } from './cache-store';
 import { createCatalog, defineTables } from './catalog';
 import { TABLE_SOURCES } from './cloudtrail-source';
-import { toDuckDBParam } from './duckdb-values';
 import { describeIngestProgress, isStale, updateCache, type IngestProgress, type IngestSummary } from './ingest';
-import { DEFAULT_MAX_ROWS, readResult, type ReadOptions } from './result-reader';
+import { DEFAULT_MAX_ROWS } from './max-rows';
+import type { ReadOptions } from './result-reader';
 import { processBytesRead, readScanStats } from './scan-stats';
 import { SourceFiles, type SourceListing } from './source-files';
 import { rewriteTrinoSql } from './trino-dialect';
-import { installTrinoFunctions } from './trino-functions';
+import { dataFilesWhole, readVerifiedState, stillVerified, writeVerifiedState, type VerifiedState } from './verified-state';
 
 /** Options of the embedded engine. */
 export interface LocalEngineOptions {
@@ -78,6 +78,7 @@ export class LocalEngine implements Engine {
   readonly database: string;
   readonly strict: boolean;
   readonly maxRows: number;
+  readonly #runtime: DuckDBRuntime;
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
   readonly #sourceFiles: SourceFiles;
@@ -89,10 +90,17 @@ export class LocalEngine implements Engine {
   #inventoryMemo: { manifest: CacheManifest; listing: SourceListing; inventory: Inventory } | undefined;
   /** The manifest matched the listing at the last refresh. */
   #current = false;
+  /** The saved proof that nothing changed, while it holds (the manifest and listing are then not read). */
+  #verified: VerifiedState | undefined;
+  /** The manifest and listing the proof was last saved for. */
+  #savedFor: { stamp: string; listing: SourceListing } | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** Files written off the query's path (see #inBackground); close waits for them. */
+  #background: Promise<void> = Promise.resolve();
 
-  private constructor(instance: DuckDBInstance, connection: DuckDBConnection, sourceFiles: SourceFiles, store: CacheStore, options: LocalEngineOptions) {
+  private constructor(runtime: DuckDBRuntime, instance: DuckDBInstance, connection: DuckDBConnection, sourceFiles: SourceFiles, store: CacheStore, options: LocalEngineOptions) {
+    this.#runtime = runtime;
     this.#instance = instance;
     this.#connection = connection;
     this.#sourceFiles = sourceFiles;
@@ -119,24 +127,30 @@ export class LocalEngine implements Engine {
     }
     const sourceFiles = new SourceFiles(roots);
     const store = await CacheStore.open(options.cache, sourceFiles.roots);
-    const saved = await store.readListing();
-    if (saved) sourceFiles.seed(saved);
-    const listing = await sourceFiles.list();
-
-    const config: Record<string, string> = {};
-    if (options.threads !== undefined) config.threads = String(options.threads);
-    if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
-    const instance = await DuckDBInstance.create(':memory:', config);
-    const connection = await instance.connect();
-    await connection.run(`SET TimeZone = 'UTC'`);
-    // Stats say what a query read from the cache's files; DuckDB's own cache of file blocks
-    // would hide that (the OS page cache still keeps repeated reads fast).
-    await connection.run(`SET enable_external_file_cache = false`);
-    await installTrinoFunctions(connection);
-    const engine = new LocalEngine(instance, connection, sourceFiles, store, options);
+    // DuckDB loads and starts (its own threads run the statements) while the logs are listed.
+    const starting = startDuckDB(options);
+    starting.catch(() => undefined);
+    let verified: VerifiedState | undefined;
+    let listing: SourceListing | undefined;
+    try {
+      // Nothing changed since a reader compared every file: no listing or manifest to read.
+      verified = await readVerifiedState(store.dir, store.roots);
+      if (verified && !(stillVerified(store.dir, verified) && await dataFilesWhole(store.dir, verified))) verified = undefined;
+      if (!verified) listing = await listLogs(sourceFiles, store);
+    } catch (error) {
+      await starting.then(({ connection, instance }) => {
+        connection.closeSync();
+        instance.closeSync();
+      }, () => undefined);
+      throw error;
+    }
+    const { runtime, instance, connection } = await starting;
+    const engine = new LocalEngine(runtime, instance, connection, sourceFiles, store, options);
     await connection.run(`SET enable_profiling = 'json'; SET profiling_output = '${join(engine.#profileDir, PROFILE_FILE).replace(/'/g, "''")}'`);
     engine.#listing = listing;
+    engine.#verified = verified;
     await createCatalog(connection, TABLE_SOURCES, engine.database);
+    if (verified) await defineTables(connection, TABLE_SOURCES, { store, parts: verified.parts });
     return engine;
   }
 
@@ -157,7 +171,10 @@ export class LocalEngine implements Engine {
   ingest(options: Pick<QueryOptions, 'signal'> & { onProgress?: (progress: IngestProgress) => void; relist?: boolean } = {}): Promise<IngestSummary> {
     return this.#serial(async () => {
       // Every file stat'ed afresh: catches files edited in place in folders that did not change.
-      if (options.relist) this.#sourceFiles.forget();
+      if (options.relist) {
+        this.#verified = undefined;
+        this.#sourceFiles.forget();
+      }
       return (await this.#refresh(options.signal, options.onProgress)).summary;
     });
   }
@@ -171,6 +188,7 @@ export class LocalEngine implements Engine {
   }
 
   #inventoryNow(): Inventory {
+    if (this.#verified) return { ...this.#verified.inventory, cache: this.#store.dir };
     // Summing 25,000 manifest entries per query adds up: recomputed only when either changes.
     const memo = this.#inventoryMemo;
     if (memo && memo.manifest === this.#manifest && memo.listing === this.#listing) return memo.inventory;
@@ -180,22 +198,27 @@ export class LocalEngine implements Engine {
   }
 
   #inventoryOf(): Inventory {
-    const entries = Object.entries(this.#manifest!.files);
-    const read = entries.filter(([, f]) => !f.skipped && !f.ignored);
-    return {
-      files: read.length,
-      bytes: read.reduce((sum, [, f]) => sum + f.size, 0),
-      events: read.reduce((sum, [, f]) => sum + f.events, 0),
-      skipped: this.#skipped(),
-      ignored: [...this.#listing!.ignored, ...entries.filter(([, f]) => f.ignored).map(([file, f]) => ({ file, reason: f.ignored! }))],
-      untypedValues: read.reduce((sum, [, f]) => sum + (f.untyped ?? 0), 0),
-      cache: this.#store.dir,
-    };
-  }
-
-  #skipped(): SkippedFile[] {
-    const fromCache = Object.entries(this.#manifest!.files).filter(([, f]) => f.skipped).map(([file, f]) => ({ file, reason: f.skipped! }));
-    return [...this.#listing!.unreadable, ...fromCache].sort((a, b) => (a.file < b.file ? -1 : 1));
+    // One pass over the manifest's files (43,000 at a month of a busy trail).
+    let files = 0;
+    let bytes = 0;
+    let events = 0;
+    let untypedValues = 0;
+    const skipped: SkippedFile[] = [...this.#listing!.unreadable];
+    const ignored: SkippedFile[] = [...this.#listing!.ignored];
+    const entries = this.#manifest!.files;
+    for (const file in entries) {
+      const entry = entries[file]!;
+      if (entry.skipped) skipped.push({ file, reason: entry.skipped });
+      else if (entry.ignored) ignored.push({ file, reason: entry.ignored });
+      else {
+        files++;
+        bytes += entry.size;
+        events += entry.events;
+        untypedValues += entry.untyped ?? 0;
+      }
+    }
+    skipped.sort((a, b) => (a.file < b.file ? -1 : 1));
+    return { files, bytes, events, skipped, ignored, untypedValues, cache: this.#store.dir };
   }
 
   /** How many log files and events, how large, under which folders: for the setup cell. */
@@ -241,7 +264,7 @@ export class LocalEngine implements Engine {
     rmSync(profile, { force: true });
     try {
       const readBefore = processBytesRead();
-      const { columns, rows } = await this.#execute(text, compiled.params.map(toDuckDBParam), reading, compiled.text);
+      const { columns, rows } = await this.#execute(text, compiled.params.map(this.#runtime.toDuckDBParam), reading, compiled.text);
       const readAfter = processBytesRead();
       const scan = readScanStats(readIfThere(profile), readBefore !== undefined && readAfter !== undefined ? readAfter - readBefore : undefined);
       return new QueryResult({
@@ -267,24 +290,38 @@ export class LocalEngine implements Engine {
   /** Lists the logs, takes in what changed (under the cache's lock) and points the tables at the current data. */
   async #refresh(signal?: AbortSignal, onProgress?: (progress: IngestProgress) => void): Promise<{ summary: IngestSummary }> {
     const started = performance.now();
+    const nothingChanged = () => ({ summary: { filesNew: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, events: 0, elapsedMs: performance.now() - started } });
+    // Opened on the proof alone and something changed: the ingest reads the manifest (under
+    // the writer's lock) and compares; reading it here first would only do that twice.
+    let straightToIngest = false;
+    if (this.#verified) {
+      if (stillVerified(this.#store.dir, this.#verified)) return nothingChanged();
+      this.#verified = undefined;
+      straightToIngest = !this.#manifest;
+      // The folder listings saved with the cache spare re-listing the unchanged folders.
+      if (!this.#listing) this.#listing = await listLogs(this.#sourceFiles, this.#store);
+    }
     const previousListing = this.#listing;
     const listing = await this.#sourceFiles.list();
     this.#listing = listing;
     const snapshot = this.#sourceFiles.changedSnapshot();
-    if (snapshot) await this.#store.writeListing(snapshot);
+    // A hint for the next process (a stale one only costs it re-listing changed folders):
+    // written on the next turn, while DuckDB runs the query, not before it.
+    if (snapshot) this.#inBackground(() => this.#store.writeListing(snapshot));
     const stamp = await this.#store.manifestStamp();
     let manifestChanged = false;
-    if (stamp !== this.#manifestStamp || !this.#manifest) {
+    if (!straightToIngest && (stamp !== this.#manifestStamp || !this.#manifest)) {
       const read = await this.#store.readManifest();
       this.#manifest = read === undefined || 'damaged' in read ? undefined : read;
       this.#manifestStamp = stamp;
       manifestChanged = true;
-      if (this.#manifest) await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, manifest: this.#manifest });
+      if (this.#manifest) await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, parts: this.#manifest.parts });
     }
-    const upToDate = this.#manifest && ((!manifestChanged && listing === previousListing && this.#current) || !isStale(listing.files, this.#manifest));
+    const upToDate = !straightToIngest && this.#manifest && ((!manifestChanged && listing === previousListing && this.#current) || !isStale(listing.files, this.#manifest));
     this.#current = Boolean(upToDate);
     if (upToDate) {
-      return { summary: { filesNew: 0, filesChanged: 0, filesRemoved: 0, filesSkipped: 0, events: 0, elapsedMs: performance.now() - started } };
+      await this.#saveVerified();
+      return nothingChanged();
     }
     try {
       const { manifest, summary } = await updateCache({
@@ -298,12 +335,48 @@ export class LocalEngine implements Engine {
       this.#manifest = manifest;
       this.#current = true;
       this.#manifestStamp = await this.#store.manifestStamp();
-      await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, manifest });
+      await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, parts: manifest.parts });
+      await this.#saveVerified();
       return { summary };
     } catch (error) {
       if (signal?.aborted) throw new QueryCancelledError('ingest cancelled', { sql: '', engine: this.name, state: 'CANCELLED', cause: error });
       throw error;
     }
+  }
+
+  /**
+   * Saves the proof that the logs match the manifest (called when they do), for the next
+   * process, and for this engine's next queries: they then only stat the folders.
+   */
+  async #saveVerified(): Promise<void> {
+    const folders = this.#sourceFiles.folderStamps();
+    const listing = this.#listing;
+    const manifest = this.#manifest;
+    // The inventory comes from the manifest and listing just compared, never from an older proof.
+    this.#verified = undefined;
+    if (!folders || !listing || !manifest) return;
+    const { cache: _, ...inventory } = this.#inventoryNow();
+    const state = {
+      roots: this.#store.roots,
+      manifestStamp: this.#manifestStamp,
+      folders,
+      parts: Object.fromEntries(Object.entries(manifest.parts).map(([table, parts]) => [table, parts.map(({ path, size, rows }) => ({ path, size, rows }))])),
+      inventory,
+    };
+    if (this.#savedFor?.stamp !== this.#manifestStamp || this.#savedFor.listing !== listing) {
+      this.#savedFor = { stamp: this.#manifestStamp, listing };
+      // Best effort: a read-only cache folder only costs the next process the full comparison.
+      await writeVerifiedState(this.#store.dir, state).catch(() => undefined);
+    }
+    this.#verified = { format: CACHE_FORMAT, irbook: IRBOOK_VERSION, ...state };
+  }
+
+  /** Runs `work` on a later turn of the event loop, after what is queued; its failure is only a lost hint. */
+  #inBackground(work: () => Promise<void>): void {
+    this.#background = this.#background
+      .then(() => new Promise<void>((resolveTurn) => setImmediate(resolveTurn)))
+      .then(work)
+      .catch(() => undefined);
   }
 
   async #execute(text: string, params: readonly DuckDBValue[], reading: ReadOptions, sqlForErrors: string) {
@@ -314,7 +387,7 @@ export class LocalEngine implements Engine {
     const interrupt = () => this.#connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
-      return await readResult({ connection: this.#connection, sql: text, params }, reading);
+      return await this.#runtime.readResult({ connection: this.#connection, sql: text, params }, reading);
     } catch (error) {
       if (signal?.aborted) throw cancelled();
       throw error;
@@ -328,11 +401,43 @@ export class LocalEngine implements Engine {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue;
+    await this.#background;
     this.#connection.closeSync();
     this.#instance.closeSync();
     rmSync(this.#profileDir, { recursive: true, force: true });
     if (this.#store.temporary) await this.#store.remove();
   }
+}
+
+/** Lists the logs, starting from the folder listings saved with the cache (unchanged folders are not listed again). */
+async function listLogs(sourceFiles: SourceFiles, store: CacheStore): Promise<SourceListing> {
+  const saved = await store.readListing();
+  if (saved) sourceFiles.seed(saved);
+  return sourceFiles.list();
+}
+
+type DuckDBRuntime = typeof import('./duckdb-runtime.js');
+
+/** Loads DuckDB (on first use: see duckdb-runtime.ts), starts an instance and sets up its connection. */
+async function startDuckDB(options: LocalEngineOptions): Promise<{ runtime: DuckDBRuntime; instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const runtime = await import('./duckdb-runtime.js');
+  const config: Record<string, string> = {};
+  if (options.threads !== undefined) config.threads = String(options.threads);
+  if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
+  const instance = await runtime.DuckDBInstance.create(':memory:', config);
+  const connection = await instance.connect();
+  await connection.run([
+    `SET TimeZone = 'UTC'`,
+    // Stats say what a query read from the cache's files; DuckDB's own cache of file blocks
+    // would hide that (the OS page cache still keeps repeated reads fast).
+    `SET enable_external_file_cache = false`,
+    // Each data file's footer (its schema and row-group statistics) is parsed once per engine,
+    // not once per query: the cache's files are written once and never changed (DuckDB also
+    // checks their modification time). A query then reads only the data pages it needs.
+    `SET parquet_metadata_cache = true`,
+  ].join(';\n'));
+  await runtime.installTrinoFunctions(connection);
+  return { runtime, instance, connection };
 }
 
 function readIfThere(path: string): string | undefined {

@@ -18,6 +18,9 @@ import { DuckDBTypeId, StatementType, type DuckDBConnection, type DuckDBDataChun
 import { ResultTooLargeError } from '../../errors';
 import type { Column, Value } from '../../result/types';
 import { columnKind, toValue } from './duckdb-values';
+import { DEFAULT_MAX_ROWS } from './max-rows';
+
+export { DEFAULT_MAX_ROWS };
 
 /** A statement to run: its text and its bound parameters, on a connection. */
 export interface Statement {
@@ -51,11 +54,6 @@ export interface ResultStream {
   readonly chunks: AsyncIterable<Value[][]>;
 }
 
-/**
- * Rows a result may have before a query fails, unless the query, engine or `configure` says
- * otherwise: about 470 MB of wide CloudTrail rows in a kernel (1.9 KB a row, measured).
- */
-export const DEFAULT_MAX_ROWS = 250_000;
 
 /**
  * Runs a statement and returns its columns and every row, failing once the row count passes

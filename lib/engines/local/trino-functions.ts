@@ -30,7 +30,9 @@ const TRINO_MACROS: readonly TrinoMacro[] = [...JSON_MACROS, ...TIME_MACROS, ...
  */
 export async function installTrinoFunctions(connection: DuckDBConnection): Promise<void> {
   registerTrinoUdfs(connection);
-  for (const macro of [...TRINO_MACROS, ...TRINO_NAMED]) await connection.run(createMacroSql(macro));
+  // One statement list, not one call per macro: each call is a round trip to DuckDB's thread,
+  // and every engine (each `irbook query`) creates all of them.
+  await connection.run([...TRINO_MACROS, ...TRINO_NAMED].map(createMacroSql).join(';\n'));
 }
 
 /** Parameters of the DuckDB built-ins a Trino-named macro forwards to. */

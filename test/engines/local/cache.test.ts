@@ -80,6 +80,33 @@ describe('the ingest cache', () => {
     });
   });
 
+  it('a new process opens on the saved proof that nothing changed, and still sees what changed since', async () => {
+    const logs = folder('logs');
+    const all = writeLogs(logs);
+    const cache = folder('cache');
+    await withEngine({ logs, cache }, async (engine) => expect(await ids(engine)).toEqual(sortedIds(all)));
+    expect(existsSync(join(cache, 'verified.json'))).toBe(true);
+    // The next process answers from the proof, with the same rows and inventory.
+    const manifestFile = join(cache, 'manifest.json');
+    const manifestText = readFileSync(manifestFile, 'utf8');
+    await withEngine({ logs, cache }, async (engine) => {
+      expect(await ids(engine)).toEqual(sortedIds(all));
+      expect((await engine.inventory()).events).toBe(all.length);
+    });
+    // A delivery lands in a day folder that exists: its folder's time changes, the next process takes it in.
+    const late = dayEvents('2024-03-12', 5000, 3);
+    writeFile(deliveryPath(logs, '111122223333', 'us-east-1', '2024-03-12', 7777), deliveryFile(late));
+    await withEngine({ logs, cache }, async (engine) => expect(await ids(engine)).toEqual(sortedIds([...all, ...late])));
+    // Another process commits a new manifest (here: the one from before the delivery): the proof no longer holds.
+    writeFileSync(manifestFile, manifestText);
+    await withEngine({ logs, cache }, async (engine) => {
+      expect(await ids(engine)).toEqual(sortedIds([...all, ...late]));
+      // A file removed while this engine is open: forgotten in the next query.
+      rmSync(deliveryPath(logs, '111122223333', 'us-east-1', '2024-03-12', 7777));
+      expect(await ids(engine)).toEqual(sortedIds(all));
+    });
+  });
+
   it('reads only the data a partition or time filter selects, as stats show', async () => {
     const logs = folder('logs');
     const all = writeLogs(logs);
