@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SkippedFile } from '../../result/types';
+import type { Inventory } from './local-engine';
 import { CACHE_FORMAT, checkParquet, IRBOOK_VERSION, MANIFEST_FILE, manifestStampSync } from './cache-store';
 
 /** Named in cache-store.ts too, which removes it when it resets the cache. */
@@ -31,15 +31,8 @@ export interface DataFile {
   readonly rows: number;
 }
 
-/** What the engine reports about the cache (see Inventory in local-engine.ts), without the folder. */
-export interface InventoryCounts {
-  readonly files: number;
-  readonly bytes: number;
-  readonly events: number;
-  readonly skipped: readonly SkippedFile[];
-  readonly ignored: readonly SkippedFile[];
-  readonly untypedValues: number;
-}
+/** What the engine reports about the cache, without the folder (the proof is saved in it). */
+export type InventoryCounts = Omit<Inventory, 'cache'>;
 
 /** The saved proof and what it lets the engine skip reading. */
 export interface VerifiedState {

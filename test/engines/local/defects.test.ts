@@ -2,34 +2,17 @@
  * One test per defect the bad-input pass found in the engine that spliced file scans into
  * the SQL (issue 10, "Why"). Each fails on that engine and passes on the catalog over the cache.
  */
-import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
+import { chmodSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
-import { LocalEngine, type LocalEngineOptions } from '../../../lib/engines/local/local-engine';
+import { describe, expect, it } from 'vitest';
+import type { LocalEngine } from '../../../lib/engines/local/local-engine';
 import { MAX_JSON_DEPTH } from '../../../lib/engines/local/log-reader';
 import { SkippedFilesError } from '../../../lib/errors';
-import { deliveryFile, deliveryPath, makeEvent, tempDir, writeFile, type Event } from '../../support/cloudtrail-fixtures';
+import { engineScratch } from '../../support/engine-scratch';
+import { deliveryFile, deliveryPath, makeEvent, writeFile, type Event } from '../../support/cloudtrail-fixtures';
 
-const scratch = tempDir();
-afterAll(() => scratch.cleanup());
-let folders = 0;
-
-/** A fresh folder of logs with its own temporary cache. */
-function logsFolder(): string {
-  const path = join(scratch.path, `logs-${folders++}`);
-  mkdirSync(path, { recursive: true });
-  return path;
-}
-
-async function withEngine<T>(options: LocalEngineOptions, work: (engine: LocalEngine) => Promise<T>): Promise<T> {
-  const engine = await LocalEngine.open({ cache: false, ...options });
-  try {
-    return await work(engine);
-  } finally {
-    await engine.close();
-  }
-}
+const { logsFolder, withEngine } = engineScratch();
 
 const count = async (engine: LocalEngine) => {
   const result = await engine.query('SELECT count(*) AS n FROM cloudtrail');

@@ -3,31 +3,13 @@
  * found without its error text, and what the cheap checks let through must read as the
  * exact JS reading would.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
-import { LocalEngine } from '../../../lib/engines/local/local-engine';
-import { deliveryFile, deliveryPath, makeEvent, tempDir, writeFile } from '../../support/cloudtrail-fixtures';
+import { describe, expect, it } from 'vitest';
+import { engineScratch } from '../../support/engine-scratch';
+import { deliveryFile, deliveryPath, makeEvent, writeFile } from '../../support/cloudtrail-fixtures';
 
-const scratch = tempDir();
-afterAll(() => scratch.cleanup());
-let folders = 0;
-
-function logsFolder(): string {
-  const path = join(scratch.path, `logs-${folders++}`);
-  mkdirSync(path, { recursive: true });
-  return path;
-}
-
-async function withEngine<T>(logs: string, work: (engine: LocalEngine) => Promise<T>): Promise<T> {
-  const engine = await LocalEngine.open({ logs, cache: false });
-  try {
-    return await work(engine);
-  } finally {
-    await engine.close();
-  }
-}
+const { logsFolder, withEngine } = engineScratch();
 
 const events = (from: number, n: number) => Array.from({ length: n }, (_, i) => makeEvent(from + i));
 const delivery = (logs: string, n: number) => deliveryPath(logs, '111122223333', 'us-east-1', '2024-03-12', n);
@@ -37,7 +19,7 @@ describe('ingest through DuckDB', () => {
     const logs = logsFolder();
     const agents = ['['.repeat(10_000), '{'.repeat(600) + '\\"' + ']'.repeat(3), 'a\\"[[["\\\\'];
     writeFile(delivery(logs, 1), deliveryFile(agents.map((userAgent, i) => makeEvent(i, { userAgent }))));
-    await withEngine(logs, async (engine) => {
+    await withEngine({ logs }, async (engine) => {
       const result = await engine.query('SELECT useragent FROM cloudtrail ORDER BY eventid');
       expect(result.rows.map((r) => r[0])).toEqual(agents);
       expect(result.stats.filesSkipped).toEqual([]);
@@ -50,7 +32,7 @@ describe('ingest through DuckDB', () => {
     // Balanced brackets, one object with "Records" first: only a parser finds these.
     const badLiteral = writeFile(delivery(logs, 6), gzipSync('{"Records":[{"eventName":"x","eventTime":tru}]}'));
     const notObjects = writeFile(delivery(logs, 7), gzipSync('{"Records":[1,2]}'));
-    await withEngine(logs, async (engine) => {
+    await withEngine({ logs }, async (engine) => {
       const result = await engine.query('SELECT count(*), count(DISTINCT eventid) FROM cloudtrail');
       expect(result.rows[0]!.map(Number)).toEqual([good.length * 3, good.length * 3]);
       expect(result.stats.filesSkipped).toEqual([
@@ -67,7 +49,7 @@ describe('ingest through DuckDB', () => {
     const invalid = Buffer.concat([Buffer.from('{"Records":[{"userAgent":"bad '), Buffer.from([0xff, 0xfe]), Buffer.from(`",${JSON.stringify(makeEvent(2)).slice(1).replace(/"userAgent":"[^"]*",/, '')}]}`)]);
     writeFile(delivery(logs, 2), gzipSync(invalid));
     writeFile(delivery(logs, 3), deliveryFile(events(3, 2)));
-    await withEngine(logs, async (engine) => {
+    await withEngine({ logs }, async (engine) => {
       const result = await engine.query('SELECT eventid, eventname, useragent FROM cloudtrail ORDER BY eventid');
       expect(result.rows).toEqual([
         ['evt-1', 'Second', 'aws-cli/2.15.0'],
@@ -83,7 +65,7 @@ describe('ingest through DuckDB', () => {
     const logs = logsFolder();
     writeFile(delivery(logs, 1), gzipSync(JSON.stringify({ Records: events(0, 3) }, null, 2)));
     const broken = writeFile(delivery(logs, 2), gzipSync(`{"Records":[{"eventName":"a\nb","eventTime":"2024-03-12T10:00:00Z"}]}`));
-    await withEngine(logs, async (engine) => {
+    await withEngine({ logs }, async (engine) => {
       const result = await engine.query('SELECT count(*) FROM cloudtrail');
       expect(Number(result.rows[0]![0])).toBe(3);
       expect(result.stats.filesSkipped).toEqual([{ file: broken, reason: expect.stringMatching(/^malformed JSON/) }]);
@@ -95,7 +77,7 @@ describe('ingest through DuckDB', () => {
     const odd = makeEvent(0);
     odd.userIdentity = { ...odd.userIdentity, sessionContext: 'none' };
     writeFile(delivery(logs, 1), deliveryFile([odd, ...events(1, 2)]));
-    await withEngine(logs, async (engine) => {
+    await withEngine({ logs }, async (engine) => {
       const result = await engine.query('SELECT useridentity.username, useridentity.sessioncontext.attributes.mfaauthenticated FROM cloudtrail ORDER BY eventid');
       expect(result.rows).toEqual([['alice', null], ['bob', 'false'], ['carol', 'true']]);
       expect((await engine.inventory()).untypedValues).toBe(1);
@@ -106,7 +88,7 @@ describe('ingest through DuckDB', () => {
     const logs = logsFolder();
     const record = makeEvent(0, { recipientAccountId: '444455556666', awsRegion: 'eu-west-1' });
     writeFile(join(logs, 'loose.json'), JSON.stringify({ Records: [record], __account: '999999999999', __untyped: 7 }));
-    await withEngine(logs, async (engine) => {
+    await withEngine({ logs }, async (engine) => {
       const result = await engine.query('SELECT account_partition, region_partition, date_partition FROM cloudtrail');
       expect(result.rows).toEqual([['444455556666', 'eu-west-1', '2024/03/12']]);
       expect((await engine.inventory()).untypedValues).toBe(0);
