@@ -286,8 +286,9 @@ async function rewriteParts(
       (args.excluded.size > 0 ? ` WHERE _file NOT IN (${[...args.excluded].join(', ')})` : ''));
   }
   if (affected.length > 0) {
-    selects.push(`SELECT ${columns.join(', ')}, _file FROM ${parquetScan(source, affected.map((p) => store.resolve(p.path)))} ` +
-      `WHERE _file NOT IN (${[...dropped].join(', ') || 'NULL'})`);
+    // A folder merged only for its number of parts drops nothing; `NOT IN (NULL)` would drop every row.
+    selects.push(`SELECT ${columns.join(', ')}, _file FROM ${parquetScan(source, affected.map((p) => store.resolve(p.path)))}` +
+      (dropped.size > 0 ? ` WHERE _file NOT IN (${[...dropped].join(', ')})` : ''));
   }
   if (selects.length === 0) return kept;
   const out = join(work, 'out');

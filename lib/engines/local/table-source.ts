@@ -44,12 +44,6 @@ export interface TableSource {
   readonly columns: readonly TableColumn[];
   /** String columns the cache has a folder per value of; filters on them skip whole files. */
   readonly folderPartitions: readonly string[];
-  /**
-   * Columns each data file is ordered by, so filters on them skip row groups by their min/max
-   * statistics. The ingest keeps rows in the order of the files' paths rather than sorting
-   * them, so a source lays out its paths in this order (CloudTrail's account/region/day/time).
-   */
-  readonly sortedBy: readonly string[];
   /** The databases (schemas) the table is reachable in, given the one the user configured. */
   databases(configured: string): readonly string[];
   /** Whether a source file (by its path) belongs to this table. */

@@ -80,6 +80,30 @@ describe('the ingest cache', () => {
     });
   });
 
+  it('keeps every event when a day folder gathers enough incremental parts to be merged', async () => {
+    // Each query after a new delivery adds one part to the day's folder; past the limit the
+    // folder is merged into one, with no source file removed.
+    const logs = folder('merge');
+    const written: Event[] = [];
+    const deliver = (i: number) => {
+      const events = dayEvents('2024-03-12', i * 10, 3);
+      written.push(...events);
+      writeFile(deliveryPath(logs, '111122223333', 'us-east-1', '2024-03-12', i), deliveryFile(events));
+    };
+    deliver(0);
+    const engine = await LocalEngine.open({ logs, cache: false });
+    try {
+      for (let i = 1; i <= 12; i++) {
+        expect(await countAll(engine), `after delivery ${i}`).toBe(written.length);
+        deliver(i);
+      }
+      expect(await countAll(engine)).toBe(written.length);
+      expect(await ids(engine)).toEqual(sortedIds(written));
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('a new process opens on the saved proof that nothing changed, and still sees what changed since', async () => {
     const logs = folder('logs');
     const all = writeLogs(logs);
