@@ -218,6 +218,65 @@ describe('CloudFormation template: what a first run on a real account needs', ()
   });
 });
 
+describe('CloudFormation template: querying a Security Lake shared from another account', () => {
+  const LAKE_ACCOUNT = '999988887777';
+  const LAKE_DB = 'amazon_security_lake_glue_db_us_west_2';
+  const LINK = 'amazon_security_lake_glue_db_us_west_2_subscriber';
+  const env = { ...fakeEnvironment(t), LakeAccountId: LAKE_ACCOUNT, LakeDatabaseName: LAKE_DB, LakeResourceLinkName: LINK, LakeTables: t.Parameters!.LakeTables.Default };
+  const glue = (account: string, kind: string) => `arn:aws:glue:${TEST_REGION}:${account}:${kind}`;
+  // identityStatements takes both branches of each Fn::If: the lake statement is among them, as in a stack with a lake.
+  const roleStatements = identityStatements(t).filter((s) => s.owner === 'NotebookRole');
+  const lakeRead = roleStatements.find((s) => s.Sid === 'GlueCatalogReadSharedLake')!;
+  const others = roleStatements.filter((s) => s !== lakeRead);
+  const decide = (action: string, resource: string, statements = roleStatements) => evaluate(statements, { action, resource }, env).decision;
+
+  it('takes the lake account, database, resource link and tables as parameters, and grants nothing for a lake when none is given', () => {
+    for (const name of ['LakeAccountId', 'LakeDatabaseName', 'LakeResourceLinkName']) expect(t.Parameters![name].Default, name).toBe('');
+    const inPolicy = t.Resources.NotebookRole.Properties.Policies[0].PolicyDocument.Statement
+      .find((s: Record<string, unknown>) => Array.isArray(s['Fn::If']) && s['Fn::If'][1].Sid === 'GlueCatalogReadSharedLake');
+    expect(inPolicy['Fn::If'][0]).toBe('HasSharedLake');
+    expect(t.Conditions!.HasSharedLake).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'LakeAccountId' }, ''] }] });
+    const pattern = new RegExp(t.Parameters!.LakeAccountId.AllowedPattern);
+    expect(['', LAKE_ACCOUNT].every((v) => pattern.test(v))).toBe(true);
+    expect(['12345', '9999888877770', 'arn:aws:iam::999988887777:root'].some((v) => pattern.test(v))).toBe(false);
+    // Without the lake statement, no Glue read reaches the lake account.
+    expect(evaluate(others, { action: 'glue:GetTable', resource: glue(LAKE_ACCOUNT, `table/${LAKE_DB}/amazon_security_lake_table_us_west_2_s3_data_2_0`) }, env)).toMatchObject({ allowedBy: [] });
+    expect(t.Rules!.LakeAccountNeedsDatabase).toBeDefined();
+  });
+
+  it("lets the role read the sharing account's catalog, database and tables, and the resource link, and nothing else there", () => {
+    for (const action of ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions']) {
+      for (const resource of [glue(LAKE_ACCOUNT, 'catalog'), glue(LAKE_ACCOUNT, `database/${LAKE_DB}`), glue(LAKE_ACCOUNT, `table/${LAKE_DB}/amazon_security_lake_table_us_west_2_cloud_trail_mgmt_2_0`),
+        glue(TEST_ACCOUNT, `database/${LINK}`), glue(TEST_ACCOUNT, `table/${LINK}/amazon_security_lake_table_us_west_2_sh_findings_2_0`)]) {
+        expect(decide(action, resource), `${action} ${resource}`).toBe('Allow');
+      }
+    }
+    for (const resource of [glue(LAKE_ACCOUNT, 'database/other_db'), glue(LAKE_ACCOUNT, 'table/other_db/secrets'), glue(LAKE_ACCOUNT, `table/${LAKE_DB}/not_a_lake_table`), glue('123456789012', `table/${LAKE_DB}/amazon_security_lake_table_us_west_2_s3_data_2_0`)]) {
+      expect(decide('glue:GetTable', resource), resource).toBe('ImplicitDeny');
+    }
+    // Read-only there.
+    expect(lakeRead.Action.filter((a) => isWriteAction(String(a)))).toEqual([]);
+  });
+
+  it('grants SELECT in Lake Formation on the target tables in the lake account, not only on the resource link', () => {
+    const select = t.Resources.LakeTablesSelectGrant;
+    expect(select).toMatchObject({ Type: 'AWS::LakeFormation::PrincipalPermissions', Condition: 'GrantsLakeTables' });
+    expect(select.Properties.Principal.DataLakePrincipalIdentifier).toEqual({ 'Fn::GetAtt': ['NotebookRole', 'Arn'] });
+    expect(select.Properties.Resource.Table.CatalogId).toEqual({ Ref: 'LakeAccountId' });
+    expect(select.Properties.Resource.Table.DatabaseName).toEqual({ Ref: 'LakeDatabaseName' });
+    expect(select.Properties.Permissions).toContain('SELECT');
+    expect(select.Properties.PermissionsWithGrantOption).toEqual([]);
+    const link = t.Resources.LakeResourceLinkDescribeGrant;
+    expect(link).toMatchObject({ Type: 'AWS::LakeFormation::PrincipalPermissions', Condition: 'GrantsLakeResourceLink' });
+    expect(link.Properties.Resource.Database).toEqual({ CatalogId: { Ref: 'AWS::AccountId' }, Name: { Ref: 'LakeResourceLinkName' } });
+    expect(link.Properties.Permissions).toEqual(['DESCRIBE']);
+    // Both depend on the shared lake; the grants can be left to a Lake Formation administrator.
+    expect(JSON.stringify(t.Conditions!.GrantsLakeTables)).toContain('HasSharedLake');
+    expect(JSON.stringify(t.Conditions!.GrantsLakeResourceLink)).toContain('HasLakeResourceLink');
+    expect(JSON.stringify(t.Conditions!.GrantsLakeTables)).toContain('GrantLakeFormationPermissions');
+  });
+});
+
 describe('CloudFormation template: lifecycle configuration', () => {
   it('inlines on-create.sh and on-start.sh unchanged, after a prefix that sets the stack parameters', () => {
     expect(lifecycleProblems(t, FILES)).toEqual([]);
