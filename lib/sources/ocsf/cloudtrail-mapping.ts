@@ -121,13 +121,13 @@ const PAIR = 'STRUCT(k VARCHAR, v VARCHAR)';
 /**
  * A JSON-text column's members as `prefix.member` pairs, one level deep: nested objects and
  * arrays stay JSON text (a decision: flattening deeper needs a per-row table function).
- * A value that is not an object is kept whole under `prefix`.
+ * A value that is not an object is kept whole under `prefix` (a JSON string unquoted).
  */
 function flattenedJson(prefix: string, column: string, skip = 'false'): string {
   const entries = `map_entries(TRY_CAST(TRY_CAST(${column} AS JSON) AS MAP(VARCHAR, JSON)))`;
   const members = `list_transform(${entries}, m -> {'k': ${literal(`${prefix}.`)} || m.key, 'v': json_extract_string(m.value, '$')})`;
   return `CASE WHEN ${column} IS NULL THEN []::${PAIR}[] ` +
-    `ELSE list_filter(coalesce(${members}, [{'k': ${literal(prefix)}, 'v': ${column}}]), p -> NOT (${skip})) END`;
+    `ELSE list_filter(coalesce(${members}, [{'k': ${literal(prefix)}, 'v': coalesce(json_extract_string(TRY_CAST(${column} AS JSON), '$'), ${column})}]), p -> NOT (${skip})) END`;
 }
 
 /**
