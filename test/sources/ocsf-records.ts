@@ -154,33 +154,25 @@ export const CREATE_BUCKET = management({
   resources: [{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::breach.notify' }],
 });
 
-const s3Data = (fields: Record<string, unknown> & { eventID: string; eventName: string; key: string }): CloudTrailRecord => {
-  const { key, ...rest } = fields;
-  return {
+const s3Data = ({ key, ...fields }: Record<string, unknown> & { eventID: string; eventName: string; key: string }): CloudTrailRecord =>
+  management({
     eventVersion: '1.10',
-    userIdentity: SERVICE_BACKUP,
     eventTime: '2024-03-12T11:00:00Z',
     eventSource: 's3.amazonaws.com',
     awsRegion: 'us-west-2',
-    sourceIPAddress: '198.51.100.23',
     userAgent: '[aws-cli/2.15.30]',
     requestParameters: { bucketName: 'customer-payments', Host: 'customer-payments.s3.us-west-2.amazonaws.com', key },
-    responseElements: null,
     additionalEventData: { SignatureVersion: 'SigV4', bytesTransferredOut: 1024, 'x-amz-id-2': 'abc+def' },
-    requestID: `req-${fields.eventID}`,
     readOnly: fields.eventName.startsWith('Get'),
     resources: [
       { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::customer-payments/${key}` },
       { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::customer-payments' },
     ],
-    eventType: 'AwsApiCall',
     managementEvent: false,
-    recipientAccountId: ACCOUNT,
     eventCategory: 'Data',
     tlsDetails: { tlsVersion: 'TLSv1.2', cipherSuite: 'ECDHE-RSA-AES128-GCM-SHA256', clientProvidedHostHeader: 'customer-payments.s3.us-west-2.amazonaws.com' },
-    ...rest,
-  };
-};
+    ...fields,
+  });
 
 export const GET_OBJECT = s3Data({ eventID: 'evt-get-object', eventName: 'GetObject', key: 'exports/cc-data-2.csv' });
 export const PUT_OBJECT = s3Data({ eventID: 'evt-put-object', eventName: 'PutObject', key: 'data-locked-xxx.txt' });
