@@ -145,6 +145,15 @@ export const ASSUME_ROLE = management({
   sharedEventID: 'shared-assume-0001',
 });
 
+/** Calls whose class and activity come from rules rather than a named event. */
+export const UPDATE_INSTANCE_INFORMATION = management({ eventID: 'evt-update-instance-information', eventSource: 'ssm.amazonaws.com', eventName: 'UpdateInstanceInformation' });
+export const READ_ONLY_DECRYPT = management({ eventID: 'evt-decrypt', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', readOnly: true });
+export const WRITING_DECRYPT = management({ eventID: 'evt-decrypt-write', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', readOnly: false });
+export const CHECK_MFA = management({ eventID: 'evt-check-mfa', eventSource: 'signin.amazonaws.com', eventName: 'CheckMfa', eventType: 'AwsConsoleSignIn' });
+export const TAG_ROLE = management({ eventID: 'evt-tag-role', eventName: 'TagRole', requestParameters: { roleName: 'Ops', tags: [] } });
+/** Another service's CreateUser is not an IAM account change. */
+export const TRANSFER_CREATE_USER = management({ eventID: 'evt-transfer-create-user', eventSource: 'transfer.amazonaws.com', eventName: 'CreateUser', requestParameters: { userName: 'sftp-user' } });
+
 /** An S3 bucket-level call is a management event, not an S3 data event. */
 export const CREATE_BUCKET = management({
   eventID: 'evt-create-bucket',
@@ -199,5 +208,6 @@ export const OLD_DESCRIBE_INSTANCES = old(DESCRIBE_INSTANCES, 'evt-old-describe-
 
 export const ALL_RECORDS: readonly CloudTrailRecord[] = [
   CREATE_USER, ATTACH_USER_POLICY, CREATE_ROLE, CREATE_OWN_ACCESS_KEY, DESCRIBE_INSTANCES, CONSOLE_LOGIN, ASSUME_ROLE, CREATE_BUCKET,
+  UPDATE_INSTANCE_INFORMATION, READ_ONLY_DECRYPT, WRITING_DECRYPT, CHECK_MFA, TAG_ROLE, TRANSFER_CREATE_USER,
   GET_OBJECT, PUT_OBJECT, DELETE_OBJECT, LAMBDA_INVOKE, INSIGHT, OLD_GET_OBJECT, OLD_DESCRIBE_INSTANCES,
 ];
