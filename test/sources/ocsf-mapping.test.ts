@@ -67,7 +67,7 @@ async function field(record: CloudTrailRecord, expression: string): Promise<unkn
   return found[0]![0];
 }
 
-const identity = (record: CloudTrailRecord) => record.userIdentity as typeof OPS_ROLE_SESSION;
+const identity = (record: CloudTrailRecord) => record.userIdentity as { type: string; arn: string; principalId: string; userName?: string };
 const text = (value: unknown) => JSON.stringify(value);
 
 describe('columns', () => {
