@@ -6,7 +6,7 @@
  *   manifest.json         every source file (size, mtime, events or why skipped) and every data file
  *   listing.json          the log folders as last listed (a hint: folders whose mtime matches are not re-listed)
  *   verified.json         a reader's proof that the logs matched the manifest (verified-state.ts)
- *   data/<table>/date_partition=…/b<batch>_<n>.parquet   (a table's folder partitions)
+ *   data/<table>/date_partition=…/b<batch>_<n>.parquet   (a table's folder partitions; the lake's: _day=yyyy-mm-dd)
  *   tmp/                  an ingest's work in progress; never read
  *   ingest.lock           held by the one process adding files
  *
@@ -23,7 +23,7 @@ import { OptionError, SourceError } from '../../errors';
 import type { ListingSnapshot } from './source-files';
 
 /** Bumped whenever the manifest or the data files change shape; a cache of another version is rebuilt. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 const TAG_FILE = 'IRBOOK-CACHE';
 const MANIFEST = 'manifest.json';
 /** The manifest's name in a cache folder. */
@@ -68,6 +68,16 @@ export interface ManifestPart {
   readonly files: readonly number[];
 }
 
+/** A table derived from another table's rows (ocsf-derived.ts). */
+export interface DerivedState {
+  /** Which rows of the table it is derived from it was last brought up to date with. */
+  readonly from: string;
+  /** Ids of the source files already mapped (those giving no row are in no generation's data), as inclusive ranges. */
+  readonly covered: readonly (readonly [number, number])[];
+  /** Each generation's source file ids (inclusive ranges), by the batch in its data files' names (`g<batch>_<n>.parquet`). */
+  readonly generations: Readonly<Record<string, readonly (readonly [number, number])[]>>;
+}
+
 /** The cache's table of contents. */
 export interface CacheManifest {
   readonly format: typeof CACHE_FORMAT;
@@ -80,6 +90,8 @@ export interface CacheManifest {
   readonly files: Readonly<Record<string, ManifestFile>>;
   /** Keyed by table id. */
   readonly parts: Readonly<Record<string, readonly ManifestPart[]>>;
+  /** Tables derived from other tables, keyed by table id (their data files are in `parts`). */
+  readonly derived?: Readonly<Record<string, DerivedState>>;
 }
 
 /** A manifest with nothing in it, for these log roots (real paths, sorted). */
