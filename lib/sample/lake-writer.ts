@@ -3,7 +3,7 @@
  * local engine types the `cloudtrail` table (its own `CLOUDTRAIL_SOURCE`) and mapped to OCSF by
  * the one CloudTrail → OCSF mapping, and the Security Hub findings, as Parquet files in the
  * lake's layout. One DuckDB thread, UTC and rows in a fixed order make the same sample give
- * the same bytes on every run. Only a day of records is held at a time.
+ * the same bytes on every run. Only a batch of a few days' records is held at a time.
  */
 
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -164,7 +164,7 @@ export class LakeWriter {
     );
   }
 
-  /** Waits for every day, stops DuckDB and removes the scratch folder. */
+  /** Waits for every batch, stops DuckDB and removes the scratch folder. */
   async close(): Promise<LakeStats> {
     try {
       await this.settled();
@@ -174,7 +174,7 @@ export class LakeWriter {
     return { files: this.files, bytes: this.bytes, rows: { ...this.rows } };
   }
 
-  /** Stops DuckDB (after the day being written) and removes the scratch folder, whatever was written. */
+  /** Stops DuckDB (after the batch being written) and removes the scratch folder, whatever was written. */
   async abort(): Promise<void> {
     await this.queue;
     if (this.closed) return;
@@ -203,22 +203,24 @@ export class LakeWriter {
    */
   private async copyPartitions(kind: OcsfTableKind, select: string): Promise<void> {
     const scratch = join(this.root, `.lake-scratch-${kind}`);
-    const written = (
-      await this.connection.run(
-        `COPY (${select}) TO ${literal(scratch)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${REGION}, ${ACCOUNT}, ${DAY}), OVERWRITE)`,
-      )
-    ).rowsChanged;
-    const files = (await readdir(scratch, { recursive: true })).filter((f) => f.endsWith('.parquet')).sort();
-    for (const file of files) {
-      const m = SCRATCH_FILE.exec(file.split(sep).join('/'));
-      if (!m) throw new Error(`DuckDB wrote ${file} where the lake's partition folders were expected`);
-      const path = join(this.root, lakePath({ kind, region: m[1]!, account: m[2]!, day: m[3]! }, `00000-${this.files}-${this.names.uuid()}-00001`));
-      await mkdir(dirname(path), { recursive: true });
-      await rename(join(scratch, file), path);
-      this.files += 1;
-      this.bytes += (await stat(path)).size;
+    try {
+      const options = `FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${REGION}, ${ACCOUNT}, ${DAY}), OVERWRITE`;
+      const written = (await this.connection.run(`COPY (${select}) TO ${literal(scratch)} (${options})`)).rowsChanged;
+      if (written === 0) return;
+      const files = (await readdir(scratch, { recursive: true })).filter((f) => f.endsWith('.parquet')).sort();
+      for (const file of files) {
+        const m = SCRATCH_FILE.exec(file.split(sep).join('/'));
+        if (!m) throw new Error(`DuckDB wrote ${file} where the lake's partition folders were expected`);
+        const name = `00000-${this.files}-${this.names.uuid()}-00001`;
+        const path = join(this.root, lakePath({ kind, region: m[1]!, account: m[2]!, day: m[3]! }, name));
+        await mkdir(dirname(path), { recursive: true });
+        await rename(join(scratch, file), path);
+        this.files += 1;
+        this.bytes += (await stat(path)).size;
+      }
+      this.rows[kind] += written;
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
     }
-    await rm(scratch, { recursive: true, force: true });
-    this.rows[kind] += written;
   }
 }
