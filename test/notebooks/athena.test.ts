@@ -23,7 +23,7 @@ let standin: AthenaStandIn;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'irbook-nb-athena-'));
-  manifest = await generateSample({ out: join(dir, 'logs'), events: 20_000, seed: 13 });
+  manifest = await generateSample({ out: join(dir, 'logs'), events: 20_000, seed: 13, lake: false });
   local = await LocalEngine.open({ logs: join(dir, 'logs') });
   standin = await AthenaStandIn.start({ engine: local, latency: { queuedMs: 20, runningMs: 20 } });
   standin.callerIdentity = { Account: '111122223333', Arn: 'arn:aws:sts::111122223333:assumed-role/IRNotebookRole/SageMaker', UserId: 'AROAEXAMPLE:SageMaker' };

@@ -70,7 +70,7 @@ async function run(name: string, edits: Record<string, (source: string) => strin
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'irbook-nb-contain-'));
-  manifest = await generateSample({ out: join(dir, 'logs'), events: 20_000, seed: 13 });
+  manifest = await generateSample({ out: join(dir, 'logs'), events: 20_000, seed: 13, lake: false });
   const story = manifest.stories.credentialCompromise;
   key = story.accessKeyIds[0] as string;
   // Edited copies live in `dir`; this link lets their cells import irbook as the real folder's do.

@@ -30,7 +30,7 @@ const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.js
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'irbook-nb-'));
   // The default sample (the size npm start writes), so the report's size is measured on it.
-  manifest = await generateSample({ out: join(dir, 'logs'), events: SAMPLE_DEFAULTS.events, seed: SAMPLE_DEFAULTS.seed });
+  manifest = await generateSample({ out: join(dir, 'logs'), events: SAMPLE_DEFAULTS.events, seed: SAMPLE_DEFAULTS.seed, lake: false });
   // Through the command line, as an analyst or a scheduler would run it. One run serves the
   // notebook's findings and the report's checks.
   const stderr: string[] = [];

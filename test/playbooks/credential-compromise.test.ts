@@ -190,7 +190,7 @@ const FIXTURE_EVENTS = [
 ];
 
 beforeAll(async () => {
-  manifest = await generateSample({ out: dir.path, events: 20_000, seed: 1 });
+  manifest = await generateSample({ out: dir.path, events: 20_000, seed: 1, lake: false });
   records = readSample(dir.path).flatMap((f) => f.records);
   engine = await LocalEngine.open({ logs: dir.path });
   writeFile(deliveryPath(fixtures.path, ACCOUNT, 'us-east-1', '2024-03-12', 1), deliveryFile(FIXTURE_EVENTS));

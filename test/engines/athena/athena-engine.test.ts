@@ -47,7 +47,7 @@ function requestsFor(action: string, id?: string) {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'irbook-athena-'));
-  manifest = await generateSample({ out: join(dir, 'logs'), events: 20_000, seed: 11 });
+  manifest = await generateSample({ out: join(dir, 'logs'), events: 20_000, seed: 11, lake: false });
   local = await LocalEngine.open({ logs: join(dir, 'logs') });
   standin = await AthenaStandIn.start({ engine: local, latency: { queuedMs: 10, runningMs: 10 } });
 }, 120_000);

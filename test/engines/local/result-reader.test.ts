@@ -20,7 +20,7 @@ let records: Record<string, unknown>[];
 const quote = (name: string) => `"${name}"`;
 
 beforeAll(async () => {
-  await generateSample({ out: join(dir.path, 'sample'), events: 2_000, seed: 6 });
+  await generateSample({ out: join(dir.path, 'sample'), events: 2_000, seed: 6, lake: false });
   records = readSample(join(dir.path, 'sample')).flatMap((f) => f.records) as unknown as Record<string, unknown>[];
   const lines = join(dir.path, 'records.jsonl');
   writeFileSync(lines, records.map((r) => JSON.stringify(r)).join('\n'));
