@@ -5,6 +5,7 @@
  */
 
 export { ARTICLE_REGION, lakeRegion, lakeTables, type LakeTables } from './tables';
+export { lakeDatabase, lakeTable, type OcsfTableKind } from '../../sources/ocsf/schema';
 export type { FindingsOptions, LakeOptions, UserOptions, UserWindowOptions, WindowedOptions } from './options';
 export { distinctOperations, iamChanges, iamChangesByUser, macieFindings, s3DataEvents, userActivity } from './article';
 export { OBJECT_OPERATIONS, PRINCIPAL_CREATIONS, PRINCIPAL_GRANTS, activityPerHour, newPrincipals, objectsReadAndDeleted } from './review';
