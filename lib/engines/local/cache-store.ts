@@ -6,7 +6,7 @@
  *   manifest.json         every source file (size, mtime, events or why skipped) and every data file
  *   listing.json          the log folders as last listed (a hint: folders whose mtime matches are not re-listed)
  *   verified.json         a reader's proof that the logs matched the manifest (verified-state.ts)
- *   data/<table>/date_partition=…/b<batch>_<n>.parquet   (a table's folder partitions)
+ *   data/<table>/date_partition=…/b<batch>_<n>.parquet   (a table's folder partitions; the lake's: _day=yyyy-mm-dd)
  *   tmp/                  an ingest's work in progress; never read
  *   ingest.lock           held by the one process adding files
  *
@@ -23,7 +23,7 @@ import { OptionError, SourceError } from '../../errors';
 import type { ListingSnapshot } from './source-files';
 
 /** Bumped whenever the manifest or the data files change shape; a cache of another version is rebuilt. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 const TAG_FILE = 'IRBOOK-CACHE';
 const MANIFEST = 'manifest.json';
 /** The manifest's name in a cache folder. */

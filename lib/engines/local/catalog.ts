@@ -11,7 +11,12 @@ import type { CacheStore } from './cache-store';
 import { parquetScan } from './ingest';
 import type { TableSource } from './table-source';
 
-const ATHENA_CATALOG = 'awsdatacatalog';
+export const ATHENA_CATALOG = 'awsdatacatalog';
+/**
+ * The schema of the views no query names: tables only other views read (the lake's cached
+ * Parquet) and the OCSF feed views the lake's names read (ocsf-tables.ts).
+ */
+export const FEEDS_SCHEMA = 'irbook_feeds';
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
@@ -19,7 +24,7 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * empty until {@link defineTables} points them at the cache.
  */
 export async function createCatalog(connection: DuckDBConnection, sources: readonly TableSource[], database: string): Promise<void> {
-  await connection.run(`ATTACH ':memory:' AS ${ATHENA_CATALOG}`);
+  await connection.run(`ATTACH ':memory:' AS ${ATHENA_CATALOG}; CREATE SCHEMA memory.${FEEDS_SCHEMA}`);
   await defineTables(connection, sources, undefined);
   // One statement list: each call is a round trip to DuckDB's thread, paid by every `irbook query`.
   const statements: string[] = [];
@@ -27,11 +32,16 @@ export async function createCatalog(connection: DuckDBConnection, sources: reado
     for (const db of source.databases(database)) {
       for (const catalog of ['memory', ATHENA_CATALOG]) {
         statements.push(`CREATE SCHEMA IF NOT EXISTS ${catalog}.${quote(db)}`,
-          `CREATE OR REPLACE VIEW ${catalog}.${quote(db)}.${quote(source.table)} AS SELECT * FROM memory.main.${quote(source.table)}`);
+          `CREATE OR REPLACE VIEW ${catalog}.${quote(db)}.${quote(source.table)} AS SELECT * FROM ${baseView(source)}`);
       }
     }
   }
   await connection.run(statements.join(';\n'));
+}
+
+/** A table's own view: in the default schema (reachable unqualified), or in the feeds schema for a table no query names. */
+function baseView(source: TableSource): string {
+  return `memory.${source.internal ? FEEDS_SCHEMA : 'main'}.${quote(source.table)}`;
 }
 
 /**
@@ -50,6 +60,6 @@ export async function defineTables(
     const body = parts.length > 0
       ? `SELECT ${columns} FROM ${parquetScan(source, parts.map((p) => cache!.store.resolve(p.path)))}`
       : `SELECT ${source.columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quote(c.name)}`).join(', ')} WHERE false`;
-    await connection.run(`CREATE OR REPLACE VIEW memory.main.${quote(source.table)} AS ${body}`);
+    await connection.run(`CREATE OR REPLACE VIEW ${baseView(source)} AS ${body}`);
   }
 }

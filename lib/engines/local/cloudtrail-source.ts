@@ -4,9 +4,10 @@
  */
 import { CLOUDTRAIL_FIELDS, CLOUDTRAIL_PARTITIONS, duckdbTableType } from '../../sources/cloudtrail-schema';
 import { scanJson } from './json-scan';
+import { lakeKindOf } from './lake-files';
 import { EVENT_FIELD_KEYS, MAX_JSON_DEPTH, NO_EVENTS_REASON, parseLogText } from './log-reader';
 import { conformRecord, recordReadType, typedValue } from './record-typing';
-import type { FramedFile, SourceText, TableSource } from './table-source';
+import type { FramedFile, JsonTableSource, SourceText } from './table-source';
 
 /** S3 delivery layout, also for organization trails: AWSLogs/[o-…/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/ */
 const LAYOUT = /[\\/]AWSLogs[\\/](?:o-[a-z0-9]+[\\/])?([0-9]{12})[\\/]CloudTrail[\\/]([a-z0-9-]+)[\\/]([0-9]{4})[\\/]([0-9]{2})[\\/]([0-9]{2})[\\/]/;
@@ -67,7 +68,8 @@ function typedCloudTrailRows(lines: string): string {
 }
 
 /** The `cloudtrail` table source. */
-export const CLOUDTRAIL_SOURCE: TableSource = {
+export const CLOUDTRAIL_SOURCE: JsonTableSource = {
+  format: 'json',
   table: 'cloudtrail',
   columns: [
     ...CLOUDTRAIL_FIELDS.map((f) => ({ name: f.name, type: duckdbTableType(f.type) })),
@@ -78,12 +80,11 @@ export const CLOUDTRAIL_SOURCE: TableSource = {
   // (query 2.2 took 5× as long over them as over one file). Account and region prune row groups.
   folderPartitions: ['date_partition'],
   databases: (configured) => [...new Set([configured, 'default', 'security_analysis'])],
-  claims: () => true,
+  // Security Lake's data files are the lake tables'; every other file is read as a CloudTrail log.
+  claims: (path) => lakeKindOf(path) === undefined,
   frame: frameCloudTrail,
   lineColumns: `{"__file": 'UINTEGER', "__untyped": 'UINTEGER', "__account": 'VARCHAR', "__region": 'VARCHAR', "__date": 'VARCHAR', "Records": '${recordReadType(CLOUDTRAIL_FIELDS)}[]'}`,
   typedRows: typedCloudTrailRows,
   notRecordsReason: NO_EVENTS_REASON,
 };
 
-/** Every table the local engine builds, in catalog order. */
-export const TABLE_SOURCES: readonly TableSource[] = [CLOUDTRAIL_SOURCE];

@@ -8,9 +8,12 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { TABLE_SOURCES } from './cloudtrail-source';
+import { CLOUDTRAIL_SOURCE } from './cloudtrail-source';
 import { readLogBytes } from './log-reader';
-import type { FramedFile } from './table-source';
+import type { FramedFile, JsonTableSource } from './table-source';
+
+/** The tables read from JSON files (Parquet sources are read by DuckDB directly, not here). */
+const JSON_SOURCES: readonly JsonTableSource[] = [CLOUDTRAIL_SOURCE];
 
 /** A request to read one file. */
 export interface FileJob {
@@ -23,7 +26,7 @@ export interface FileJob {
 
 /** Reads one file in this thread. Never throws. */
 export function fileToLine({ table, path, id, exact }: FileJob): FramedFile {
-  const source = TABLE_SOURCES.find((s) => s.table === table)!;
+  const source = JSON_SOURCES.find((s) => s.table === table)!;
   const read = readLogBytes(path);
   if (!read.ok) return read;
   try {

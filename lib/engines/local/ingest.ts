@@ -15,7 +15,8 @@ import { emptyManifest } from './cache-store';
 import { mapLimited, type SourceFile } from './source-files';
 import { startFileReaders } from './file-to-lines';
 import { LineBatches } from './line-batches';
-import type { TableSource } from './table-source';
+import type { JsonTableSource, ParquetTableSource, TableSource } from './table-source';
+import { typeParquetFiles } from './parquet-batches';
 
 /** What an ingest did, for `irbook ingest` and the engine's log. */
 export interface IngestSummary {
@@ -127,7 +128,9 @@ export async function updateCache(options: IngestOptions): Promise<{ manifest: C
     try {
       for (const source of options.sources) {
         const mine = toRead.filter(({ file }) => source.claims(file.path));
-        const result = await readIntoStages(source, mine, work, options, started);
+        const result = source.format === 'json'
+          ? await readIntoStages(source, mine, work, options, started)
+          : await readParquetIntoStages(source, mine, work, options);
         for (const [path, entry] of result.entries) files[path] = entry;
         events += result.events;
         skipped += result.skipped;
@@ -184,12 +187,12 @@ function sizeInBytes(text: string): number | undefined {
  * batch), and says what each file gave.
  */
 async function readIntoStages(
-  source: TableSource,
+  source: JsonTableSource,
   files: readonly { file: SourceFile; id: number }[],
   work: string,
   options: IngestOptions,
   started: number,
-): Promise<{ entries: Map<string, ManifestFile>; events: number; skipped: number; stages: readonly string[]; excluded: ReadonlySet<number> }> {
+): Promise<StagedFiles> {
   const readers = startFileReaders();
   const entries = new Map<string, ManifestFile>();
   const read: { file: SourceFile; id: number }[] = [];
@@ -240,12 +243,48 @@ async function readIntoStages(
   return { entries, events, skipped, stages: outcome.stages, excluded };
 }
 
-/** Rows, untyped values and whether any row looks like a record, per source file id, from the staging files. */
-async function fileCounts(connection: DuckDBConnection, stages: readonly string[]): Promise<Map<number, { rows: number; untyped: number; records: boolean }>> {
+/** What reading one table's files gave: manifest entries, rows added, files skipped, staging files and the ids whose rows are not kept. */
+interface StagedFiles {
+  entries: Map<string, ManifestFile>;
+  events: number;
+  skipped: number;
+  stages: readonly string[];
+  excluded: ReadonlySet<number>;
+}
+
+/** Reads Parquet source files into staging files through DuckDB (no reader threads: DuckDB reads Parquet itself). */
+async function readParquetIntoStages(
+  source: ParquetTableSource,
+  files: readonly { file: SourceFile; id: number }[],
+  work: string,
+  options: IngestOptions,
+): Promise<StagedFiles> {
+  const outcome = await typeParquetFiles(source, options.connection, work, files.map(({ file, id }) => ({ path: file.path, id, size: file.size })), options.signal);
+  const perFile = await fileCounts(options.connection, outcome.stages, false);
+  const entries = new Map<string, ManifestFile>();
+  let events = 0;
+  for (const { file, id } of files) {
+    const base = { size: file.size, mtimeMs: file.mtimeMs, id, table: source.table };
+    const refused = outcome.refused.get(id);
+    if (refused !== undefined) entries.set(file.path, { ...base, events: 0, skipped: refused });
+    else {
+      const rows = perFile.get(id)?.rows ?? 0;
+      entries.set(file.path, { ...base, events: rows });
+      events += rows;
+    }
+  }
+  return { entries, events, skipped: outcome.refused.size, stages: outcome.stages, excluded: new Set(outcome.refused.keys()) };
+}
+
+/**
+ * Rows, untyped values and whether any row looks like a record, per source file id, from the
+ * staging files; without `typed` (Parquet sources, typed by DuckDB as a whole) only rows.
+ */
+async function fileCounts(connection: DuckDBConnection, stages: readonly string[], typed = true): Promise<Map<number, { rows: number; untyped: number; records: boolean }>> {
   const counts = new Map<number, { rows: number; untyped: number; records: boolean }>();
   if (stages.length === 0) return counts;
   const reader = await connection.runAndReadAll(
-    `SELECT _file, count(*)::BIGINT, max(_untyped)::BIGINT, bool_or(_record) FROM read_parquet([${stages.map(literal).join(', ')}]) GROUP BY _file`);
+    `SELECT _file, count(*)::BIGINT, ${typed ? 'max(_untyped)::BIGINT, bool_or(_record)' : '0::BIGINT, true'} FROM read_parquet([${stages.map(literal).join(', ')}]) GROUP BY _file`);
   for (const [id, rows, untyped, records] of reader.getRowsJS() as [number, bigint, bigint, boolean][]) {
     counts.set(Number(id), { rows: Number(rows), untyped: Number(untyped), records });
   }
@@ -279,7 +318,8 @@ async function rewriteParts(
   for (const part of previous) perFolder.set(dirname(part.path), (perFolder.get(dirname(part.path)) ?? 0) + 1);
   const affected = previous.filter((part) => part.files.some((id) => dropped.has(id)) || perFolder.get(dirname(part.path))! > MAX_PARTS_PER_FOLDER);
   const kept = previous.filter((part) => !affected.includes(part));
-  const columns = source.columns.map((c) => quote(c.name));
+  // Partition columns only the cache has (not the table's) are written too: COPY takes them into folder names.
+  const columns = [...source.columns.map((c) => c.name), ...source.folderPartitions.filter((p) => !source.columns.some((c) => c.name === p))].map(quote);
   const selects: string[] = [];
   if (args.stages.length > 0) {
     selects.push(`SELECT ${columns.join(', ')}, _file FROM read_parquet([${args.stages.map(literal).join(', ')}])` +

@@ -12,7 +12,7 @@
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { FramedFile, TableSource } from './table-source';
+import type { FramedFile, JsonTableSource } from './table-source';
 
 /** Uncompressed bytes DuckDB types in one step. */
 const BATCH_BYTES = 32 * 1024 * 1024;
@@ -45,7 +45,7 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** Collects lines and types them in DuckDB batch by batch. */
 export class LineBatches {
-  readonly #source: TableSource;
+  readonly #source: JsonTableSource;
   readonly #connection: DuckDBConnection;
   readonly #work: string;
   /** Reads a file again exactly, for a file DuckDB refused alone. */
@@ -57,7 +57,7 @@ export class LineBatches {
   readonly #stages: string[] = [];
   readonly #refused = new Map<number, string>();
 
-  constructor(source: TableSource, connection: DuckDBConnection, work: string, reread: (line: BatchLine) => Promise<FramedFile>) {
+  constructor(source: JsonTableSource, connection: DuckDBConnection, work: string, reread: (line: BatchLine) => Promise<FramedFile>) {
     this.#source = source;
     this.#connection = connection;
     this.#work = work;

@@ -12,7 +12,8 @@ import { checkAthenaRules } from '../athena/placeholders';
 import type { Engine, QueryOptions } from '../engine';
 import { CACHE_FORMAT, CacheStore, IRBOOK_VERSION, type CacheManifest } from './cache-store';
 import { createCatalog, defineTables } from './catalog';
-import { TABLE_SOURCES } from './cloudtrail-source';
+import { TABLE_SOURCES } from './table-sources';
+import { defineOcsfFeeds, LAKE_REGIONS, LakeNames, OCSF_SOURCES, type LakeRegions, type OcsfSource } from './ocsf-tables';
 import { describeIngestProgress, isStale, updateCache, type IngestProgress, type IngestSummary } from './ingest';
 import { DEFAULT_MAX_ROWS } from './max-rows';
 import type { ReadOptions } from './result-reader';
@@ -41,6 +42,19 @@ export interface LocalEngineOptions {
   readonly cache?: string | false;
   /** Rows a result may have before the query fails (ResultTooLargeError); a query's own `maxRows` wins. Default 250,000. */
   readonly maxRows?: number;
+  /**
+   * Which feed fills the Security Lake (OCSF) tables: `'auto'` (default) takes, per source,
+   * the lake's Parquet when the logs hold any of it (`<SOURCE>/2.0/…/*.parquet`), else
+   * CloudTrail mapped to OCSF (Security Hub findings are then empty); `'lake'` or
+   * `'cloudtrail'` always that one.
+   */
+  readonly ocsfSource?: OcsfSource;
+  /**
+   * What a region's lake table name reads (`amazon_security_lake_table_<region>_…`): `'all'`
+   * (default) the whole local lake, as a lake that rolls regions up into one; `'own'` the rows
+   * whose `region` column is that region.
+   */
+  readonly lakeRegions?: LakeRegions;
 }
 
 /** What the cache holds for the engine's logs now. */
@@ -59,7 +73,7 @@ export interface Inventory {
   readonly cache: string;
 }
 
-const OPTION_NAMES = ['logs', 'database', 'strict', 'threads', 'memoryLimit', 'cache', 'maxRows'] as const;
+const OPTION_NAMES = ['logs', 'database', 'strict', 'threads', 'memoryLimit', 'cache', 'maxRows', 'ocsfSource', 'lakeRegions'] as const;
 const PROFILE_FILE = 'profile.json';
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;
 
@@ -78,6 +92,9 @@ export class LocalEngine implements Engine {
   readonly database: string;
   readonly strict: boolean;
   readonly maxRows: number;
+  readonly ocsfSource: OcsfSource;
+  readonly lakeRegions: LakeRegions;
+  readonly #lakeNames: LakeNames;
   readonly #runtime: DuckDBRuntime;
   readonly #instance: DuckDBInstance;
   readonly #connection: DuckDBConnection;
@@ -109,6 +126,9 @@ export class LocalEngine implements Engine {
     this.database = options.database ?? 'security_analysis';
     this.strict = options.strict ?? false;
     this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+    this.ocsfSource = options.ocsfSource ?? 'auto';
+    this.lakeRegions = options.lakeRegions ?? 'all';
+    this.#lakeNames = new LakeNames(connection, this.lakeRegions);
   }
 
   /** Opens the engine; fails with SourceError when a logs folder is missing or holds no logs. Reads no log yet. */
@@ -122,6 +142,12 @@ export class LocalEngine implements Engine {
       throw new OptionError('database', options.database, `database: ${JSON.stringify(options.database)} is not a valid database name`);
     }
     maxRowsOption(options.maxRows, 'LocalEngine.open');
+    if (options.ocsfSource !== undefined && !OCSF_SOURCES.includes(options.ocsfSource)) {
+      throw new OptionError('ocsfSource', options.ocsfSource, `ocsfSource: give one of ${OCSF_SOURCES.join(', ')}, not ${JSON.stringify(options.ocsfSource)}`);
+    }
+    if (options.lakeRegions !== undefined && !LAKE_REGIONS.includes(options.lakeRegions)) {
+      throw new OptionError('lakeRegions', options.lakeRegions, `lakeRegions: give one of ${LAKE_REGIONS.join(', ')}, not ${JSON.stringify(options.lakeRegions)}`);
+    }
     if (options.cache !== undefined && options.cache !== false && (typeof options.cache !== 'string' || options.cache === '')) {
       throw new OptionError('cache', options.cache, "cache: give a folder, or false for a temporary cache");
     }
@@ -150,7 +176,7 @@ export class LocalEngine implements Engine {
     engine.#listing = listing;
     engine.#verified = verified;
     await createCatalog(connection, TABLE_SOURCES, engine.database);
-    if (verified) await defineTables(connection, TABLE_SOURCES, { store, parts: verified.parts });
+    await engine.#pointTables(verified?.parts ?? {});
     return engine;
   }
 
@@ -258,6 +284,7 @@ export class LocalEngine implements Engine {
     }
     onProgress?.({ state: 'RUNNING' });
     const text = rewriteTrinoSql(compiled.text);
+    await this.#lakeNames.ensure(text);
     // DuckDB writes each statement's profile here as it ends; one answered from Parquet
     // metadata alone (a bare count(*)) writes none and reads no data file.
     const profile = join(this.#profileDir, PROFILE_FILE);
@@ -315,7 +342,7 @@ export class LocalEngine implements Engine {
       this.#manifest = read === undefined || 'damaged' in read ? undefined : read;
       this.#manifestStamp = stamp;
       manifestChanged = true;
-      if (this.#manifest) await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, parts: this.#manifest.parts });
+      if (this.#manifest) await this.#pointTables(this.#manifest.parts);
     }
     const upToDate = !straightToIngest && this.#manifest && ((!manifestChanged && listing === previousListing && this.#current) || !isStale(listing.files, this.#manifest));
     this.#current = Boolean(upToDate);
@@ -335,13 +362,19 @@ export class LocalEngine implements Engine {
       this.#manifest = manifest;
       this.#current = true;
       this.#manifestStamp = await this.#store.manifestStamp();
-      await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, parts: manifest.parts });
+      await this.#pointTables(manifest.parts);
       await this.#saveVerified();
       return { summary };
     } catch (error) {
       if (signal?.aborted) throw new QueryCancelledError('ingest cancelled', { sql: '', engine: this.name, state: 'CANCELLED', cause: error });
       throw error;
     }
+  }
+
+  /** Points the tables, and the OCSF feeds over them, at these data files. */
+  async #pointTables(parts: Readonly<Record<string, readonly { readonly path: string; readonly rows: number }[]>>): Promise<void> {
+    await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, parts });
+    await defineOcsfFeeds(this.#connection, this.ocsfSource, parts);
   }
 
   /**

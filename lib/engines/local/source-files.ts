@@ -14,6 +14,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { SourceError } from '../../errors';
 import type { SkippedFile } from '../../result/types';
+import { lakeIgnoreReason, lakeKindOf } from './lake-files';
 
 /** A file that looks like a log by its name: it will be opened and validated. */
 export interface SourceFile {
@@ -68,8 +69,11 @@ export function ignoreReason(path: string): string | undefined {
   if (/[\\/]CloudTrail-Digest[\\/]/.test(path)) return 'CloudTrail digest file (integrity hashes, not events)';
   if (/[\\/]CloudTrail-Insight[\\/]/.test(path)) return 'CloudTrail Insights event (a different schema)';
   if (name.startsWith('.')) return 'hidden file';
+  const lake = lakeIgnoreReason(path);
+  if (lake) return lake;
+  if (lakeKindOf(path)) return undefined;
   if (name === 'manifest.json') return "irbook sample's manifest (ground truth, not events)";
-  if (!LOG_NAME.test(name)) return 'not a .json, .json.gz or .jsonl file';
+  if (!LOG_NAME.test(name)) return 'not a .json, .json.gz or .jsonl file (nor Parquet under a Security Lake source folder)';
   return undefined;
 }
 
@@ -163,7 +167,7 @@ export class SourceFiles {
         const kind = info.isFile() ? 'file' : 'other';
         addEntry({ path: root, kind, size: info.size, mtimeMs: info.mtimeMs, id: identity(info) }, walker);
       }
-      if (!metBefore && found() === before) throw new SourceError(root, 'contains no log files (.json, .json.gz, .jsonl)');
+      if (!metBefore && found() === before) throw new SourceError(root, 'contains no log files (.json, .json.gz, .jsonl, or Security Lake Parquet)');
     }
     this.#folders = walker.folders;
     // Nothing listed afresh: the same object as last time, so callers can skip comparing it.

@@ -1,11 +1,14 @@
 /**
- * What the catalog and the ingest need to know about one table fed from log files. The
- * engine, the ingest and the catalog work on this interface only, so a new source (Security
- * Lake's OCSF tables) is a new module implementing it, listed in `TABLE_SOURCES`.
+ * What the catalog and the ingest need to know about one table fed from source files. The
+ * engine, the ingest and the catalog work on this interface only, so a new source is a new
+ * module implementing it, listed in `TABLE_SOURCES`.
  *
- * Ingest splits the work in two: in a reader thread the source turns each decompressed file
- * into one line of JSON (`frame`, cheap checks only), and DuckDB reads batches of those lines
- * and types the records natively (`typedRows`).
+ * Two formats of source file:
+ * - `json` (CloudTrail logs): in a reader thread the source turns each decompressed file into
+ *   one line of JSON (`frame`, cheap checks only), and DuckDB reads batches of those lines and
+ *   types the records natively (`typedRows`);
+ * - `parquet` (Security Lake data files): DuckDB reads batches of files as they are, their
+ *   schemas united by name, and the source casts them to the table's types (`typedRows`).
  */
 
 /** One column of a table. */
@@ -36,18 +39,31 @@ export type FramedFile =
     }
   | { readonly ok: false; readonly reason: string; /** Not a log at all (a digest): counted, not an error. */ readonly ignore?: true };
 
-/** A table the local engine builds from source files. */
-export interface TableSource {
+/** What every source has, whatever its files' format. */
+interface TableSourceBase {
   /** Table name, also its folder in the cache, e.g. `cloudtrail`. */
   readonly table: string;
   /** The columns in Athena's order, partition columns included. */
   readonly columns: readonly TableColumn[];
-  /** String columns the cache has a folder per value of; filters on them skip whole files. */
+  /**
+   * String columns the cache has a folder per value of; filters on them skip whole files. A
+   * name not among `columns` is the cache's own (only its folders hold it; no view shows it).
+   */
   readonly folderPartitions: readonly string[];
   /** The databases (schemas) the table is reachable in, given the one the user configured. */
   databases(configured: string): readonly string[];
-  /** Whether a source file (by its path) belongs to this table. */
+  /** No query names the table; only other views read it (its view is in the catalog's feeds schema). */
+  readonly internal?: true;
+  /** Whether a source file (by its path) belongs to this table; each file belongs to exactly one. */
   claims(path: string): boolean;
+}
+
+/** A table the local engine builds from source files. */
+export type TableSource = JsonTableSource | ParquetTableSource;
+
+/** A table fed from JSON files, one line of JSON per file. */
+export interface JsonTableSource extends TableSourceBase {
+  readonly format: 'json';
   /**
    * Turns one decompressed file into one line of JSON. Quick by default: it only checks what
    * DuckDB must never see (nesting past the documented depth) and what decides the shape,
@@ -69,3 +85,24 @@ export interface TableSource {
   /** Why a file whose rows all have `_record` false is skipped. */
   readonly notRecordsReason: string;
 }
+
+/**
+ * A table fed from Parquet files DuckDB reads as they are. The ingest reads a batch of files
+ * with `read_parquet([...], union_by_name = true)` and hands it to `typedRows`; a batch DuckDB
+ * refuses is split until the file it refuses is alone, and that file is skipped with DuckDB's
+ * reason.
+ */
+export interface ParquetTableSource extends TableSourceBase {
+  readonly format: 'parquet';
+  /**
+   * SQL turning the rows of `scan` (the batch's files united by name) into the table's rows:
+   * every column of `columns` and every `folderPartitions` column, in the table's types. A
+   * column of the table missing from every file of the batch (not in `present`, the scan's
+   * column names in lower case) is NULL; columns the table does not have are dropped.
+   * The scan's {@link PARQUET_FILE_ID} column (the file's id in the manifest) is kept as `_file`.
+   */
+  typedRows(scan: string, present: ReadonlySet<string>): string;
+}
+
+/** The column of a Parquet batch's scan holding each row's source file id (a name no lake file uses). */
+export const PARQUET_FILE_ID = '__irbook_file';
