@@ -68,6 +68,14 @@ export interface ManifestPart {
   readonly files: readonly number[];
 }
 
+/** A table derived from another table's rows (ocsf-derived.ts). */
+export interface DerivedState {
+  /** Which rows of the table it is derived from it was last brought up to date with. */
+  readonly from: string;
+  /** Ids of the source files already mapped (those giving no row are in no data file). */
+  readonly covered: readonly number[];
+}
+
 /** The cache's table of contents. */
 export interface CacheManifest {
   readonly format: typeof CACHE_FORMAT;
@@ -80,6 +88,8 @@ export interface CacheManifest {
   readonly files: Readonly<Record<string, ManifestFile>>;
   /** Keyed by table id. */
   readonly parts: Readonly<Record<string, readonly ManifestPart[]>>;
+  /** Tables derived from other tables, keyed by table id (their data files are in `parts`). */
+  readonly derived?: Readonly<Record<string, DerivedState>>;
 }
 
 /** A manifest with nothing in it, for these log roots (real paths, sorted). */

@@ -142,7 +142,8 @@ export async function updateCache(options: IngestOptions): Promise<{ manifest: C
     } finally {
       await restore();
     }
-    const next: CacheManifest = { ...manifest, nextFileId, nextBatch: batch + 1, files, parts };
+    // Derived tables (ocsf-derived.ts) keep their data files; they are brought up to date when queried.
+    const next: CacheManifest = { ...manifest, nextFileId, nextBatch: batch + 1, files, parts: { ...manifest.parts, ...parts } };
     await store.writeManifest(next);
     await store.collectGarbage(next);
     return { manifest: next, summary: summary(skipped, events) };

@@ -13,7 +13,8 @@ import type { Engine, QueryOptions } from '../engine';
 import { CACHE_FORMAT, CacheStore, IRBOOK_VERSION, type CacheManifest } from './cache-store';
 import { createCatalog, defineTables } from './catalog';
 import { TABLE_SOURCES } from './table-sources';
-import { defineOcsfFeeds, LAKE_REGIONS, LakeNames, OCSF_SOURCES, type LakeRegions, type OcsfSource } from './ocsf-tables';
+import { derivedStamps, staleKinds, updateDerived } from './ocsf-derived';
+import { cloudTrailFedKinds, defineOcsfFeeds, LAKE_REGIONS, LakeNames, OCSF_SOURCES, type LakeRegions, type OcsfSource } from './ocsf-tables';
 import { describeIngestProgress, isStale, updateCache, type IngestProgress, type IngestSummary } from './ingest';
 import { DEFAULT_MAX_ROWS } from './max-rows';
 import type { ReadOptions } from './result-reader';
@@ -284,7 +285,7 @@ export class LocalEngine implements Engine {
     }
     onProgress?.({ state: 'RUNNING' });
     const text = rewriteTrinoSql(compiled.text);
-    await this.#lakeNames.ensure(text);
+    if (await this.#lakeNames.ensure(text)) await this.#deriveOcsf(signal);
     // DuckDB writes each statement's profile here as it ends; one answered from Parquet
     // metadata alone (a bare count(*)) writes none and reads no data file.
     const profile = join(this.#profileDir, PROFILE_FILE);
@@ -374,7 +375,26 @@ export class LocalEngine implements Engine {
   /** Points the tables, and the OCSF feeds over them, at these data files. */
   async #pointTables(parts: Readonly<Record<string, readonly { readonly path: string; readonly rows: number }[]>>): Promise<void> {
     await defineTables(this.#connection, TABLE_SOURCES, { store: this.#store, parts });
-    await defineOcsfFeeds(this.#connection, this.ocsfSource, parts);
+    await defineOcsfFeeds(this.#connection, this.ocsfSource, { store: this.#store, parts });
+  }
+
+  /**
+   * Brings the CloudTrail feed's mapped rows up to date with the `cloudtrail` table, when a
+   * query names a lake table (ocsf-derived.ts: mapped on first use, not at every ingest).
+   */
+  async #deriveOcsf(signal?: AbortSignal): Promise<void> {
+    const parts = this.#verified?.parts ?? this.#manifest?.parts;
+    if (!parts) return;
+    const derivedFrom = this.#verified ? this.#verified.derivedFrom ?? {} : derivedStamps(this.#manifest!);
+    if (staleKinds(cloudTrailFedKinds(this.ocsfSource, parts), parts, derivedFrom).length === 0) return;
+    const manifest = await updateDerived({ store: this.#store, connection: this.#connection, kinds: cloudTrailFedKinds(this.ocsfSource, parts), signal });
+    if (!manifest) return;
+    this.#manifest = manifest;
+    this.#manifestStamp = await this.#store.manifestStamp();
+    await this.#pointTables(manifest.parts);
+    // The proof saved before names the previous manifest; it is saved again for this one when the listing is at hand.
+    if (this.#listing) await this.#saveVerified();
+    else this.#verified = undefined;
   }
 
   /**
@@ -395,6 +415,7 @@ export class LocalEngine implements Engine {
       folders,
       parts: Object.fromEntries(Object.entries(manifest.parts).map(([table, parts]) => [table, parts.map(({ path, size, rows }) => ({ path, size, rows }))])),
       inventory,
+      derivedFrom: derivedStamps(manifest),
     };
     if (this.#savedFor?.stamp !== this.#manifestStamp || this.#savedFor.listing !== listing) {
       this.#savedFor = { stamp: this.#manifestStamp, listing };

@@ -4,14 +4,17 @@
  * `amazon_security_lake_glue_db_<region>`, and under the `awsdatacatalog` catalog.
  *
  * Each kind has one feed view (in the feeds schema), over the lake's Parquet or over the
- * `cloudtrail` table mapped to OCSF (`ocsfSource`). The names read a feed view; they are
+ * `cloudtrail` table mapped to OCSF (`ocsfSource`), both in the ingest cache (the mapped rows
+ * are written by ocsf-derived.ts). The names read a feed view; they are
  * created when a query first names them, for whatever region it names (a region string only
  * has to match the lake's naming), rather than for a fixed list of regions: a local copy may
  * come from any partition (GovCloud, China) or a region newer than this code, and a query
  * names few regions. With `lakeRegions: 'own'` a name keeps the rows of its own region.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { cloudTrailToOcsf } from '../../sources/ocsf/cloudtrail-mapping';
+import type { CloudTrailOcsfKind } from '../../sources/ocsf/cloudtrail-mapping';
+import type { CacheStore } from './cache-store';
+import { CLOUDTRAIL_OCSF_KINDS, derivedTable } from './ocsf-derived';
 import {
   LAKE_DATABASE_NAME, LAKE_TABLE_NAME, OCSF_TABLE_KINDS, lakeDatabase, lakeTable, regionFromName, type OcsfTableKind,
 } from '../../sources/ocsf/schema';
@@ -28,6 +31,7 @@ export const OCSF_SOURCES: readonly OcsfSource[] = ['auto', 'lake', 'cloudtrail'
 export const LAKE_REGIONS: readonly LakeRegions[] = ['all', 'own'];
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** The feed view of a kind, which every region's name reads. */
 function feedView(kind: OcsfTableKind): string {
@@ -48,20 +52,31 @@ export function chosenFeed(kind: OcsfTableKind, ocsfSource: OcsfSource, lakeRows
 export async function defineOcsfFeeds(
   connection: DuckDBConnection,
   ocsfSource: OcsfSource,
-  parts: Readonly<Record<string, readonly { readonly rows: number }[]>>,
+  cache: { store: CacheStore; parts: Readonly<Record<string, readonly { readonly path: string; readonly rows: number }[]>> },
 ): Promise<void> {
   const statements = OCSF_TABLE_KINDS.map((kind) => {
     const columns = ocsfColumns(kind);
-    const lakeRows = (parts[lakeCacheTable(kind)] ?? []).reduce((n, p) => n + p.rows, 0);
-    const feed = chosenFeed(kind, ocsfSource, lakeRows);
+    const names = columns.map((c) => quote(c.name)).join(', ');
+    const feed = chosenFeed(kind, ocsfSource, lakeRows(kind, cache.parts));
+    const derived = kind === 'sh_findings' ? [] : cache.parts[derivedTable(kind)] ?? [];
     const body = feed === 'lake'
-      ? `SELECT ${columns.map((c) => quote(c.name)).join(', ')} FROM memory.${FEEDS_SCHEMA}.${quote(lakeCacheTable(kind))}`
-      : feed === 'cloudtrail' && kind !== 'sh_findings'
-        ? cloudTrailToOcsf(kind, 'memory.main.cloudtrail')
+      ? `SELECT ${names} FROM memory.${FEEDS_SCHEMA}.${quote(lakeCacheTable(kind))}`
+      : feed === 'cloudtrail' && derived.length > 0
+        ? `SELECT ${names} FROM read_parquet([${derived.map((p) => literal(cache.store.resolve(p.path))).join(', ')}], hive_partitioning = false)`
         : `SELECT ${columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quote(c.name)}`).join(', ')} WHERE false`;
     return `CREATE OR REPLACE VIEW ${feedView(kind)} AS ${body}`;
   });
   await connection.run(statements.join(';\n'));
+}
+
+/** Rows the lake's data files gave a kind. */
+export function lakeRows(kind: OcsfTableKind, parts: Readonly<Record<string, readonly { readonly rows: number }[]>>): number {
+  return (parts[lakeCacheTable(kind)] ?? []).reduce((n, p) => n + p.rows, 0);
+}
+
+/** The kinds the CloudTrail feed fills under this option, given what the lake holds. */
+export function cloudTrailFedKinds(ocsfSource: OcsfSource, parts: Readonly<Record<string, readonly { readonly rows: number }[]>>): CloudTrailOcsfKind[] {
+  return CLOUDTRAIL_OCSF_KINDS.filter((kind) => chosenFeed(kind, ocsfSource, lakeRows(kind, parts)) === 'cloudtrail');
 }
 
 /** The regions (as written in names, `us_west_2`) a query's text names lake tables or databases of. */
@@ -88,10 +103,11 @@ export class LakeNames {
     this.#regions = regions;
   }
 
-  /** Creates the names of every region `sql` names that has none yet. */
-  async ensure(sql: string): Promise<void> {
-    const fresh = [...lakeRegionsNamed(sql)].filter((region) => !this.#created.has(region));
-    if (fresh.length === 0) return;
+  /** Creates the names of every region `sql` names that has none yet; says whether it names any lake table. */
+  async ensure(sql: string): Promise<boolean> {
+    const named = lakeRegionsNamed(sql);
+    const fresh = [...named].filter((region) => !this.#created.has(region));
+    if (fresh.length === 0) return named.size > 0;
     const statements: string[] = [];
     for (const region of fresh) {
       // `region` matched [a-z0-9_]+ (the names' pattern), so it is safe in names and literals.
@@ -108,5 +124,6 @@ export class LakeNames {
     }
     await this.#connection.run(statements.join(';\n'));
     for (const region of fresh) this.#created.add(region);
+    return true;
   }
 }

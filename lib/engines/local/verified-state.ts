@@ -46,6 +46,8 @@ export interface VerifiedState {
   /** Keyed by table id. */
   readonly parts: Readonly<Record<string, readonly DataFile[]>>;
   readonly inventory: InventoryCounts;
+  /** Each derived table's stamp of the rows it was derived from (the manifest's `derived`). */
+  readonly derivedFrom?: Readonly<Record<string, string>>;
 }
 
 /** Whether every data file the state names is whole Parquet (checked once, when a process opens on the state). */
