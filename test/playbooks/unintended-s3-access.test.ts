@@ -146,7 +146,7 @@ describe.each(['sample', 'cloudtrail'] as const)('count pairs, cloudtrail and OC
   const start = '2024-03-01T00:00:00Z';
   const end = '2024-03-31T23:59:59Z';
   const [startDate, endDate] = [new Date(start), new Date(end)];
-  const MGMT = sql`managementevent = true`;
+  const MGMT = sql`eventcategory = 'Management'`;
   const S3_DATA = sql`eventcategory = 'Data' AND eventsource = 's3.amazonaws.com'`;
 
   async function pair(raw: SqlFragment, ocsf: SqlFragment): Promise<ResultRecord[]> {
