@@ -1,7 +1,8 @@
 /**
  * The generator's main loop: for each 5-minute window of March 2024, gather the background
  * and scripted records of each account and region, sort them, and hand one file per
- * (account, region, window) to the writer. Only the current window is ever in memory.
+ * (account, region, window) to the writer and to the lake writer. Only the current window
+ * (and a batch of log text, for the lake) is ever in memory in JS.
  */
 
 import { writeFile } from 'node:fs/promises';
@@ -19,10 +20,14 @@ import { occasionalEvents } from './occasional';
 import { mergeSorted, type ScriptedEvent } from './timeline';
 import { LOG_LAYOUT, logPath } from './layout';
 import { LogWriter } from './writer';
+import { LakeWriter } from './lake-writer';
+import { securityLakeManifest } from './lake-manifest';
+import { securityHubFindings } from './findings';
+import { toOcsfFinding } from './findings-ocsf';
 import { Tally } from './tally';
 import { serializeRecord } from './serialize';
 import type { CloudTrailRecord } from './record';
-import type { SampleManifest } from './manifest';
+import type { SampleManifest, SecurityLakeSample } from './manifest';
 import type { Persona } from './persona';
 import { GENERATOR } from './version';
 
@@ -68,6 +73,7 @@ export async function generate(settings: GenerateSettings): Promise<SampleManife
   const background = new Background(PERSONAS, seed, events - scripted.length);
   const names = new Rng(seed, 'file-names');
   const tally = new Tally();
+  const lake = await LakeWriter.open(out, seed);
   const writer = new LogWriter(out, (stats) => onProgress?.(stats.events, events));
 
   const cellOf = new Map<string, number>();
@@ -80,6 +86,7 @@ export async function generate(settings: GenerateSettings): Promise<SampleManife
     cells[cell].push({ t, record });
   };
 
+  let securityLake: SecurityLakeSample;
   try {
     let next = 0;
     for (let w = 0; w < WINDOW_COUNT; w++) {
@@ -103,16 +110,22 @@ export async function generate(settings: GenerateSettings): Promise<SampleManife
         const region = REGIONS[c % REGIONS.length];
         const path = logPath(account, region, start, names.alnum(16));
         cells[c] = [];
-        await writer.write(path, `{"Records":[${parts.join(',')}]}`, entries.length);
+        const text = `{"Records":[${parts.join(',')}]}`;
+        await writer.write(path, text, entries.length);
+        lake.addCloudTrailFile(path, text, entries.length);
       }
     }
     await writer.close();
+    await lake.writeCloudTrail();
+    const findings = securityHubFindings(seed, scripted);
+    await lake.writeFindings(findings.map(toOcsfFinding));
+    securityLake = securityLakeManifest(await lake.close(), findings);
   } catch (error) {
-    await writer.abort();
+    await Promise.all([writer.abort(), lake.abort()]);
     throw error;
   }
 
-  const manifest = tally.manifest({
+  const logs = tally.manifest({
     generator: GENERATOR,
     seed,
     files: writer.stats.files,
@@ -123,6 +136,7 @@ export async function generate(settings: GenerateSettings): Promise<SampleManife
     layout: LOG_LAYOUT,
     scripted: scripted.length,
   });
+  const manifest: SampleManifest = { ...logs, securityLake };
   await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
 }

@@ -111,6 +111,70 @@ export interface SampleCounts {
   readonly background: number;
 }
 
+/** A Security Hub finding of the sample's lake, as its `sh_findings` row holds it. */
+export interface LakeFinding {
+  /** `finding_info.uid` (the ASFF `Id`). */
+  readonly uid: string;
+  /** `metadata.product.name`. */
+  readonly product: 'Macie' | 'GuardDuty' | 'Security Hub';
+  /** `cloud.account.uid`. */
+  readonly accountId: string;
+  /** `cloud.region`. */
+  readonly region: string;
+  /** `time_dt` (the finding's UpdatedAt), ISO 8601 UTC with milliseconds. */
+  readonly time: string;
+  /** `finding_info.title`. */
+  readonly title: string;
+  /** `finding_info.types`. */
+  readonly types: readonly string[];
+  /** `resources[].type` and `resources[].uid`, in order (a bucket before its object). */
+  readonly resources: readonly { readonly type: string; readonly uid: string }[];
+}
+
+/** A Macie finding the article's query returns: the card file it reports. */
+export interface MacieObjectFinding {
+  readonly uid: string;
+  readonly time: string;
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/**
+ * The sample's Security Lake (source version 2, OCSF 1.1): the CloudTrail records mapped to
+ * OCSF and Security Hub's findings, as Parquet in the lake's bucket layout.
+ */
+export interface SecurityLakeSample {
+  /** The path template of the data files, relative to the sample folder. */
+  readonly layout: string;
+  /** The lake's region: its tables are named after it and hold every region's rows. */
+  readonly homeRegion: string;
+  /** Parquet files written. */
+  readonly files: number;
+  /** Bytes of the Parquet files. */
+  readonly bytes: number;
+  /** Rows per source: management events, S3 data events, Security Hub findings. */
+  readonly rows: { readonly cloudTrailMgmt: number; readonly s3Data: number; readonly shFindings: number };
+  readonly findings: {
+    readonly byProduct: Readonly<Record<LakeFinding['product'], number>>;
+    readonly byAccount: Readonly<Record<string, number>>;
+    /**
+     * The article's Macie query (`cloud.account.uid`, `lower(metadata.product.name) = 'macie'`,
+     * `time_dt BETWEEN` the two TIMESTAMP literals) and the findings it returns, in time order:
+     * one per `cc-data-*.csv` object story 2 reads or deletes.
+     */
+    readonly macieQuery: {
+      readonly accountId: string;
+      readonly start: string;
+      readonly end: string;
+      readonly findings: readonly MacieObjectFinding[];
+    };
+    /** The GuardDuty finding on Service_Backup that starts the article's investigation. */
+    readonly trigger: LakeFinding;
+    /** Every finding, in time order. */
+    readonly all: readonly LakeFinding[];
+  };
+}
+
 /**
  * The ground truth of a generated sample (`<out>/manifest.json`).
  *
@@ -138,4 +202,5 @@ export interface SampleManifest {
     readonly credentialCompromise: CredentialCompromiseStory;
     readonly s3DataAccess: S3DataAccessStory;
   };
+  readonly securityLake: SecurityLakeSample;
 }

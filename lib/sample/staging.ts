@@ -4,9 +4,9 @@
  * renamed into place, the logs first and the manifest last. A reader therefore sees no sample
  * or a whole one, never a mix of two runs or the first files of a run that was killed.
  *
- * A sample is what the generator writes: `AWSLogs/` and `manifest.json`. Other files in the
- * target folder are left alone; a folder whose `AWSLogs/` is not from an irbook sample (real
- * logs, say) is never replaced.
+ * A sample is what the generator writes: `AWSLogs/`, `security-lake/` and `manifest.json`.
+ * Other files in the target folder are left alone; an `AWSLogs/` or `security-lake/` that an
+ * irbook manifest does not describe (real logs, a synced lake) is never replaced.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,7 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OptionError } from '../errors';
 import { GENERATOR } from './version';
+import { LAKE_FOLDER } from './lake-layout';
 
 /** What a target folder holds now. */
 export type TargetState =
@@ -21,11 +22,16 @@ export type TargetState =
   | { readonly kind: 'sample'; readonly version: string; readonly events: number; readonly seed: number }
   | { readonly kind: 'foreign'; readonly entry: string };
 
-const SAMPLE_ENTRIES = ['AWSLogs', 'manifest.json'] as const;
+/** What a sample is made of, in the order they are moved into place: the manifest last. */
+const SAMPLE_ENTRIES = ['AWSLogs', LAKE_FOLDER, 'manifest.json'] as const;
+/** The folders of a sample; the lake came with generator version 1.2.0. */
+const LOGS = 'AWSLogs';
+const LAKE = LAKE_FOLDER;
 
 /**
- * Looks at a target folder: absent, free (no `AWSLogs/` nor `manifest.json`), an irbook
- * sample (its manifest names this generator), something else (`foreign`), or a file.
+ * Looks at a target folder: absent, free (none of the sample's entries), an irbook sample
+ * (its manifest names this generator and describes every folder there), something else
+ * (`foreign`), or a file.
  */
 export async function targetState(out: string): Promise<TargetState> {
   let names: string[];
@@ -37,16 +43,20 @@ export async function targetState(out: string): Promise<TargetState> {
     throw error;
   }
   if (!names.includes('manifest.json')) {
-    return names.includes('AWSLogs') ? { kind: 'foreign', entry: 'AWSLogs' } : { kind: 'free' };
+    const entry = [LOGS, LAKE].find((name) => names.includes(name));
+    return entry ? { kind: 'foreign', entry } : { kind: 'free' };
   }
   try {
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as {
       generator?: { name?: unknown; version?: unknown };
       events?: unknown;
       seed?: unknown;
+      securityLake?: unknown;
     };
     const { generator, events, seed } = manifest;
     if (generator?.name === GENERATOR.name && typeof generator.version === 'string' && typeof events === 'number' && typeof seed === 'number') {
+      // A sample from before the lake does not describe a security-lake/ next to it: someone else put it there.
+      if (names.includes(LAKE) && manifest.securityLake === undefined) return { kind: 'foreign', entry: LAKE };
       return { kind: 'sample', version: generator.version, events, seed };
     }
   } catch {
@@ -66,7 +76,7 @@ export function refusal(out: string, state: TargetState, replace: boolean): Opti
     return new OptionError(
       'out',
       out,
-      `${join(out, state.entry)} exists and is not from an irbook sample (no irbook manifest.json); ` +
+      `${join(out, state.entry)} exists and is not from an irbook sample (no irbook manifest.json describes it); ` +
         'it may be real logs, so it is never replaced: choose another folder, or remove it yourself',
     );
   }
@@ -149,7 +159,7 @@ export async function commitStaged(staged: string, out: string, replace: boolean
     if (state.kind === 'sample') {
       old = sibling(out, 'old');
       await mkdir(old);
-      for (const entry of ['manifest.json', 'AWSLogs']) await renameIfPresent(join(out, entry), join(old, entry));
+      for (const entry of [...SAMPLE_ENTRIES].reverse()) await renameIfPresent(join(out, entry), join(old, entry));
     }
     // rename() does not replace a folder that has files, so a sample that another run put in
     // place since the check above makes this fail instead of merging the two.

@@ -85,7 +85,7 @@ class Timed<T = string> {
 }
 
 /** Everything the manifest needs besides the counts. */
-export type ManifestMeta = Omit<SampleManifest, 'events' | 'counts' | 'stories'> & { readonly scripted: number };
+export type ManifestMeta = Omit<SampleManifest, 'events' | 'counts' | 'stories' | 'securityLake'> & { readonly scripted: number };
 
 /**
  * Observes every written record and builds the manifest from them.
@@ -183,8 +183,8 @@ export class Tally {
     }
   }
 
-  /** The manifest for what has been observed. */
-  manifest(meta: ManifestMeta): SampleManifest {
+  /** The manifest for what has been observed, but for the Security Lake section. */
+  manifest(meta: ManifestMeta): Omit<SampleManifest, 'securityLake'> {
     const counts: SampleCounts = {
       byAccount: { ...this.byAccount },
       byRegion: { ...this.byRegion },

@@ -172,3 +172,18 @@ export function pick(activity: PrincipalActivity): Summary {
     regions: [...regions],
   };
 }
+
+/** Every file under a sample's `security-lake/`, relative to the sample folder (forward slashes), sorted. */
+export function lakeFiles(root: string): string[] {
+  const lake = join(root, 'security-lake');
+  const out: string[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else out.push(relative(root, full).split(sep).join('/'));
+    }
+  };
+  visit(lake);
+  return out.sort();
+}
