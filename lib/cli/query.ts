@@ -7,17 +7,25 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { escapeInvisiblesInJson, revealInvisibles } from '../display/escape';
 import { LocalEngine } from '../engines/local/local-engine';
+import { LAKE_REGIONS, OCSF_SOURCES, type LakeRegions, type OcsfSource } from '../engines/local/ocsf-tables';
 import { formatOf, type FileFormat } from '../result/write-file';
 import { HELP_FLAG, parsed, printHelp, UsageError, type Command } from './command';
 import { reportStats, stderrProgress } from './progress';
 
-const HELP = `Usage: irbook query --logs DIR [--cache DIR] [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] [--out FILE] (SQL | --file FILE)
+const HELP = `Usage: irbook query --logs DIR [--cache DIR] [--db NAME] [--ocsf-source S] [--lake-regions R] [--format table|json|csv] [--keep-formulas] [--strict] [--out FILE] (SQL | --file FILE)
 
 Runs Athena (Trino) SQL over CloudTrail logs with the embedded DuckDB engine. The table is
-"cloudtrail", also reachable as "<db>"."cloudtrail". New and changed log files are taken into
-the ingest cache first (progress on stderr).
+"cloudtrail", also reachable as "<db>"."cloudtrail". Security Lake's OCSF tables are there
+under the lake's names for any region (amazon_security_lake_table_us_west_2_cloud_trail_mgmt_2_0,
+…_s3_data_2_0, …_sh_findings_2_0, also in amazon_security_lake_glue_db_<region>). New and
+changed log files are taken into the ingest cache first (progress on stderr).
 
-  --logs DIR     folder of CloudTrail logs (S3 layout, .json/.json.gz, arrays, JSON lines); repeatable
+  --logs DIR     folder of CloudTrail logs (S3 layout, .json/.json.gz, arrays, JSON lines) or a
+                 local copy of a Security Lake bucket (<SOURCE>/2.0/…/*.parquet); repeatable
+  --ocsf-source S  what fills the OCSF tables: auto (default: the lake's Parquet where there is
+                 some, else CloudTrail mapped to OCSF), lake or cloudtrail
+  --lake-regions R  all (default: every region's table name reads the whole lake) or own (only
+                 the rows of that region)
   --cache DIR    ingest cache folder (default $XDG_CACHE_HOME/irbook/…, keyed by the logs' real path)
   --db NAME      database name the table is found under (default security_analysis)
   --format F     table (default), json (an array of row objects) or csv
@@ -41,6 +49,8 @@ async function query(args: readonly string[]): Promise<number> {
         logs: { type: 'string', multiple: true },
         cache: { type: 'string' },
         db: { type: 'string' },
+        'ocsf-source': { type: 'string' },
+        'lake-regions': { type: 'string' },
         format: { type: 'string', default: 'table' },
         file: { type: 'string' },
         strict: { type: 'boolean', default: false },
@@ -59,7 +69,16 @@ async function query(args: readonly string[]): Promise<number> {
 
   const out = values.out === undefined ? undefined : { file: values.out, format: parsed(() => formatOf(values.out!)), keepFormulas: values['keep-formulas'] };
 
-  const engine = await LocalEngine.open({ logs, database: values.db, strict: values.strict, cache: values.cache });
+  const ocsfSource = values['ocsf-source'];
+  if (ocsfSource !== undefined && !OCSF_SOURCES.includes(ocsfSource as OcsfSource)) throw new UsageError(`--ocsf-source must be ${OCSF_SOURCES.join(', ')}, not "${ocsfSource}"`);
+  const lakeRegions = values['lake-regions'];
+  if (lakeRegions !== undefined && !LAKE_REGIONS.includes(lakeRegions as LakeRegions)) throw new UsageError(`--lake-regions must be ${LAKE_REGIONS.join(' or ')}, not "${lakeRegions}"`);
+
+  const engine = await LocalEngine.open({
+    logs, database: values.db, strict: values.strict, cache: values.cache,
+    ...(ocsfSource !== undefined ? { ocsfSource: ocsfSource as OcsfSource } : {}),
+    ...(lakeRegions !== undefined ? { lakeRegions: lakeRegions as LakeRegions } : {}),
+  });
   try {
     if (out) return await queryToOut(engine, text, out);
     const result = await engine.query(text, { onProgress: stderrProgress() });

@@ -42,6 +42,8 @@ export interface GenerateSettings {
   readonly events: number;
   readonly seed: number;
   readonly onProgress?: (written: number, total: number) => void;
+  /** Also write the Security Lake. */
+  readonly lake: boolean;
 }
 
 interface Entry {
@@ -73,7 +75,7 @@ export async function generate(settings: GenerateSettings): Promise<SampleManife
   const background = new Background(PERSONAS, seed, events - scripted.length);
   const names = new Rng(seed, 'file-names');
   const tally = new Tally();
-  const lake = await LakeWriter.open(out, seed);
+  const lake = settings.lake ? await LakeWriter.open(out, seed) : undefined;
   const writer = new LogWriter(out, (stats) => onProgress?.(stats.events, events));
 
   const cellOf = new Map<string, number>();
@@ -86,7 +88,7 @@ export async function generate(settings: GenerateSettings): Promise<SampleManife
     cells[cell].push({ t, record });
   };
 
-  let securityLake: SecurityLakeSample;
+  let securityLake: SecurityLakeSample | null = null;
   try {
     let next = 0;
     for (let w = 0; w < WINDOW_COUNT; w++) {
@@ -112,16 +114,18 @@ export async function generate(settings: GenerateSettings): Promise<SampleManife
         cells[c] = [];
         const text = `{"Records":[${parts.join(',')}]}`;
         await writer.write(path, text, entries.length);
-        lake.addCloudTrailFile(path, text, entries.length);
+        lake?.addCloudTrailFile(path, text, entries.length);
       }
     }
     await writer.close();
-    await lake.writeCloudTrail();
-    const findings = securityHubFindings(seed, scripted);
-    await lake.writeFindings(findings.map(toOcsfFinding));
-    securityLake = securityLakeManifest(await lake.close(), findings);
+    if (lake) {
+      await lake.writeCloudTrail();
+      const findings = securityHubFindings(seed, scripted);
+      await lake.writeFindings(findings.map(toOcsfFinding));
+      securityLake = securityLakeManifest(await lake.close(), findings);
+    }
   } catch (error) {
-    await Promise.all([writer.abort(), lake.abort()]);
+    await Promise.all([writer.abort(), lake?.abort()]);
     throw error;
   }
 

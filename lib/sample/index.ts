@@ -1,6 +1,7 @@
 /**
  * Deterministic sample CloudTrail logs that tell the two articles' attack stories inside a
- * month of ordinary traffic, written exactly as CloudTrail delivers them to S3.
+ * month of ordinary traffic, written exactly as CloudTrail delivers them to S3, and the same
+ * events with Security Hub findings as an Amazon Security Lake holds them.
  */
 
 import { OptionError } from '../errors';
@@ -18,13 +19,17 @@ export type {
   S3DataAccessStory,
   UserOrigin,
   CreatedRole,
+  SecurityLakeSample,
+  LakeFinding,
+  MacieObjectFinding,
 } from './manifest';
 export { LOG_LAYOUT, parseLogPath, type LogPathInfo } from './layout';
+export { LAKE_LAYOUT, LAKE_HOME_REGION, parseLakePath } from './lake-layout';
 
 /** Options of `generateSample`. */
 export interface SampleOptions {
   /**
-   * Folder to write into. The sample (`AWSLogs/` and `manifest.json`) appears there whole
+   * Folder to write into. The sample (`AWSLogs/`, `security-lake/` and `manifest.json`) appears there whole
    * when it is finished; other files in the folder are left alone.
    */
   out: string;
@@ -36,9 +41,16 @@ export interface SampleOptions {
   onProgress?: (written: number, total: number) => void;
   /**
    * Replace an irbook sample already in `out` (default false: refuse). A folder whose
-   * `AWSLogs/` or `manifest.json` is not from an irbook sample is never replaced.
+   * `AWSLogs/`, `security-lake/` or `manifest.json` is not from an irbook sample is never
+   * replaced.
    */
   replace?: boolean;
+  /**
+   * Also write the Security Lake: the same events as OCSF Parquet and Security Hub findings,
+   * under `security-lake/` (default true). Without it the sample is written several times
+   * faster and its manifest's `securityLake` is null.
+   */
+  lake?: boolean;
 }
 
 /** Defaults of `generateSample`'s options. */
@@ -49,14 +61,14 @@ export const SAMPLE_DEFAULTS: { readonly events: number; readonly seed: number }
 
 /** The fewest events a sample may have: the stories alone take a few hundred. */
 const MIN_EVENTS = 1000;
-const KNOWN = ['out', 'events', 'seed', 'onProgress', 'replace'];
+const KNOWN = ['out', 'events', 'seed', 'onProgress', 'replace', 'lake'];
 
 function validate(options: SampleOptions): GenerateSettings & { readonly replace: boolean } {
   if (typeof options !== 'object' || options === null) {
     throw new OptionError('options', options, 'generateSample needs an options object, e.g. { out: "./sample" }');
   }
   checkOptionNames(options, KNOWN, 'generateSample');
-  const { out, seed = SAMPLE_DEFAULTS.seed, onProgress, replace = false } = options;
+  const { out, seed = SAMPLE_DEFAULTS.seed, onProgress, replace = false, lake = true } = options;
   if (typeof out !== 'string' || out.trim() === '') {
     throw new OptionError('out', out, 'out must be the folder to write the sample into, e.g. "./sample"');
   }
@@ -68,13 +80,16 @@ function validate(options: SampleOptions): GenerateSettings & { readonly replace
     throw new OptionError('onProgress', onProgress, 'onProgress must be a function (written, total) => void');
   }
   if (typeof replace !== 'boolean') throw new OptionError('replace', replace, 'replace must be true or false');
-  return { out, events, seed, onProgress, replace };
+  if (typeof lake !== 'boolean') throw new OptionError('lake', lake, 'lake must be true or false');
+  return { out, events, seed, onProgress, replace, lake };
 }
 
 /**
  * Writes a month (March 2024) of CloudTrail logs for two accounts and three regions under
- * `out`, in CloudTrail's S3 layout, with `out/manifest.json` holding the ground truth of the
- * two attack stories. Prints nothing; progress goes to `onProgress`.
+ * `out`, in CloudTrail's S3 layout, the same events and Security Hub findings as an Amazon
+ * Security Lake (OCSF 1.1 Parquet under `out/security-lake/`), and `out/manifest.json` holding
+ * the ground truth of the two attack stories and of the lake. Prints nothing; progress goes
+ * to `onProgress`.
  *
  * The files are written to a temporary folder next to `out` and renamed into place when all
  * are written, so `out` never holds a partial sample or a mix of two runs. The generator's

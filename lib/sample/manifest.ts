@@ -202,5 +202,6 @@ export interface SampleManifest {
     readonly credentialCompromise: CredentialCompromiseStory;
     readonly s3DataAccess: S3DataAccessStory;
   };
-  readonly securityLake: SecurityLakeSample;
+  /** The sample's Security Lake; null when it was written without one (`lake: false`). */
+  readonly securityLake: SecurityLakeSample | null;
 }

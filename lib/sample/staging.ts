@@ -22,11 +22,11 @@ export type TargetState =
   | { readonly kind: 'sample'; readonly version: string; readonly events: number; readonly seed: number }
   | { readonly kind: 'foreign'; readonly entry: string };
 
-/** What a sample is made of, in the order they are moved into place: the manifest last. */
-const SAMPLE_ENTRIES = ['AWSLogs', LAKE_FOLDER, 'manifest.json'] as const;
-/** The folders of a sample; the lake came with generator version 1.2.0. */
 const LOGS = 'AWSLogs';
+/** The lake came with generator version 1.2.0, and a sample may be written without it. */
 const LAKE = LAKE_FOLDER;
+/** What a sample is made of, in the order they are moved into place: the manifest last. */
+const SAMPLE_ENTRIES = [LOGS, LAKE, 'manifest.json'] as const;
 
 /**
  * Looks at a target folder: absent, free (none of the sample's entries), an irbook sample
@@ -55,8 +55,8 @@ export async function targetState(out: string): Promise<TargetState> {
     };
     const { generator, events, seed } = manifest;
     if (generator?.name === GENERATOR.name && typeof generator.version === 'string' && typeof events === 'number' && typeof seed === 'number') {
-      // A sample from before the lake does not describe a security-lake/ next to it: someone else put it there.
-      if (names.includes(LAKE) && manifest.securityLake === undefined) return { kind: 'foreign', entry: LAKE };
+      // A sample without a lake (older, or lake: false) does not describe a security-lake/ next to it: someone else put it there.
+      if (names.includes(LAKE) && !manifest.securityLake) return { kind: 'foreign', entry: LAKE };
       return { kind: 'sample', version: generator.version, events, seed };
     }
   } catch {
@@ -67,8 +67,8 @@ export async function targetState(out: string): Promise<TargetState> {
 
 /**
  * The reason a sample may not be written to `out` now, or undefined when it may: an irbook
- * sample is replaced only when `replace` is set; anything else named `AWSLogs/` or
- * `manifest.json` never is.
+ * sample is replaced only when `replace` is set; anything else named `AWSLogs/`,
+ * `security-lake/` or `manifest.json` never is.
  */
 export function refusal(out: string, state: TargetState, replace: boolean): OptionError | undefined {
   if (state.kind === 'file') return new OptionError('out', out, `out must be a folder, but ${out} is a file`);
@@ -163,7 +163,10 @@ export async function commitStaged(staged: string, out: string, replace: boolean
     }
     // rename() does not replace a folder that has files, so a sample that another run put in
     // place since the check above makes this fail instead of merging the two.
-    for (const entry of SAMPLE_ENTRIES) await rename(join(staged, entry), join(out, entry));
+    for (const entry of SAMPLE_ENTRIES) {
+      if (entry === LAKE) await renameIfPresent(join(staged, entry), join(out, entry));
+      else await rename(join(staged, entry), join(out, entry));
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTEMPTY' || code === 'EEXIST') {

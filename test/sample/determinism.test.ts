@@ -1,14 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSample } from '../../lib/sample';
 import { tempDir } from '../support/cloudtrail-fixtures';
-import { authFailuresByArn, readBytes, readSample } from '../support/sample-reader';
+import { authFailuresByArn, lakeFiles, readBytes, readSample } from '../support/sample-reader';
 
 const dirs: { cleanup: () => void }[] = [];
 
-async function sample(seed: number, events = 5000) {
+async function sample(seed: number, events = 5000, lake = false) {
   const dir = tempDir('irbook-sample-det-');
   dirs.push(dir);
-  const manifest = await generateSample({ out: dir.path, events, seed });
+  const manifest = await generateSample({ out: dir.path, events, seed, lake });
   return { out: dir.path, manifest };
 }
 
@@ -17,12 +19,17 @@ afterAll(() => {
 });
 
 describe('generateSample determinism', () => {
-  it('writes byte-identical files for the same options, and different ones for another seed', async () => {
-    const [a, b, c] = await Promise.all([sample(3), sample(3), sample(4)]);
+  it('writes byte-identical files for the same options, lake included, and different ones for another seed', async () => {
+    const [a, b, c] = await Promise.all([sample(3, 5000, true), sample(3, 5000, true), sample(4)]);
     const [aBytes, bBytes, cBytes] = [a, b, c].map((s) => readBytes(s.out));
     expect([...aBytes.keys()]).toEqual([...bBytes.keys()]);
     for (const [path, bytes] of aBytes) expect(bytes.equals(bBytes.get(path)!), path).toBe(true);
     expect(a.manifest).toEqual(b.manifest);
+    const [aLake, bLake] = [a, b].map((s) => lakeFiles(s.out));
+    expect(aLake.length).toBeGreaterThan(100);
+    expect(aLake).toEqual(bLake);
+    for (const path of aLake) expect(readFileSync(join(a.out, path)).equals(readFileSync(join(b.out, path))), path).toBe(true);
+    expect(lakeFiles(c.out)).toEqual([]);
 
     // File names end in seeded random characters, so compare the files of the same window.
     const byWindow = (bytes: Map<string, Buffer>) =>

@@ -23,7 +23,7 @@ let records: ParsedRecord[];
 const progress: [number, number][] = [];
 
 beforeAll(async () => {
-  manifest = await generateSample({ out: dir, events: EVENTS, seed: 7, onProgress: (w, t) => progress.push([w, t]) });
+  manifest = await generateSample({ out: dir, events: EVENTS, seed: 7, lake: false, onProgress: (w, t) => progress.push([w, t]) });
   files = readSample(dir);
   records = files.flatMap((f) => f.records);
 });

@@ -43,6 +43,12 @@ function without(filter: 1 | 2 | 3): string {
   return `${MACIE_QUERY[0]}\nWHERE ${kept.join('\nAND ')}`;
 }
 
+/** The manifest's lake section (a sample written with its lake has one). */
+function lake(): NonNullable<SampleManifest['securityLake']> {
+  expect(manifest.securityLake).not.toBeNull();
+  return manifest.securityLake!;
+}
+
 const byStory2 = (r: ParsedRecord) => r.userIdentity.userName === 'Service_Backup';
 
 beforeAll(async () => {
@@ -62,14 +68,14 @@ afterAll(() => {
 
 describe('the sample lake', () => {
   it('writes Parquet files in the lake layout only, as many and as large as the manifest says', () => {
-    const lake = lakeFiles(dir);
-    expect(lake.filter((f) => !LAYOUT.test(f))).toEqual([]);
-    expect(new Set(lake.map((f) => LAYOUT.exec(f)![1]))).toEqual(new Set(Object.values(SOURCES)));
-    expect(lake).toHaveLength(manifest.securityLake.files);
-    expect(lake.reduce((n, f) => n + statSync(join(dir, f)).size, 0)).toBe(manifest.securityLake.bytes);
+    const written = lakeFiles(dir);
+    expect(written.filter((f) => !LAYOUT.test(f))).toEqual([]);
+    expect(new Set(written.map((f) => LAYOUT.exec(f)![1]))).toEqual(new Set(Object.values(SOURCES)));
+    expect(written).toHaveLength(lake().files);
+    expect(written.reduce((n, f) => n + statSync(join(dir, f)).size, 0)).toBe(lake().bytes);
     expect(readdirSync(dir).sort()).toEqual(['AWSLogs', 'manifest.json', 'security-lake']);
-    expect(manifest.securityLake.layout).toBe('security-lake/<SOURCE>/2.0/data/region=<region>/accountid=<accountId>/eventday=<yyyymmdd>/<name>.parquet');
-    expect(manifest.securityLake.homeRegion).toBe('us-west-2');
+    expect(lake().layout).toBe('security-lake/<SOURCE>/2.0/data/region=<region>/accountid=<accountId>/eventday=<yyyymmdd>/<name>.parquet');
+    expect(lake().homeRegion).toBe('us-west-2');
   });
 
   it.each(Object.keys(SOURCES) as OcsfTableKind[])('gives %s exactly the reference columns and types', async (kind) => {
@@ -96,7 +102,7 @@ describe('the sample lake', () => {
     const [mgmt, data] = [await ids('cloud_trail_mgmt'), await ids('s3_data')];
     expect(mgmt).toEqual(idsOf('Management'));
     expect(data).toEqual(idsOf('Data'));
-    expect(manifest.securityLake.rows).toEqual({
+    expect(lake().rows).toEqual({
       cloudTrailMgmt: mgmt.length,
       s3Data: data.length,
       shFindings: (await rows(`SELECT count(*)::INTEGER AS n FROM ${files('sh_findings')}`))[0]!.n,
@@ -106,7 +112,7 @@ describe('the sample lake', () => {
 });
 
 describe('the Security Hub findings', () => {
-  const macie = () => manifest.securityLake.findings.macieQuery;
+  const macie = () => lake().findings.macieQuery;
 
   it("answer the article's Macie query with the card files Service_Backup read and deleted, and nothing else", async () => {
     const found = await rows(MACIE_QUERY.join('\n'), [macie().accountId]);
@@ -160,10 +166,10 @@ describe('the Security Hub findings', () => {
   it('count as the manifest says, per product and account, with the GuardDuty finding on Service_Backup', async () => {
     const count = async (by: string) =>
       Object.fromEntries((await rows(`SELECT ${by} AS k, count(*)::INTEGER AS n FROM ${files('sh_findings')} GROUP BY ALL`)).map((r) => [r.k, r.n]));
-    const { findings } = manifest.securityLake;
+    const { findings } = lake();
     expect(await count('metadata.product.name')).toEqual(findings.byProduct);
     expect(await count('cloud.account.uid')).toEqual(findings.byAccount);
-    expect(Object.values(findings.byProduct).every((n) => n > 0)).toBe(true);
+    expect(Object.values(findings.byProduct).every((n: number) => n > 0)).toBe(true);
 
     const [trigger] = await rows(
       `SELECT finding_info.uid AS uid, finding_info.title AS title, finding_info.types AS types, time_dt FROM ${files('sh_findings')} WHERE metadata.product.name = 'GuardDuty' AND finding_info.title LIKE '%Service_Backup%'`,

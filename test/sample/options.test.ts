@@ -50,6 +50,12 @@ describe('generateSample options', () => {
     expect(e.option).toBe('onProgress');
   });
 
+  it.each(['replace', 'lake'])('rejects a %s that is not true or false', async (option) => {
+    const e = await rejection({ out: join(root, 'x'), [option]: 'yes' });
+    expect(e.option).toBe(option);
+    expect(e.value).toBe('yes');
+  });
+
   it('rejects unknown options by name', async () => {
     const e = await rejection({ out: join(root, 'x'), event: 5000 });
     expect(e.option).toBe('event');

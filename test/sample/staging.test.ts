@@ -6,7 +6,7 @@ import { OptionError } from '../../lib/errors';
 import { generateSample } from '../../lib/sample';
 import { ensureSample } from '../../lib/sample/bundled';
 import { tempDir, writeFile } from '../support/cloudtrail-fixtures';
-import { readSample } from '../support/sample-reader';
+import { lakeFiles, readSample } from '../support/sample-reader';
 
 const DIST = join(__dirname, '..', '..', 'dist');
 
@@ -55,8 +55,8 @@ describe('a sample appears whole or not at all', () => {
   it('two runs into one folder at once: one sample, the manifest counts what is on disk, the other run refused', async () => {
     const out = join(root.path, 'sample');
     const runs = await Promise.allSettled([
-      generateSample({ out, events: 2_000, seed: 3 }),
-      generateSample({ out, events: 3_000, seed: 4 }),
+      generateSample({ out, events: 2_000, seed: 3, lake: false }),
+      generateSample({ out, events: 3_000, seed: 4, lake: false }),
     ]);
     const won = runs.filter((r) => r.status === 'fulfilled');
     const lost = runs.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -68,23 +68,40 @@ describe('a sample appears whole or not at all', () => {
     expect(leftovers(out)).toEqual([]);
   });
 
-  it('replace: true swaps a whole older sample for the new one and keeps files that are not the sample', async () => {
+  it('replace: true swaps a whole older sample, lake included, for the new one and keeps files that are not the sample', async () => {
     const out = join(root.path, 'sample');
     await generateSample({ out, events: 3_000, seed: 4 });
+    const olderLake = lakeFiles(out);
     const notes = writeFile(join(out, 'notes.txt'), 'case 42');
     await expect(generateSample({ out, events: 2_000, seed: 3 })).rejects.toBeInstanceOf(OptionError);
     const manifest = await generateSample({ out, events: 2_000, seed: 3, replace: true });
     expect(onDisk(out)).toEqual({ events: 2_000, files: manifest.files, seeds: 3 });
+    const lake = lakeFiles(out);
+    expect(lake).toHaveLength(manifest.securityLake!.files);
+    expect(olderLake.length).toBeGreaterThan(0);
+    expect(lake.filter((f) => olderLake.includes(f))).toEqual([]);
+    expect(manifest.securityLake!.rows.cloudTrailMgmt + manifest.securityLake!.rows.s3Data).toBe(2_000);
     expect(readFileSync(notes, 'utf8')).toBe('case 42');
+
+    // A sample without a lake replaces one with a lake whole: no lake is left.
+    const bare = await generateSample({ out, events: 1_000, seed: 3, replace: true, lake: false });
+    expect(bare.securityLake).toBeNull();
+    expect(existsSync(join(out, 'security-lake'))).toBe(false);
     expect(leftovers(out)).toEqual([]);
   });
 
+  const syncedLake = (out: string) => writeFile(join(out, 'security-lake', 'CLOUD_TRAIL_MGMT', '2.0', 'data', 'x.parquet'), 'PAR1');
   it.each([
-    ['AWSLogs/ without a manifest (real logs)', (out: string) => writeFile(join(out, 'AWSLogs', 'x.json'), '{}')],
-    ['a manifest.json that irbook did not write', (out: string) => writeFile(join(out, 'manifest.json'), '{"name":"mine"}')],
+    ['AWSLogs/ without a manifest (real logs)', async (out: string) => writeFile(join(out, 'AWSLogs', 'x.json'), '{}')],
+    ['a manifest.json that irbook did not write', async (out: string) => writeFile(join(out, 'manifest.json'), '{"name":"mine"}')],
+    ['security-lake/ without a manifest (a synced lake)', async (out: string) => syncedLake(out)],
+    ['security-lake/ next to an irbook sample written without a lake', async (out: string) => {
+      await generateSample({ out, events: 1_000, lake: false });
+      return syncedLake(out);
+    }],
   ])('never replaces %s, even with replace: true', async (_what, prepare) => {
     const out = join(root.path, 'theirs');
-    const kept = prepare(out);
+    const kept = await prepare(out);
     const error = await generateSample({ out, events: 1_000, replace: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OptionError);
     expect((error as OptionError).option).toBe('out');

@@ -14,7 +14,8 @@ import { OCSF_COLUMNS, duckdbType } from '../../lib/sources/ocsf/schema';
 import {
   ACCOUNT, ALL_RECORDS, ASSUME_ROLE, ATTACH_USER_POLICY, CONSOLE_LOGIN, CREATE_BUCKET, CREATE_OWN_ACCESS_KEY, CREATE_ROLE, CREATE_USER,
   DELETE_OBJECT, DESCRIBE_INSTANCES, GET_OBJECT, INSIGHT, LAMBDA_INVOKE, OLD_DESCRIBE_INSTANCES, OLD_GET_OBJECT, OPS_ROLE_SESSION,
-  OTHER_ACCOUNT, PUT_OBJECT, SERVICE_BACKUP, type CloudTrailRecord,
+  OTHER_ACCOUNT, PUT_OBJECT, SERVICE_BACKUP, UPDATE_INSTANCE_INFORMATION, READ_ONLY_DECRYPT, WRITING_DECRYPT, CHECK_MFA, TAG_ROLE,
+  TRANSFER_CREATE_USER, type CloudTrailRecord,
 } from './ocsf-records';
 
 const KINDS: readonly CloudTrailOcsfKind[] = ['cloud_trail_mgmt', 's3_data'];
@@ -66,7 +67,7 @@ async function field(record: CloudTrailRecord, expression: string): Promise<unkn
   return found[0]![0];
 }
 
-const identity = (record: CloudTrailRecord) => record.userIdentity as typeof OPS_ROLE_SESSION;
+const identity = (record: CloudTrailRecord) => record.userIdentity as { type: string; arn: string; principalId: string; userName?: string };
 const text = (value: unknown) => JSON.stringify(value);
 
 describe('columns', () => {
@@ -241,8 +242,14 @@ describe('classes', () => {
     [GET_OBJECT, 6003, 'API Activity', 6, 'Application Activity', 2, 'Read'],
     [PUT_OBJECT, 6003, 'API Activity', 6, 'Application Activity', 1, 'Create'],
     [DELETE_OBJECT, 6003, 'API Activity', 6, 'Application Activity', 4, 'Delete'],
+    [UPDATE_INSTANCE_INFORMATION, 6003, 'API Activity', 6, 'Application Activity', 3, 'Update'],
+    [READ_ONLY_DECRYPT, 6003, 'API Activity', 6, 'Application Activity', 2, 'Read'],
+    [WRITING_DECRYPT, 6003, 'API Activity', 6, 'Application Activity', 99, 'Other'],
+    [CHECK_MFA, 3002, 'Authentication', 3, 'Identity & Access Management', 99, 'Other'],
+    [TAG_ROLE, 6003, 'API Activity', 6, 'Application Activity', 3, 'Update'],
+    [TRANSFER_CREATE_USER, 6003, 'API Activity', 6, 'Application Activity', 1, 'Create'],
   ];
-  test.each(CLASSES.map((c) => [c[0].eventName as string, c[2], c[6], ...c] as const))(
+  test.each(CLASSES.map((c) => [c[0].eventID, c[2], c[6], ...c] as const))(
     '%s is %s: %s',
     async (_name, _class, _activity, record, classUid, className, categoryUid, categoryName, activityId, activityName) => {
       const found = await field(record, '[class_uid::VARCHAR, class_name, category_uid::VARCHAR, category_name, activity_id::VARCHAR, activity_name, type_uid::VARCHAR, type_name]');
@@ -324,7 +331,7 @@ describe('observables', () => {
 describe("the article's queries", () => {
   const named = (sql: string) => rows(sql).then((found) => found);
   const serviceBackup = (r: CloudTrailRecord) => identity(r).userName === SERVICE_BACKUP.userName;
-  const mgmtRecords = [CREATE_USER, ATTACH_USER_POLICY, CREATE_ROLE, CREATE_OWN_ACCESS_KEY, CONSOLE_LOGIN, ASSUME_ROLE, CREATE_BUCKET];
+  const mgmtRecords = ALL_RECORDS.filter((r) => r.eventCategory === 'Management' || r === OLD_DESCRIBE_INSTANCES);
 
   test('lists the API calls of a user', async () => {
     const found = await named(`SELECT DISTINCT api.operation FROM ${LAKE_TABLE.cloud_trail_mgmt} WHERE lower(actor.user.name) = 'service_backup'`);
@@ -334,7 +341,7 @@ describe("the article's queries", () => {
   test("shows a user's calls with source, region, type, account, status, service and request", async () => {
     const found = await named(`SELECT time_dt AS "Time Date", metadata.product.name AS "Log Source", cloud.region, actor.user.type, actor.user.name, actor.user.account.uid AS "User AWS Acc ID", api.operation AS "API Operation", status AS "API Response", api.service.name AS "Service", api.request.data AS "Request Data"
 FROM ${LAKE_TABLE.cloud_trail_mgmt}
-WHERE lower(actor.user.name) = 'service_backup' AND api.operation = 'CreateUser'`);
+WHERE lower(actor.user.name) = 'service_backup' AND api.operation = 'CreateUser' AND api.service.name = 'iam.amazonaws.com'`);
     expect(found).toHaveLength(1);
     const [time, source, region, type, name, account, operation, status, service, request] = found[0]!;
     expect(time).toBeTruthy();

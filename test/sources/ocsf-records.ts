@@ -145,6 +145,15 @@ export const ASSUME_ROLE = management({
   sharedEventID: 'shared-assume-0001',
 });
 
+/** Calls whose class and activity come from rules rather than a named event. */
+export const UPDATE_INSTANCE_INFORMATION = management({ eventID: 'evt-update-instance-information', eventSource: 'ssm.amazonaws.com', eventName: 'UpdateInstanceInformation' });
+export const READ_ONLY_DECRYPT = management({ eventID: 'evt-decrypt', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', readOnly: true });
+export const WRITING_DECRYPT = management({ eventID: 'evt-decrypt-write', eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', readOnly: false });
+export const CHECK_MFA = management({ eventID: 'evt-check-mfa', eventSource: 'signin.amazonaws.com', eventName: 'CheckMfa', eventType: 'AwsConsoleSignIn' });
+export const TAG_ROLE = management({ eventID: 'evt-tag-role', eventName: 'TagRole', requestParameters: { roleName: 'Ops', tags: [] } });
+/** Another service's CreateUser is not an IAM account change. */
+export const TRANSFER_CREATE_USER = management({ eventID: 'evt-transfer-create-user', eventSource: 'transfer.amazonaws.com', eventName: 'CreateUser', requestParameters: { userName: 'sftp-user' } });
+
 /** An S3 bucket-level call is a management event, not an S3 data event. */
 export const CREATE_BUCKET = management({
   eventID: 'evt-create-bucket',
@@ -154,33 +163,25 @@ export const CREATE_BUCKET = management({
   resources: [{ accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::breach.notify' }],
 });
 
-const s3Data = (fields: Record<string, unknown> & { eventID: string; eventName: string; key: string }): CloudTrailRecord => {
-  const { key, ...rest } = fields;
-  return {
+const s3Data = ({ key, ...fields }: Record<string, unknown> & { eventID: string; eventName: string; key: string }): CloudTrailRecord =>
+  management({
     eventVersion: '1.10',
-    userIdentity: SERVICE_BACKUP,
     eventTime: '2024-03-12T11:00:00Z',
     eventSource: 's3.amazonaws.com',
     awsRegion: 'us-west-2',
-    sourceIPAddress: '198.51.100.23',
     userAgent: '[aws-cli/2.15.30]',
     requestParameters: { bucketName: 'customer-payments', Host: 'customer-payments.s3.us-west-2.amazonaws.com', key },
-    responseElements: null,
     additionalEventData: { SignatureVersion: 'SigV4', bytesTransferredOut: 1024, 'x-amz-id-2': 'abc+def' },
-    requestID: `req-${fields.eventID}`,
     readOnly: fields.eventName.startsWith('Get'),
     resources: [
       { type: 'AWS::S3::Object', ARN: `arn:aws:s3:::customer-payments/${key}` },
       { accountId: ACCOUNT, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::customer-payments' },
     ],
-    eventType: 'AwsApiCall',
     managementEvent: false,
-    recipientAccountId: ACCOUNT,
     eventCategory: 'Data',
     tlsDetails: { tlsVersion: 'TLSv1.2', cipherSuite: 'ECDHE-RSA-AES128-GCM-SHA256', clientProvidedHostHeader: 'customer-payments.s3.us-west-2.amazonaws.com' },
-    ...rest,
-  };
-};
+    ...fields,
+  });
 
 export const GET_OBJECT = s3Data({ eventID: 'evt-get-object', eventName: 'GetObject', key: 'exports/cc-data-2.csv' });
 export const PUT_OBJECT = s3Data({ eventID: 'evt-put-object', eventName: 'PutObject', key: 'data-locked-xxx.txt' });
@@ -207,5 +208,6 @@ export const OLD_DESCRIBE_INSTANCES = old(DESCRIBE_INSTANCES, 'evt-old-describe-
 
 export const ALL_RECORDS: readonly CloudTrailRecord[] = [
   CREATE_USER, ATTACH_USER_POLICY, CREATE_ROLE, CREATE_OWN_ACCESS_KEY, DESCRIBE_INSTANCES, CONSOLE_LOGIN, ASSUME_ROLE, CREATE_BUCKET,
+  UPDATE_INSTANCE_INFORMATION, READ_ONLY_DECRYPT, WRITING_DECRYPT, CHECK_MFA, TAG_ROLE, TRANSFER_CREATE_USER,
   GET_OBJECT, PUT_OBJECT, DELETE_OBJECT, LAMBDA_INVOKE, INSIGHT, OLD_GET_OBJECT, OLD_DESCRIBE_INSTANCES,
 ];

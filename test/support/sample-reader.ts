@@ -3,7 +3,7 @@
  * gunzipped and parsed, with nothing taken from the generator's own code.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { PrincipalActivity } from '../../lib/sample';
@@ -173,10 +173,11 @@ export function pick(activity: PrincipalActivity): Summary {
   };
 }
 
-/** Every file under a sample's `security-lake/`, relative to the sample folder (forward slashes), sorted. */
+/** Every file under a sample's `security-lake/`, relative to the sample folder (forward slashes), sorted; none without a lake. */
 export function lakeFiles(root: string): string[] {
   const lake = join(root, 'security-lake');
   const out: string[] = [];
+  if (!existsSync(lake)) return out;
   const visit = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name);

@@ -72,8 +72,10 @@ export interface ManifestPart {
 export interface DerivedState {
   /** Which rows of the table it is derived from it was last brought up to date with. */
   readonly from: string;
-  /** Ids of the source files already mapped (those giving no row are in no data file). */
-  readonly covered: readonly number[];
+  /** Ids of the source files already mapped (those giving no row are in no generation's data), as inclusive ranges. */
+  readonly covered: readonly (readonly [number, number])[];
+  /** Each generation's source file ids (inclusive ranges), by the batch in its data files' names (`g<batch>_<n>.parquet`). */
+  readonly generations: Readonly<Record<string, readonly (readonly [number, number])[]>>;
 }
 
 /** The cache's table of contents. */

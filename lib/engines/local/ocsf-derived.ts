@@ -8,8 +8,8 @@
  * Written when a query first names a lake table and the `cloudtrail` table changed since (not
  * at every ingest: a responder with no use for the OCSF tables never pays for the mapping).
  * The mapping's rows do not say which log file they came from, so the derived data files are
- * written in generations: each generation maps a set of log files (its data files list them
- * all), and a generation is mapped again, from the cached `cloudtrail` rows, when one of its
+ * written in generations: each generation maps a set of log files (listed in the manifest's
+ * derived state), and a generation is mapped again, from the cached `cloudtrail` rows, when one of its
  * files is dropped or its day folders gather too many data files. A delivery adds one small
  * generation.
  */
@@ -81,7 +81,7 @@ export async function updateDerived(options: {
       const table = derivedTable(kind);
       const result = await mapGenerations(kind, { store, connection, work, batch, manifest: read });
       parts[table] = result.parts;
-      derived[table] = { from: cloudTrailStamp(read.parts), covered: result.covered };
+      derived[table] = { from: cloudTrailStamp(read.parts), ...result.state };
     }
     const next: CacheManifest = { ...read, nextBatch: batch + 1, parts, derived };
     await store.writeManifest(next);
@@ -98,51 +98,83 @@ export function derivedStamps(manifest: CacheManifest): Record<string, string> {
   return Object.fromEntries(Object.entries(manifest.derived ?? {}).map(([table, state]) => [table, state.from]));
 }
 
-/** Maps the new log files and the generations that lost a file (or crowd a folder); keeps the other generations. */
+/**
+ * Maps the new log files and the generations that lost a file (or crowd a folder); keeps the
+ * other generations. A generation's data files are named `g<batch>_<n>.parquet`; its log files
+ * are kept once in the derived state (as id ranges: ids are given out in order, so a month's
+ * 43,000 files take a few ranges, not 43,000 numbers on each of 31 day files).
+ */
 async function mapGenerations(
   kind: CloudTrailOcsfKind,
   { store, connection, work, batch, manifest }: { store: CacheStore; connection: DuckDBConnection; work: string; batch: number; manifest: CacheManifest },
-): Promise<{ parts: ManifestPart[]; covered: number[] }> {
+): Promise<{ parts: ManifestPart[]; state: Omit<DerivedState, 'from'> }> {
   const table = derivedTable(kind);
   const sourceParts = manifest.parts[CLOUDTRAIL_SOURCE.table] ?? [];
   const current = new Set(sourceParts.flatMap((p) => p.files));
-  const covered = new Set(manifest.derived?.[table]?.covered ?? []);
+  const state = manifest.derived?.[table];
+  const covered = new Set(fromRanges(state?.covered ?? []));
+  const generations = new Map(Object.entries(state?.generations ?? {}).map(([key, ranges]) => [key, fromRanges(ranges)]));
   const previous = manifest.parts[table] ?? [];
   const perFolder = new Map<string, number>();
   for (const part of previous) perFolder.set(dirname(part.path), (perFolder.get(dirname(part.path)) ?? 0) + 1);
-  // A generation is the files its data files list (the same list on each of them).
-  const generationOf = (part: ManifestPart) => part.files.join(',');
   const redo = new Set<string>();
   for (const part of previous) {
-    if (part.files.some((id) => !current.has(id)) || perFolder.get(dirname(part.path))! > MAX_PARTS_PER_FOLDER) redo.add(generationOf(part));
+    const key = generationOf(part.path);
+    const lostFile = (generations.get(key) ?? []).some((id) => !current.has(id));
+    if (lostFile || perFolder.get(dirname(part.path))! > MAX_PARTS_PER_FOLDER) redo.add(key);
   }
-  const kept = previous.filter((part) => !redo.has(generationOf(part)));
-  const redoIds = new Set(previous.filter((part) => redo.has(generationOf(part))).flatMap((p) => p.files));
+  const kept = previous.filter((part) => !redo.has(generationOf(part.path)));
+  const redoIds = new Set([...redo].flatMap((key) => generations.get(key) ?? []));
   // New files, and the remaining files of the generations mapped again. A file mapped before
-  // that gave this kind no row (covered, in no data file) is not mapped again.
+  // that gave this kind no row (covered, in no generation's data) is not mapped again.
   const toMap = [...current].filter((id) => !covered.has(id) || redoIds.has(id)).sort((a, b) => a - b);
-  if (toMap.length === 0) return { parts: kept, covered: [...current].sort((a, b) => a - b) };
+  const keptGenerations = Object.fromEntries([...new Set(kept.map((p) => generationOf(p.path)))].map((key) => [key, toRanges(generations.get(key) ?? [])]));
+  const everyId = toRanges([...current].sort((a, b) => a - b));
+  if (toMap.length === 0) return { parts: kept, state: { covered: everyId, generations: keptGenerations } };
 
   const wanted = new Set(toMap);
   const readParts = sourceParts.filter((p) => p.files.some((id) => wanted.has(id)));
-  const everyFile = readParts.every((p) => p.files.every((id) => wanted.has(id)));
+  const others = [...new Set(readParts.flatMap((p) => p.files))].filter((id) => !wanted.has(id));
   const columns = CLOUDTRAIL_SOURCE.columns.map((c) => quote(c.name)).join(', ');
-  // Parts also holding files of kept generations are filtered; the initial mapping reads every part whole.
-  const rows = `(SELECT ${columns} FROM ${parquetScan(CLOUDTRAIL_SOURCE, readParts.map((p) => store.resolve(p.path)))}` +
-    `${everyFile ? '' : ` WHERE _file IN (${toMap.join(', ')})`})`;
+  // Parts also holding files of kept generations are filtered by the shorter list; the first mapping reads every part whole.
+  const filter = others.length === 0 ? '' : others.length < toMap.length ? ` WHERE _file NOT IN (${others.join(', ')})` : ` WHERE _file IN (${toMap.join(', ')})`;
+  const rows = `(SELECT ${columns} FROM ${parquetScan(CLOUDTRAIL_SOURCE, readParts.map((p) => store.resolve(p.path)))}${filter})`;
   const out = join(work, table);
   await connection.run(
     `COPY (SELECT *, strftime(time_dt, '%Y-%m-%d') AS ${quote(LAKE_DAY_PARTITION)} FROM (${cloudTrailToOcsf(kind, rows)})) TO ${literal(out)} ` +
       `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, PARTITION_BY (${quote(LAKE_DAY_PARTITION)}), FILENAME_PATTERN 'g${batch}_{i}')`);
   const fresh: ManifestPart[] = [];
   for (const file of await listParquet(out)) {
-    const target = join(store.dir, 'data', derivedTable(kind), relative(out, dirname(file)), file.split(/[\\/]/).pop()!);
+    const target = join(store.dir, 'data', table, relative(out, dirname(file)), file.split(/[\\/]/).pop()!);
     await mkdir(dirname(target), { recursive: true });
     await rename(file, target);
     const reader = await connection.runAndReadAll(`SELECT count(*)::BIGINT FROM read_parquet(${literal(target)})`);
-    fresh.push({ path: store.relative(target), size: (await stat(target)).size, rows: Number(reader.getRowsJS()[0]![0]), files: toMap });
+    // The log files are the generation's (in the derived state), not each data file's.
+    fresh.push({ path: store.relative(target), size: (await stat(target)).size, rows: Number(reader.getRowsJS()[0]![0]), files: [] });
   }
-  return { parts: [...kept, ...fresh.sort((a, b) => (a.path < b.path ? -1 : 1))], covered: [...current].sort((a, b) => a - b) };
+  const nextGenerations = fresh.length > 0 ? { ...keptGenerations, [String(batch)]: toRanges(toMap) } : keptGenerations;
+  return { parts: [...kept, ...fresh.sort((a, b) => (a.path < b.path ? -1 : 1))], state: { covered: everyId, generations: nextGenerations } };
+}
+
+/** The generation of a derived data file, from its name `g<batch>_<n>.parquet`. */
+function generationOf(path: string): string {
+  return /(?:^|[\\/])g([0-9]+)_[0-9]+\.parquet$/.exec(path)?.[1] ?? path;
+}
+
+/** Sorted ids as inclusive ranges: [1, 2, 3, 7] → [[1, 3], [7, 7]]. */
+export function toRanges(sorted: readonly number[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const id of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && id === last[1] + 1) last[1] = id;
+    else ranges.push([id, id]);
+  }
+  return ranges;
+}
+
+/** The ids of inclusive ranges. */
+export function fromRanges(ranges: readonly (readonly [number, number])[]): number[] {
+  return ranges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i));
 }
 
 async function listParquet(dir: string): Promise<string[]> {
