@@ -33,8 +33,13 @@ const utc = (text: string) => new Date(/Z$/.test(text) ? text : `${text.replace(
 function story() {
   return manifest.stories.s3DataAccess;
 }
+/** The lake's ground truth; the sample is written with its lake by default. */
+function lake(): NonNullable<SampleManifest['securityLake']> {
+  if (!manifest.securityLake) throw new Error('the sample was written without its Security Lake');
+  return manifest.securityLake;
+}
 function context(): s3.S3AccessContext {
-  const macie = manifest.securityLake.findings.macieQuery;
+  const macie = lake().findings.macieQuery;
   return { user: USER, accountId: story().accountId, window, findingsWindow: { start: utc(macie.start), end: utc(macie.end) } };
 }
 
@@ -124,7 +129,7 @@ describe.each(['sample', 'parquet', 'cloudtrail'] as const)('on the %s feed', (f
     });
   } else {
     it("returns Macie's findings for the card files, and none of the other products' findings", async () => {
-      const expected = manifest.securityLake.findings.macieQuery.findings;
+      const expected = lake().findings.macieQuery.findings;
       expect(expected.length).toBeGreaterThan(0);
       const found = inTimeOrder(await rows(engine(), Q.macieFindings.build(context())), 'Date/Time');
       expect(found.map((r) => r['Object Name'])).toEqual(expected.map((f: { bucket: string; key: string }) => `arn:aws:s3:::${f.bucket}/${f.key}`));
