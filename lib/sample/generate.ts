@@ -2,7 +2,7 @@
  * The generator's main loop: for each 5-minute window of March 2024, gather the background
  * and scripted records of each account and region, sort them, and hand one file per
  * (account, region, window) to the writer and to the lake writer. Only the current window
- * (and a batch of log text, for the lake) is ever in memory in JS.
+ * (and the lake's batch of a few days' log text) is ever in memory.
  */
 
 import { writeFile } from 'node:fs/promises';
@@ -45,6 +45,8 @@ export interface GenerateSettings {
   /** Also write the Security Lake. */
   readonly lake: boolean;
 }
+
+const WINDOWS_PER_DAY = 86_400_000 / WINDOW_MS;
 
 interface Entry {
   readonly t: number;
@@ -116,10 +118,11 @@ export async function generate(settings: GenerateSettings): Promise<SampleManife
         await writer.write(path, text, entries.length);
         lake?.addCloudTrailFile(path, text, entries.length);
       }
+      if ((w + 1) % WINDOWS_PER_DAY === 0) await lake?.endDay();
     }
     await writer.close();
     if (lake) {
-      await lake.writeCloudTrail();
+      await lake.finishCloudTrail();
       const findings = securityHubFindings(seed, scripted);
       await lake.writeFindings(findings.map(toOcsfFinding));
       securityLake = securityLakeManifest(await lake.close(), findings);

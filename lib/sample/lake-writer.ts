@@ -3,7 +3,7 @@
  * local engine types the `cloudtrail` table (its own `CLOUDTRAIL_SOURCE`) and mapped to OCSF by
  * the one CloudTrail → OCSF mapping, and the Security Hub findings, as Parquet files in the
  * lake's layout. One DuckDB thread, UTC and rows in a fixed order make the same sample give
- * the same bytes on every run. Only a day of records is held at a time.
+ * the same bytes on every run. Only a batch of a few days' records is held at a time.
  */
 
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -38,18 +38,23 @@ const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 /** `read_json`'s `columns` for the findings: the table's columns with their DuckDB types. */
 const FINDING_COLUMNS = `{${OCSF_COLUMNS.sh_findings.map((c) => `${literal(c.name)}: ${literal(duckdbType(c.glueType))}`).join(', ')}}`;
 
-/** Log text typed per batch: large enough that a statement's fixed cost does not matter. */
-const BATCH_BYTES = 16 * 1024 * 1024;
+/**
+ * Log text per batch, at least: large enough that a statement's fixed cost does not matter,
+ * small enough that DuckDB holds little (a batch's mapped rows wait in memory until written).
+ */
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 /**
- * The lake of one sample under `root`. Log files are typed in batches while the generator
- * goes on (DuckDB works on its own thread); the mapping to OCSF and the Parquet files follow
- * once all are in.
+ * The lake of one sample under `root`. Log files are added as they are written and, a few
+ * whole days at a time, typed, mapped to OCSF and written as the days' partitions while the
+ * generator goes on (DuckDB works on its own thread). A batch always ends with a day, so each
+ * partition is one file.
  *
  * @example
  * const lake = await LakeWriter.open('/tmp/sample', 1);
  * lake.addCloudTrailFile('AWSLogs/…/x.json.gz', '{"Records":[…]}', 12);
- * await lake.writeCloudTrail();
+ * await lake.endDay();
+ * await lake.finishCloudTrail();
  * await lake.writeFindings(rows);
  * const stats = await lake.close();
  */
@@ -94,49 +99,57 @@ export class LakeWriter {
     this.lines.push(framed.line, NEWLINE);
     this.lineBytes += framed.line.length + 1;
     this.records += records;
-    if (this.lineBytes >= BATCH_BYTES) this.flush();
   }
 
-  /** Maps every log file added to the two CloudTrail tables and writes their partitions. */
-  async writeCloudTrail(): Promise<void> {
+  /**
+   * Marks the end of a UTC day of log files: the batch is written when it is large enough,
+   * once the batch before it is written (the generator is faster than DuckDB, and would
+   * otherwise gather the whole sample's text while waiting).
+   */
+  async endDay(): Promise<void> {
+    if (this.lineBytes < BATCH_BYTES) return;
+    await this.settled();
+    this.flush();
+  }
+
+  /** Writes the log files added since the last batch and waits for every batch. */
+  async finishCloudTrail(): Promise<void> {
     this.flush();
     await this.settled();
-    // The records are the generator's own: each must type whole, or the lake would silently differ from the logs.
-    const [typed = 0, untyped = 0] = await this.values(`SELECT count(*) FILTER (WHERE _record), coalesce(sum(_untyped), 0) FROM trail`);
-    if (typed !== this.records || untyped !== 0) {
-      throw new Error(`the lake typed ${typed} of the ${this.records} records (${untyped} values left NULL)`);
-    }
-    const columns = CLOUDTRAIL_SOURCE.columns.map((c) => ident(c.name)).join(', ');
-    const from = `(SELECT ${columns} FROM trail)`;
-    // A lake partition holds the rows whose accountid, region and day of time_dt it names.
-    const keys = `region AS ${REGION}, accountid AS ${ACCOUNT}, strftime(time_dt, '%Y%m%d') AS ${DAY}`;
-    for (const kind of CLOUDTRAIL_KINDS) await this.copyPartitions(kind, `SELECT *, ${keys} FROM (${cloudTrailToOcsf(kind, from)})`);
-    await this.connection.run('DROP TABLE trail');
   }
 
-  /** Types the files added since the last batch, while the caller goes on. */
+  /** Types, maps and writes the files added since the last batch, while the caller goes on. */
   private flush(): void {
-    const lines = this.lines;
+    const { lines, records } = this;
     this.lines = [];
     this.lineBytes = 0;
+    this.records = 0;
     if (lines.length === 0) return;
     // A failure is kept, not left as a rejected promise nobody awaits yet (Node would exit on it).
-    this.queue = this.queue.then(() => this.typeBatch(lines)).catch((error: unknown) => {
+    this.queue = this.queue.then(() => this.writeBatch(lines, records)).catch((error: unknown) => {
       this.failure ??= error;
     });
   }
 
-  private async typeBatch(lines: readonly Buffer[]): Promise<void> {
-    const n = this.batches++;
-    const file = join(this.work, `batch-${n}.ndjson`);
+  private async writeBatch(lines: readonly Buffer[], records: number): Promise<void> {
+    const file = join(this.work, `batch-${this.batches++}.ndjson`);
     await writeFile(file, lines);
     const longest = lines.reduce((max, l) => Math.max(max, l.length), 0);
     const read = `read_json(${literal(file)}, columns = ${CLOUDTRAIL_SOURCE.lineColumns}, format = 'newline_delimited', ` +
       `compression = 'uncompressed', maximum_object_size = ${Math.max(16_777_216, 2 ** Math.ceil(Math.log2(longest + 2)))})`;
     const columns = CLOUDTRAIL_SOURCE.columns.map((c) => ident(c.name)).join(', ');
-    const rows = `SELECT ${columns}, _record, _untyped FROM (${CLOUDTRAIL_SOURCE.typedRows(read)})`;
-    await this.connection.run(n === 0 ? `CREATE TEMP TABLE trail AS ${rows}` : `INSERT INTO trail ${rows}`);
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE batch AS SELECT ${columns}, _record, _untyped FROM (${CLOUDTRAIL_SOURCE.typedRows(read)})`);
     await rm(file, { force: true });
+    // The records are the generator's own: each must type whole, or the lake would silently differ from the logs.
+    const [typed = 0, untyped = 0] = await this.values(`SELECT count(*) FILTER (WHERE _record), coalesce(sum(_untyped), 0) FROM batch`);
+    if (typed !== records || untyped !== 0) {
+      throw new Error(`the lake typed ${typed} of a batch's ${records} records (${untyped} values left NULL)`);
+    }
+    const from = `(SELECT ${columns} FROM batch)`;
+    // A lake partition holds the rows whose accountid, region and day of time_dt it names.
+    const keys = `region AS ${REGION}, accountid AS ${ACCOUNT}, strftime(time_dt, '%Y%m%d') AS ${DAY}`;
+    for (const kind of CLOUDTRAIL_KINDS) await this.copyPartitions(kind, `SELECT *, ${keys} FROM (${cloudTrailToOcsf(kind, from)})`);
+    await this.connection.run('DROP TABLE batch');
   }
 
   /** Writes the findings, a file per account, region and day of `time_dt`. */
@@ -151,7 +164,7 @@ export class LakeWriter {
     );
   }
 
-  /** Waits for every day, stops DuckDB and removes the scratch folder. */
+  /** Waits for every batch, stops DuckDB and removes the scratch folder. */
   async close(): Promise<LakeStats> {
     try {
       await this.settled();
@@ -161,7 +174,7 @@ export class LakeWriter {
     return { files: this.files, bytes: this.bytes, rows: { ...this.rows } };
   }
 
-  /** Stops DuckDB (after the day being written) and removes the scratch folder, whatever was written. */
+  /** Stops DuckDB (after the batch being written) and removes the scratch folder, whatever was written. */
   async abort(): Promise<void> {
     await this.queue;
     if (this.closed) return;
@@ -190,22 +203,24 @@ export class LakeWriter {
    */
   private async copyPartitions(kind: OcsfTableKind, select: string): Promise<void> {
     const scratch = join(this.root, `.lake-scratch-${kind}`);
-    const written = (
-      await this.connection.run(
-        `COPY (${select}) TO ${literal(scratch)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${REGION}, ${ACCOUNT}, ${DAY}), OVERWRITE)`,
-      )
-    ).rowsChanged;
-    const files = (await readdir(scratch, { recursive: true })).filter((f) => f.endsWith('.parquet')).sort();
-    for (const file of files) {
-      const m = SCRATCH_FILE.exec(file.split(sep).join('/'));
-      if (!m) throw new Error(`DuckDB wrote ${file} where the lake's partition folders were expected`);
-      const path = join(this.root, lakePath({ kind, region: m[1]!, account: m[2]!, day: m[3]! }, `00000-${this.files}-${this.names.uuid()}-00001`));
-      await mkdir(dirname(path), { recursive: true });
-      await rename(join(scratch, file), path);
-      this.files += 1;
-      this.bytes += (await stat(path)).size;
+    try {
+      const options = `FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${REGION}, ${ACCOUNT}, ${DAY}), OVERWRITE`;
+      const written = (await this.connection.run(`COPY (${select}) TO ${literal(scratch)} (${options})`)).rowsChanged;
+      if (written === 0) return;
+      const files = (await readdir(scratch, { recursive: true })).filter((f) => f.endsWith('.parquet')).sort();
+      for (const file of files) {
+        const m = SCRATCH_FILE.exec(file.split(sep).join('/'));
+        if (!m) throw new Error(`DuckDB wrote ${file} where the lake's partition folders were expected`);
+        const name = `00000-${this.files}-${this.names.uuid()}-00001`;
+        const path = join(this.root, lakePath({ kind, region: m[1]!, account: m[2]!, day: m[3]! }, name));
+        await mkdir(dirname(path), { recursive: true });
+        await rename(join(scratch, file), path);
+        this.files += 1;
+        this.bytes += (await stat(path)).size;
+      }
+      this.rows[kind] += written;
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
     }
-    await rm(scratch, { recursive: true, force: true });
-    this.rows[kind] += written;
   }
 }

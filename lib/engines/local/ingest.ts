@@ -364,7 +364,8 @@ function safeHiveFolder(folder: string): string {
   return folder.replace(/[*?[\]{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-async function listParquet(dir: string): Promise<string[]> {
+/** The Parquet files under a folder, at any depth. */
+export async function listParquet(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile() && e.name.endsWith('.parquet')).map((e) => join(e.parentPath, e.name));
 }

@@ -283,9 +283,11 @@ export class LocalEngine implements Engine {
     if (inventory.files === 0 && skipped.length > 0) {
       throw new SourceError(this.roots.join(', '), `none of the log files can be read: ${describeSkipped(skipped)}`);
     }
-    onProgress?.({ state: 'RUNNING' });
     const text = rewriteTrinoSql(compiled.text);
-    if (await this.#lakeNames.ensure(text)) await this.#deriveOcsf(signal);
+    if (await this.#lakeNames.ensure(text)) {
+      await this.#deriveOcsf(signal, () => onProgress?.({ state: 'INGESTING', detail: 'mapping CloudTrail events to OCSF (once per change of the logs)' }));
+    }
+    onProgress?.({ state: 'RUNNING' });
     // DuckDB writes each statement's profile here as it ends; one answered from Parquet
     // metadata alone (a bare count(*)) writes none and reads no data file.
     const profile = join(this.#profileDir, PROFILE_FILE);
@@ -382,11 +384,12 @@ export class LocalEngine implements Engine {
    * Brings the CloudTrail feed's mapped rows up to date with the `cloudtrail` table, when a
    * query names a lake table (ocsf-derived.ts: mapped on first use, not at every ingest).
    */
-  async #deriveOcsf(signal?: AbortSignal): Promise<void> {
+  async #deriveOcsf(signal: AbortSignal | undefined, onStart: () => void): Promise<void> {
     const parts = this.#verified?.parts ?? this.#manifest?.parts;
     if (!parts) return;
     const derivedFrom = this.#verified ? this.#verified.derivedFrom ?? {} : derivedStamps(this.#manifest!);
     if (staleKinds(cloudTrailFedKinds(this.ocsfSource, parts), parts, derivedFrom).length === 0) return;
+    onStart();
     const manifest = await updateDerived({ store: this.#store, connection: this.#connection, kinds: cloudTrailFedKinds(this.ocsfSource, parts), signal });
     if (!manifest) return;
     this.#manifest = manifest;

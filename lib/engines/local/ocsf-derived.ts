@@ -14,13 +14,13 @@
  * generation.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { cloudTrailToOcsf, type CloudTrailOcsfKind } from '../../sources/ocsf/cloudtrail-mapping';
 import type { CacheManifest, CacheStore, DerivedState, ManifestPart } from './cache-store';
 import { CLOUDTRAIL_SOURCE } from './cloudtrail-source';
-import { parquetScan } from './ingest';
+import { listParquet, parquetScan } from './ingest';
 import { LAKE_DAY_PARTITION } from './lake-source';
 
 /** The kinds the CloudTrail feed fills (Security Hub findings do not come from CloudTrail). */
@@ -162,7 +162,7 @@ function generationOf(path: string): string {
 }
 
 /** Sorted ids as inclusive ranges: [1, 2, 3, 7] → [[1, 3], [7, 7]]. */
-export function toRanges(sorted: readonly number[]): [number, number][] {
+function toRanges(sorted: readonly number[]): [number, number][] {
   const ranges: [number, number][] = [];
   for (const id of sorted) {
     const last = ranges[ranges.length - 1];
@@ -173,11 +173,6 @@ export function toRanges(sorted: readonly number[]): [number, number][] {
 }
 
 /** The ids of inclusive ranges. */
-export function fromRanges(ranges: readonly (readonly [number, number])[]): number[] {
+function fromRanges(ranges: readonly (readonly [number, number])[]): number[] {
   return ranges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i));
-}
-
-async function listParquet(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.parquet')).map((e) => join(e.parentPath, e.name));
 }

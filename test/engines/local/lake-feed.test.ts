@@ -51,6 +51,19 @@ describe('the lake feed through the cache', () => {
     });
   });
 
+  it('skips a data file whose name DuckDB would read as a pattern, naming it, and reads its neighbours', async () => {
+    const logs = logsFolder();
+    const folder = join(logs, 'S3_DATA', '2.0', 'data');
+    const plain = lakeRows(0, 3);
+    await writer.write(join(folder, 'plain.parquet'), 's3_data', plain);
+    const patterned = await writer.write(join(folder, 'odd[1].parquet'), 's3_data', lakeRows(10, 2));
+    await withEngine({ logs }, async (engine) => {
+      const result = await engine.query(`SELECT metadata.uid FROM ${S3} ORDER BY 1`);
+      expect(result.rows.map((r) => r[0])).toEqual(uidsOf(plain));
+      expect(result.stats.filesSkipped).toEqual([{ file: patterned, reason: expect.stringMatching(/pattern/) }]);
+    });
+  });
+
   it('partitions the cached lake rows by day of time_dt', async () => {
     const logs = logsFolder();
     const cache = join(logsFolder(), 'cache');
