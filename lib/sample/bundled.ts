@@ -28,9 +28,9 @@ async function currentSample(dir: string): Promise<SampleManifest | undefined> {
 
 /**
  * The sample's manifest, writing the sample first when it is not there (100,000 events with
- * the default seed and its Security Lake: about 20 s and 60 MB). A sample written by another generator version is
- * replaced whole, with the same size and seed, so a notebook never reads logs whose stories no
- * longer match the code that describes them. The sample appears in `dir` only once it is
+ * the default seed and its Security Lake: 20 to 30 s and 60 MB). A sample written by another
+ * generator version is replaced whole, with the same size and seed, so a notebook never reads
+ * logs whose stories no longer match the code that describes them. The sample appears in `dir` only once it is
  * complete: a kernel killed while writing it leaves nothing there that a later call refuses,
  * and two kernels writing it at once both end up with the one that finished first.
  *

@@ -36,8 +36,8 @@ function macieObject(f: AsffFinding): MacieObjectFinding {
   return { uid: f.Id, time: new Date(f.UpdatedAt).toISOString(), bucket: VICTIM_BUCKET, key: object.Id.slice(prefix.length) };
 }
 
-function countBy<T extends string>(keys: readonly T[]): Partial<Record<T, number>> {
-  const counts: Partial<Record<T, number>> = {};
+function countBy(keys: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
   for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
   return counts;
 }
@@ -63,7 +63,7 @@ export function securityLakeManifest(stats: LakeStats, findings: readonly AsffFi
     rows: { cloudTrailMgmt: stats.rows.cloud_trail_mgmt, s3Data: stats.rows.s3_data, shFindings: stats.rows.sh_findings },
     findings: {
       byProduct: { Macie: 0, GuardDuty: 0, 'Security Hub': 0, ...countBy(findings.map((f) => f.ProductName)) },
-      byAccount: countBy(findings.map((f) => f.AwsAccountId)) as Record<string, number>,
+      byAccount: countBy(findings.map((f) => f.AwsAccountId)),
       macieQuery: { accountId: PRODUCTION, ...MACIE_QUERY_WINDOW, findings: returned.map(macieObject) },
       trigger: lakeFinding(trigger),
       all: findings.map(lakeFinding),
