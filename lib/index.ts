@@ -79,6 +79,7 @@ export {
 
 // Playbooks: query catalogs, one namespace per playbook, and what they share.
 export * as credentialCompromise from './playbooks/credential-compromise';
+export * as unintendedS3Access from './playbooks/unintended-s3-access';
 
 // Containment: plan, show, apply when confirmed, undo; every change in an audit log.
 export * as containment from './containment';

@@ -53,3 +53,22 @@ export {
   type SourceIpsOptions,
   type TopFailingEntitiesOptions,
 } from './credential-compromise';
+
+// The unintended-S3-data-access playbook, on Security Lake's OCSF tables.
+export {
+  ARTICLE_REGION,
+  UNINTENDED_S3_ACCESS_QUERIES,
+  activityPerHour,
+  distinctOperations,
+  iamChangesByUser,
+  lakeTables,
+  macieFindings,
+  newPrincipals,
+  objectsReadAndDeleted,
+  s3DataEvents,
+  userActivity,
+  type LakeTables,
+  type S3AccessContext,
+  type S3AccessQuery,
+  type UnintendedS3AccessQueryName,
+} from './unintended-s3-access';
