@@ -31,13 +31,13 @@ function articleQueries(): string[] {
 }
 
 /**
- * The article's text with the allowed substitutions: the table names for `region` (as checked,
- * quoted identifiers), and each literal to replace by `?`, in order.
+ * The article's text with the allowed substitutions: the table names for `region` (unquoted,
+ * as the article writes them), and each literal to replace by `?`, in order.
  */
 function substituted(text: string, region: string): { text: string; replaced: string[] } {
   const replaced: string[] = [];
   const out = text
-    .replace(/amazon_security_lake_table_us_west_2_(\w+)_2_0/g, (_m, kind: string) => `"amazon_security_lake_table_${region.replace(/-/g, '_')}_${kind}_2_0"`)
+    .replace(/amazon_security_lake_table_us_west_2_(\w+)_2_0/g, (_m, kind: string) => `amazon_security_lake_table_${region.replace(/-/g, '_')}_${kind}_2_0`)
     .replace(/'service_backup'|'<YOUR_AWS_ACCOUNT_ID>'|TIMESTAMP +'[0-9-]+ [0-9:.]+'/g, (m) => (replaced.push(m), '?'));
   return { text: out, replaced };
 }
@@ -85,7 +85,7 @@ describe.runIf(existsSync(ARTICLE))("the article's queries, as the catalog build
     const Q = s3.UNINTENDED_S3_ACCESS_QUERIES;
     expect(Q.distinctOperations.build(context).compile()).toEqual(s3.distinctOperations({ user: 'Service_Backup' }).compile());
     expect(Q.macieFindings.build(context).compile()).toEqual(s3.macieFindings({ accountId: '111122223333', window: findingsWindow }).compile());
-    expect(Q.iamChanges.build({ ...context, region: 'eu-west-1' }).compile().text).toContain('"amazon_security_lake_table_eu_west_1_cloud_trail_mgmt_2_0"');
+    expect(Q.iamChanges.build({ ...context, region: 'eu-west-1' }).compile().text).toContain(' amazon_security_lake_table_eu_west_1_cloud_trail_mgmt_2_0\n');
   });
 });
 
@@ -99,7 +99,7 @@ describe('options', () => {
   it('refuses a region that is not one, naming the option', () => {
     expect(() => s3.distinctOperations({ user: 'u', region: 'us-west-2"; DROP TABLE x; --' })).toThrow(OptionError);
     expect(() => s3.distinctOperations({ user: 'u', region: 'us-west-2"; DROP TABLE x; --' })).toThrow(/option "region"/);
-    expect(s3.distinctOperations({ user: 'u', region: 'us_east_1' }).compile().text).toContain('"amazon_security_lake_table_us_east_1_cloud_trail_mgmt_2_0"');
+    expect(s3.distinctOperations({ user: 'u', region: 'us_east_1' }).compile().text).toContain(' amazon_security_lake_table_us_east_1_cloud_trail_mgmt_2_0\n');
   });
 
   it('refuses a missing user, a bad account id, a missing window and an unknown option', () => {
