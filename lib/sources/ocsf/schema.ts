@@ -154,39 +154,8 @@ export const CLOUD_TRAIL_MGMT_COLUMNS: readonly GlueColumn[] = [
   { name: 'observables', glueType: 'array<struct<name:string,value:string,type:string,type_id:int>>' },
 ];
 
-/** `…_s3_data_2_0`, in the lake's column order. */
-export const S3_DATA_COLUMNS: readonly GlueColumn[] = [
-  { name: 'metadata', glueType: 'struct<product:struct<version:string,name:string,vendor_name:string,feature:struct<name:string>>,event_code:string,uid:string,profiles:array<string>,version:string>' },
-  { name: 'time', glueType: 'bigint' },
-  { name: 'time_dt', glueType: 'timestamp' },
-  { name: 'cloud', glueType: 'struct<region:string,provider:string>' },
-  { name: 'api', glueType: 'struct<response:struct<error:string,message:string,data:string>,operation:string,version:string,service:struct<name:string>,request:struct<data:string,uid:string>>' },
-  { name: 'dst_endpoint', glueType: 'struct<svc_name:string>' },
-  { name: 'actor', glueType: 'struct<user:struct<type:string,name:string,uid_alt:string,uid:string,account:struct<uid:string>,credential_uid:string>,session:struct<created_time_dt:timestamp,is_mfa:boolean,issuer:string>,invoked_by:string,idp:struct<name:string>>' },
-  { name: 'http_request', glueType: 'struct<user_agent:string>' },
-  { name: 'src_endpoint', glueType: 'struct<uid:string,ip:string,domain:string>' },
-  { name: 'session', glueType: 'struct<uid:string,uid_alt:string,credential_uid:string,issuer:string>' },
-  { name: 'policy', glueType: 'struct<uid:string>' },
-  { name: 'resources', glueType: 'array<struct<uid:string,owner:struct<account:struct<uid:string>>,type:string>>' },
-  { name: 'class_name', glueType: 'string' },
-  { name: 'class_uid', glueType: 'int' },
-  { name: 'category_name', glueType: 'string' },
-  { name: 'category_uid', glueType: 'int' },
-  { name: 'severity_id', glueType: 'int' },
-  { name: 'severity', glueType: 'string' },
-  { name: 'user', glueType: 'struct<uid_alt:string,uid:string,name:string>' },
-  { name: 'activity_name', glueType: 'string' },
-  { name: 'activity_id', glueType: 'int' },
-  { name: 'type_uid', glueType: 'bigint' },
-  { name: 'type_name', glueType: 'string' },
-  { name: 'status', glueType: 'string' },
-  { name: 'is_mfa', glueType: 'boolean' },
-  { name: 'unmapped', glueType: 'map<string,string>' },
-  { name: 'accountid', glueType: 'string' },
-  { name: 'region', glueType: 'string' },
-  { name: 'asl_version', glueType: 'string' },
-  { name: 'observables', glueType: 'array<struct<name:string,value:string,type:string,type_id:int>>' },
-];
+/** `…_s3_data_2_0`: the same columns as the management table (both hold CloudTrail records). */
+export const S3_DATA_COLUMNS: readonly GlueColumn[] = CLOUD_TRAIL_MGMT_COLUMNS;
 
 /** `…_sh_findings_2_0`, in the lake's column order. */
 export const SH_FINDINGS_COLUMNS: readonly GlueColumn[] = [
