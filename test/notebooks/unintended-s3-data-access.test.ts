@@ -103,7 +103,7 @@ function expectTheStory(nb: ExecutedNotebook, calls: readonly Sent[], auditLog: 
 describe('unintended-s3-data-access.ipynb on the tslab kernel', () => {
   it('runs on the local engine over the sample, tells the story and plans containment without acting', async () => {
     const { nb, calls, auditLog } = await run('local', { logs: join(dir, 'sample') });
-    expect(nb.shown('load')).toContain('"amazon_security_lake_table_us_west_2_cloud_trail_mgmt_2_0"');
+    expect(nb.shown('load')).toContain('tables: amazon_security_lake_table_us_west_2_cloud_trail_mgmt_2_0,');
     expectTheStory(nb, calls, auditLog);
   }, 600_000);
 
