@@ -41,8 +41,13 @@ function lakeSource(kind: OcsfTableKind): ParquetTableSource {
     typedRows: (scan, present) => {
       // Casts to a STRUCT match members by name: missing ones are NULL, extra ones dropped.
       const cast = (c: TableColumn) => (present.has(c.name) ? `CAST(${quote(c.name)} AS ${c.type})` : `CAST(NULL AS ${c.type})`);
-      const day = present.has('time_dt') ? `strftime(CAST(time_dt AS TIMESTAMP), '%Y-%m-%d')` : 'CAST(NULL AS VARCHAR)';
-      return `SELECT ${columns.map((c) => `${cast(c)} AS ${quote(c.name)}`).join(', ')}, ${day} AS ${quote(LAKE_DAY_PARTITION)}, ${PARQUET_FILE_ID} AS _file FROM ${scan}`;
+      // `time_dt` is `time` (epoch milliseconds) as a timestamp; a file with only `time` gets it
+      // from there, so the article's `time_dt BETWEEN …` and the day folders still see its rows.
+      const timeDt = present.has('time_dt') ? cast({ name: 'time_dt', type: 'TIMESTAMP' })
+        : present.has('time') ? `CAST(epoch_ms(CAST("time" AS BIGINT)) AS TIMESTAMP)` : 'CAST(NULL AS TIMESTAMP)';
+      const value = (c: TableColumn) => (c.name === 'time_dt' ? timeDt : cast(c));
+      return `SELECT ${columns.map((c) => `${value(c)} AS ${quote(c.name)}`).join(', ')}, ` +
+        `strftime(${timeDt}, '%Y-%m-%d') AS ${quote(LAKE_DAY_PARTITION)}, ${PARQUET_FILE_ID} AS _file FROM ${scan}`;
     },
   };
 }

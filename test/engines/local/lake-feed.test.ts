@@ -74,6 +74,19 @@ describe('the lake feed through the cache', () => {
     const parts = manifest.parts.security_lake_cloud_trail_mgmt!.map((p) => [p.path.split(/[\\/]/).slice(-2, -1)[0], p.rows]);
     expect(parts).toEqual([['_day=2024-03-12', 2], ['_day=2024-03-14', 2]]);
   });
+
+  it('gives a file without time_dt its time_dt and day from time (epoch milliseconds)', async () => {
+    const logs = logsFolder();
+    const cache = join(logsFolder(), 'cache');
+    // 2024-03-14T10:00:00Z.
+    await writer.writeSelect(join(logs, 'CLOUD_TRAIL_MGMT', '2.0', 'no-time-dt.parquet'), `SELECT {'uid': 'only-time'} AS metadata, 1710410400000::BIGINT AS "time"`);
+    await withEngine({ logs, cache }, async (engine) => {
+      const rows = (await engine.query(`SELECT metadata.uid, CAST(time_dt AS VARCHAR) FROM ${MGMT} WHERE time_dt BETWEEN TIMESTAMP '2024-03-14 00:00:00' AND TIMESTAMP '2024-03-14 23:59:00'`)).rows;
+      expect(rows).toEqual([['only-time', '2024-03-14 10:00:00']]);
+    });
+    const manifest = JSON.parse(readFileSync(join(cache, 'manifest.json'), 'utf8')) as { parts: Record<string, { path: string }[]> };
+    expect(manifest.parts.security_lake_cloud_trail_mgmt!.map((p) => p.path.split(/[\\/]/).slice(-2, -1)[0])).toEqual(['_day=2024-03-14']);
+  });
 });
 
 describe('the CloudTrail feed through the cache', () => {
