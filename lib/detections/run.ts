@@ -5,6 +5,7 @@
  */
 
 import type { Engine, QueryOptions } from '../engines/engine';
+import { queryResults } from '../query-results';
 import type { TimeWindowInput } from '../playbooks/time-window';
 import type { QueryResult } from '../result/query-result';
 import type { Value } from '../result/types';
@@ -39,7 +40,8 @@ export async function runDetections(engine: Engine, compiled: CompiledRules, opt
   for (const c of planned) if (!c.correlation.generate) for (const r of c.ruleNos) quiet.add(r);
   const standalone = new Set(rules.map((_, i) => i + 1).filter((n) => !quiet.has(n)));
   const query = detectionQuery({ target: compiled.target, rules, standalone, correlations: planned, window: options.window, region: options.region });
-  const result = await engine.query(query.sql, { signal: options.signal, onProgress: options.onProgress, maxRows: Infinity });
+  // queryResults: the notebook's progress line, and the kernel's interrupt stops the query.
+  const result = await queryResults(query.sql, { engine, signal: options.signal, onProgress: options.onProgress, maxRows: Infinity });
   const { hits, correlationHits } = readHits(result, rules.map((r) => r.rule), planned);
   return new Detections({
     hits,
