@@ -35,9 +35,11 @@ export interface RunOptions {
 export async function runDetections(engine: Engine, compiled: CompiledRules, options: RunOptions): Promise<Detections> {
   const rules = compiled.compiled;
   const { planned, problems } = planCorrelations(compiled.correlations, { rules: rules.map((r) => r.rule), fieldSql: options.fieldSql });
-  // A rule a correlation combines reports its own hits only when the correlation says generate.
+  // A rule a correlation combines reports its own hits only when a correlation combining it
+  // says generate (Sigma's default is not to).
   const quiet = new Set<number>();
-  for (const c of planned) if (!c.correlation.generate) for (const r of c.ruleNos) quiet.add(r);
+  for (const c of planned) for (const r of c.ruleNos) quiet.add(r);
+  for (const c of planned) if (c.correlation.generate) for (const r of c.ruleNos) quiet.delete(r);
   const standalone = new Set(rules.map((_, i) => i + 1).filter((n) => !quiet.has(n)));
   const query = detectionQuery({ target: compiled.target, rules, standalone, correlations: planned, window: options.window, region: options.region });
   // queryResults: the notebook's progress line, and the kernel's interrupt stops the query.
