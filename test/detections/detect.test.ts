@@ -24,6 +24,8 @@ const EVENTS: Event[] = [
   record('bob', t('09:40:00'), 'CreateUser'),
   record('bob', t('09:50:00'), 'CreateUser'),
   record('carol', t('10:30:00'), 'ListUsers'),
+  // An AWS service's call: no principal, so in the rule's hits but not by principal.
+  { ...record('x', t('09:55:00'), 'DeleteTrail', { ip: 'cloudtrail.amazonaws.com' }), userIdentity: { type: 'AWSService', invokedBy: 'cloudtrail.amazonaws.com' } },
 ];
 
 const yaml = (id: string, title: string, level: string, names: string[]) => `title: ${title}
@@ -112,7 +114,7 @@ describe('what fired', () => {
     const rows = found.toRecords();
     expect(rows.map((r) => r.rule_id)).toEqual([TRAIL, USER]);
     expect(rows.map((r) => r.hits)).toEqual([matching(['StopLogging', 'DeleteTrail']).length, matching(['CreateUser']).length]);
-    expect(rows[0]).toMatchObject({ level: 'high', title: 'Trail stopped or deleted', author: 'Someone', principals: [arn('alice')], source_ips: ['203.0.113.5'] });
+    expect(rows[0]).toMatchObject({ level: 'high', title: 'Trail stopped or deleted', author: 'Someone', principals: [arn('alice')], source_ips: ['203.0.113.5', 'cloudtrail.amazonaws.com'] });
     // Bob created more users than alice: principals by hits.
     expect(rows[1]!.principals).toEqual([arn('bob'), arn('alice')]);
     expect(found.problems.map((p) => p.title)).toEqual(['Broken rule']);
