@@ -50,7 +50,7 @@ export interface EvaluatorRuleFile {
   /** Correlation documents (not single-event rules): left to other tests. */
   readonly correlations: number;
   /** Detection documents it does not evaluate, with the reason. */
-  readonly unsupported: readonly { readonly title: string; readonly source: string; readonly reason: string }[];
+  readonly unsupported: readonly { readonly id: string | undefined; readonly title: string; readonly source: string; readonly reason: string }[];
 }
 
 type Predicate = (record: JsonRecord) => boolean;
@@ -64,7 +64,7 @@ export function readEvaluatorRules(text: string, source: string): EvaluatorRuleF
   const documents = parseAllDocuments(text);
   if (!Array.isArray(documents)) throw new Error(`${source}: not YAML documents`);
   const rules: EvaluatorRule[] = [];
-  const unsupported: { title: string; source: string; reason: string }[] = [];
+  const unsupported: { id: string | undefined; title: string; source: string; reason: string }[] = [];
   let correlations = 0;
   documents.forEach((document, index) => {
     if (document.errors.length > 0) throw new Error(`${source}: ${document.errors[0]!.message}`);
@@ -83,7 +83,7 @@ export function readEvaluatorRules(text: string, source: string): EvaluatorRuleF
       rules.push({ id, title, source: where, matches: detectionPredicate(data.detection) });
     } catch (error) {
       if (!(error instanceof UnsupportedRule)) throw error;
-      unsupported.push({ title, source: where, reason: error.message });
+      unsupported.push({ id, title, source: where, reason: error.message });
     }
   });
   return { rules, correlations, unsupported };

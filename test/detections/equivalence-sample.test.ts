@@ -1,0 +1,45 @@
+/**
+ * SigmaHQ's reference rules and the project's own pack over the generated sample (the
+ * bundled sample's seed, attack stories included, fewer background events): on both targets,
+ * each compiled rule's hits equal the independent evaluator's.
+ */
+import { describe, expect, it } from 'vitest';
+import { generateSample } from '../../lib/sample';
+import { tempDir } from '../support/cloudtrail-fixtures';
+import { readSample } from '../support/sample-reader';
+import { compilePack, ownPack, referencePack, type Pack } from './equivalence';
+import { defineEquivalence } from './equivalence-suite';
+import type { JsonRecord } from './evaluator';
+
+const reference = referencePack();
+const own = ownPack();
+const packs = [reference, own].filter((p): p is Pack => p !== undefined);
+
+/** The 57 reference rules: how many must compile for the OCSF tables (the others are listed as problems). */
+const OCSF_COMPILABLE_AT_LEAST = 50;
+
+describe.skipIf(reference === undefined)('the reference rules', () => {
+  it('are all 57 detection rules, each compiled for cloudtrail or reported with a reason', () => {
+    const pack = reference!;
+    expect(pack.ruleSet.rules.filter((r) => r.kind === 'detection')).toHaveLength(57);
+    const cloudtrail = compilePack(pack, 'cloudtrail');
+    expect(cloudtrail.compiled.length + cloudtrail.problems.length).toBe(57);
+    for (const p of cloudtrail.problems) expect(p.reason, p.title).toMatch(/\w/);
+  });
+
+  it(`compile for OCSF, at least ${OCSF_COMPILABLE_AT_LEAST} of them; the rest are problems with reasons`, () => {
+    const ocsf = compilePack(reference!, 'ocsf');
+    const problems = ocsf.problems.map((p) => `${p.title}: ${p.reason}`);
+    expect(ocsf.compiled.length, problems.join('\n')).toBeGreaterThanOrEqual(OCSF_COMPILABLE_AT_LEAST);
+    expect(ocsf.compiled.length + ocsf.problems.length).toBe(57);
+  });
+});
+
+defineEquivalence('sample', packs, async () => {
+  const dir = tempDir('irbook-equivalence-sample-');
+  // The bundled sample's seed (the default), so the hits are the ones a user first sees.
+  await generateSample({ out: dir.path, events: 20_000, lake: false });
+  const records = readSample(dir.path).flatMap((f) => f.records) as unknown as JsonRecord[];
+  return { logs: dir.path, records, cleanup: dir.cleanup };
+});
+
