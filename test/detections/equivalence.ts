@@ -118,9 +118,9 @@ export async function engineHits(engine: LocalEngine, rules: readonly CompiledRu
   const tables = target === 'cloudtrail' ? ['cloudtrail'] : OCSF_TABLES;
   const all = rules.map((_, i) => i);
   for (const table of tables) {
-    let rows: (readonly unknown[])[];
+    let rows: (readonly unknown[])[] = [];
     try {
-      rows = (await engine.query(unionQuery(rules, all, table, target))).rows;
+      rows = [...(await engine.query(unionQuery(rules, all, table, target))).rows];
     } catch {
       rows = [];
       for (const i of all) {
