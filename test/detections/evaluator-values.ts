@@ -65,7 +65,7 @@ export function scalarText(value: string | number | boolean): string {
 }
 
 /** One piece of a Sigma string: literal text, or a wildcard. */
-type Piece = { readonly literal: string } | { readonly wildcard: '*' | '?' };
+export type Piece = { readonly literal: string } | { readonly wildcard: '*' | '?' };
 
 /**
  * A Sigma string's pieces. A backslash escapes `*`, `?` and itself; before any other

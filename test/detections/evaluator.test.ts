@@ -74,6 +74,14 @@ describe('detections and conditions', () => {
     expect(run({ ...d, condition: 'not (f or t)' })).toBe(false);
   });
 
+  it('puts the wildcards of contains/startswith/endswith around the value as read', () => {
+    // `C:\` ends in a plain backslash; the added `*` is a wildcard, not an escaped star.
+    const d = (key: string, value: string) => detectionPredicate({ s: { [key]: value }, condition: 's' })({ userAgent: 'C:\\tools\\x' });
+    expect(d('userAgent|startswith', 'C:\\')).toBe(true);
+    expect(d('userAgent|contains', 'tools\\')).toBe(true);
+    expect(d('userAgent|endswith', '\\x')).toBe(true);
+  });
+
   it('leaves identifiers starting with _ out of "them" only', () => {
     const d = { a: { eventName: 'Nope' }, _b: { eventName: 'CreateUser' } };
     expect(run({ ...d, condition: '1 of them' })).toBe(false);

@@ -182,9 +182,12 @@ function valueTest(key: string, field: string, modifiers: ReadonlySet<string>, v
       return mine !== undefined && other !== undefined && compare[where](fold(mine), fold(other));
     };
   }
-  // contains/startswith/endswith put `*` around the value; its own wildcards stay wildcards.
-  const pattern = where === 'contains' ? `*${text}*` : where === 'startswith' ? `${text}*` : where === 'endswith' ? `*${text}` : text;
-  const matches = wildcardMatcher(sigmaPieces(pattern), cased);
+  // contains/startswith/endswith put `*` around the value as read (its escapes already
+  // resolved, so a trailing backslash stays one); its own wildcards stay wildcards.
+  const star = { wildcard: '*' } as const;
+  const pieces = sigmaPieces(text);
+  const pattern = where === 'contains' ? [star, ...pieces, star] : where === 'startswith' ? [...pieces, star] : where === 'endswith' ? [star, ...pieces] : pieces;
+  const matches = wildcardMatcher(pattern, cased);
   return (v) => textOf(v) !== undefined && matches(textOf(v)!);
 }
 
