@@ -92,7 +92,19 @@ function compileDetection(rule: SigmaRule, target: DetectionTarget): SqlFragment
     }
     return compiled;
   };
-  return sql`coalesce(${conditionSql(tree, search)}, false)`;
+  const where = sql`coalesce(${conditionSql(tree, search)}, false)`;
+  checkParameters(where);
+  return where;
+}
+
+/** Athena's ExecutionParameters hold at most this many characters each. */
+const MAX_PARAMETER_LENGTH = 1024;
+
+function checkParameters(where: SqlFragment): void {
+  const long = where.compile().params.find((p) => typeof p === 'string' && p.length > MAX_PARAMETER_LENGTH);
+  if (long !== undefined) {
+    throw new RuleReason(`a value of ${String(long).length} characters is longer than the ${MAX_PARAMETER_LENGTH} Athena accepts as a parameter ("${String(long).slice(0, 40)}…")`);
+  }
 }
 
 function failure(rule: AnyRule, error: unknown): RuleCompileError {

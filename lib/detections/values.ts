@@ -144,9 +144,9 @@ function oneValue(target: DetectionTarget, spec: FieldSpec, access: FieldAccess,
   const has = (m: string) => modifiers.includes(m);
   if (has('exists')) {
     if (typeof value !== 'boolean') throw new RuleReason(`field "${field}": "exists" takes true or false, not ${JSON.stringify(value)}`);
-    return value ? sql`${access.presence} IS NOT NULL` : sql`${access.presence} IS NULL`;
+    return value ? access.present : sql`(NOT ${access.present})`;
   }
-  if (value === null) return sql`${access.presence} IS NULL`;
+  if (value === null) return sql`(NOT ${access.present})`;
   const transform = TRANSFORMS.find((t) => has(t));
   const fold = !has('cased');
   if (has('re')) {
