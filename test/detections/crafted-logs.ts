@@ -111,6 +111,7 @@ export function craftedRecords(): CraftedRecord[] {
     event({ userAgent: 'pctXYunder' }),
     event({ userAgent: 'Ünïcödé-АГЕНТ/1.0 🚀' }),
     event({ userAgent: 'ünïcödé-агент/1.0 x' }),
+    event({ eventName: 'TagUser', readOnly: false, requestParameters: { userName: 'bob', note: 'naïve "quoted" text \\ end' } }),
     event({ userAgent: "it's-agent", requestParameters: { ratio: 1.5, big: 1234567890123 } }),
     event({ userAgent: 'Jersey/${project.version}', eventSource: 'signin.amazonaws.com', eventName: 'GetSigninToken' }),
     // Addresses: IPv4 in and out of networks, IPv6, names, a dotted quad that is no address.

@@ -31,7 +31,12 @@ describe('the crafted rules', () => {
       expect(hits, rule.title).toBeLessThan(records.length);
     }
     const silent = [...crafted.evaluator.values()].filter((rule) => !records.some((r) => rule.matches(r))).map((r) => r.title);
-    expect(silent.sort()).toEqual(['Crafted: leading space is part of the value', 'Crafted: missing key', 'Crafted: null on an object member']);
+    expect(silent.sort()).toEqual([
+      'Crafted: leading space is part of the value',
+      'Crafted: missing key',
+      'Crafted: null on an object member',
+      'Crafted: whole JSON text has no raw quotes inside values',
+    ]);
   });
 });
 
