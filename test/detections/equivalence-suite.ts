@@ -30,8 +30,8 @@ export interface LogSet {
 /** What a suite compared, for the run's summary line. */
 const tally = { rules: new Map<string, number>(), hits: new Map<string, number>() };
 
-/** Defines the tests for one log set and the packs to run over it. */
-export function defineEquivalence(logSetName: string, packs: readonly Pack[], open: () => Promise<LogSet>): void {
+/** Defines the tests for one log set and the packs to run over it; gives the log set once opened (in tests). */
+export function defineEquivalence(logSetName: string, packs: readonly Pack[], open: () => Promise<LogSet>): () => LogSet {
   const compiled = new Map<string, CompiledRules>();
   for (const pack of packs) for (const target of TARGETS) compiled.set(`${pack.name}/${target}`, compilePack(pack, target));
 
@@ -94,4 +94,5 @@ export function defineEquivalence(logSetName: string, packs: readonly Pack[], op
       });
     }
   });
+  return () => logSet;
 }
