@@ -4,7 +4,7 @@
  * query per table, and the evaluator's hits over the parsed records of the same files.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { compileRules, ownPackDir, parseRules } from '../../lib/detections';
 import type { CompiledRule, CompiledRules, DetectionTarget, RuleProblem, RuleSet } from '../../lib/detections/types';
 import type { LocalEngine } from '../../lib/engines/local/local-engine';
@@ -80,11 +80,6 @@ export function craftedPack(): Pack {
 /** The pack's detection rules compiled for a target. */
 export function compilePack(pack: Pack, target: DetectionTarget): CompiledRules {
   return compileRules(pack.ruleSet, target);
-}
-
-/** Where a rule came from, short: `file.yml` or `file.yml#3`, relative to the pack. */
-export function shortSource(source: string, root: string): string {
-  return source.startsWith(root) ? relative(root, source) || source : source;
 }
 
 // ---- hits from the engine ---------------------------------------------------------------
