@@ -126,6 +126,8 @@ describe('problems', () => {
     [oneTest('eventName|contains|startswith', 'x'), /only one of/],
     [oneTest('eventName|re|cidr', 'x'), /re and cidr/],
     [oneTest('eventName|i', 'x'), /flags of "re"/],
+    [oneTest('eventName|re', 'Get(?!Object)'), /look-around/],
+    [oneTest('eventName|re', '(a)\\1'), /back-references/],
     [oneTest('sourceIPAddress|cidr', '10.0.0.0/33'), /not an IPv4 or IPv6 CIDR/],
     [oneTest('sourceIPAddress|cidr', '2001:db8:::/32'), /not an IPv4 or IPv6 CIDR/],
     [oneTest('errorCode|exists', 'yes'), /takes true or false/],
