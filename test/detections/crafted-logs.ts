@@ -96,6 +96,7 @@ export function craftedRecords(): CraftedRecord[] {
     event({ eventName: 'DeleteUser', readOnly: false, errorCode: 'AccessDenied', errorMessage: 'User: alice is not authorized' }),
     event({ eventName: 'DeleteRole', readOnly: false, errorCode: 'accessdenied', errorMessage: '' }),
     event({ eventName: 'DeleteBucket', eventSource: 's3.amazonaws.com', readOnly: false, errorCode: 'Success', errorMessage: 'line1\nline2' }),
+    event({ eventName: 'DeleteLoginProfile', readOnly: false, errorCode: 'NoSuchEntity', errorMessage: 'line1\rline2' }),
     event({ eventName: 'UpdateLoginProfile', readOnly: false, errorCode: 'Client.UnauthorizedOperation', errorMessage: 'line0\nline2x' }),
     // User agents: wildcard and escape characters, LIKE's own characters, unicode, case.
     event({ userAgent: 'S3 Browser 10.9.9 https://s3browser.com' }),

@@ -105,6 +105,41 @@ export function wildcardMatcher(pieces: readonly Piece[], cased: boolean): (text
   return (text) => regex.test(cased ? text : text.toLowerCase());
 }
 
+/**
+ * A Sigma `re` value as a JavaScript RegExp. The spec's `.` stops only at the newline
+ * character (`s` lifts that) and `m` makes `^`/`$` match at newlines; JavaScript also stops at
+ * `\r`, U+2028 and U+2029, so `.` outside a character class becomes `[^\n]` (or any
+ * character under `s`) and `^`/`$` under `m` become lookarounds on `\n`.
+ */
+export function sigmaRegExp(pattern: string, flags: { readonly i: boolean; readonly m: boolean; readonly s: boolean }): RegExp {
+  let out = '';
+  let inClass = false;
+  const chars = [...pattern];
+  for (let k = 0; k < chars.length; k++) {
+    const c = chars[k]!;
+    if (c === '\\') {
+      out += c + (chars[++k] ?? '');
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+      if (chars[k + 1] === '^') out += chars[++k];
+      if (chars[k + 1] === ']') out += '\\' + chars[++k];
+    } else if (c === '.') {
+      out += flags.s ? '[\\s\\S]' : '[^\\n]';
+    } else if (c === '^' && flags.m) {
+      out += '(?<=^|\\n)';
+    } else if (c === '$' && flags.m) {
+      out += '(?=$|\\n)';
+    } else {
+      out += c;
+    }
+  }
+  return new RegExp(out, flags.i ? 'iu' : 'u');
+}
+
 // ---- IP addresses and networks (the `cidr` modifier) -----------------------------------
 
 /** An address as bytes (4 for IPv4, 16 for IPv6), or undefined when the text is not one. */

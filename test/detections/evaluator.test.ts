@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UnsupportedRule, detectionPredicate, readEvaluatorRules } from './evaluator';
-import { cidrMatcher, fieldOf, ipBytes, sigmaPieces, wildcardMatcher } from './evaluator-values';
+import { cidrMatcher, fieldOf, ipBytes, sigmaPieces, sigmaRegExp, wildcardMatcher } from './evaluator-values';
 
 const matchesText = (pattern: string, text: string, cased = false) => wildcardMatcher(sigmaPieces(pattern), cased)(text);
 
@@ -30,6 +30,22 @@ describe('Sigma strings', () => {
     expect(matchesText('a?c', 'abbc')).toBe(false);
     expect(matchesText('a*', 'a\nb')).toBe(true);
     expect(matchesText('%_', 'ab')).toBe(false);
+  });
+});
+
+describe('regular expressions', () => {
+  const flags = { i: false, m: false, s: false };
+  it('stop . only at a newline, and start and end lines at newlines only under m', () => {
+    expect(sigmaRegExp('a.b', flags).test('a\rb')).toBe(true);
+    expect(sigmaRegExp('a.b', flags).test('a\nb')).toBe(false);
+    expect(sigmaRegExp('a.b', { ...flags, s: true }).test('a\nb')).toBe(true);
+    expect(sigmaRegExp('a[.]b', flags).test('axb')).toBe(false);
+    expect(sigmaRegExp('a\\.b', flags).test('axb')).toBe(false);
+    expect(sigmaRegExp('^b$', { ...flags, m: true }).test('a\nb\nc')).toBe(true);
+    expect(sigmaRegExp('^b$', { ...flags, m: true }).test('a\rb\rc')).toBe(false);
+    expect(sigmaRegExp('^b', flags).test('a\nb')).toBe(false);
+    expect(sigmaRegExp('B', { ...flags, i: true }).test('abc')).toBe(true);
+    expect(sigmaRegExp('[]a]', flags).test(']')).toBe(true);
   });
 });
 

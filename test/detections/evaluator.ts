@@ -6,7 +6,8 @@
  *
  * Semantics (the Sigma specification and the issue's plan):
  * - plain strings, `contains`, `startswith`, `endswith` and wildcards match case-insensitively
- *   unless `cased`; `re` is case-sensitive unless `re|i`, and finds its match anywhere;
+ *   unless `cased`; `re` is case-sensitive unless `re|i`, finds its match anywhere, and its
+ *   `.` stops only at the newline character (all characters with `s`);
  * - a missing field or JSON null matches only `null` and `exists: false`; an object or array
  *   member equals no string, is not null and exists;
  * - numbers and booleans, in rules and in records, compare as their text;
@@ -22,6 +23,7 @@ import {
   fieldOf,
   scalarText,
   sigmaPieces,
+  sigmaRegExp,
   wildcardMatcher,
   type FieldValue,
   type JsonRecord,
@@ -158,8 +160,7 @@ function valueTest(key: string, field: string, modifiers: ReadonlySet<string>, v
   }
   const text = scalarText(value);
   if (modifiers.has('re')) {
-    const flags = ['i', 'm', 's'].filter((f) => modifiers.has(f)).join('');
-    const regex = new RegExp(text, `${flags}u`);
+    const regex = sigmaRegExp(text, { i: modifiers.has('i'), m: modifiers.has('m'), s: modifiers.has('s') });
     return (v) => textOf(v) !== undefined && regex.test(textOf(v)!);
   }
   if (modifiers.has('cidr')) {
