@@ -1,6 +1,7 @@
 /**
  * SigmaHQ's reference rules and the project's own pack over the generated sample (the
  * bundled sample's seed, attack stories included, fewer background events): on both targets,
+ * the OCSF one both derived from the CloudTrail files and read from the sample's Security Lake,
  * each compiled rule's hits equal the independent evaluator's.
  */
 import { describe, expect, it } from 'vitest';
@@ -39,11 +40,12 @@ describe.skipIf(reference === undefined)('the reference rules', () => {
 
 const sample = defineEquivalence('sample', packs, async () => {
   const dir = tempDir('irbook-equivalence-sample-');
-  // The bundled sample's seed (the default), so the hits are the ones a user first sees.
-  await generateSample({ out: dir.path, events: 20_000, lake: false });
+  // The bundled sample's seed (the default), so the hits are the ones a user first sees; with
+  // its Security Lake, so the OCSF rules also run over the lake's Parquet.
+  await generateSample({ out: dir.path, events: 20_000 });
   const records = readSample(dir.path).flatMap((f) => f.records) as unknown as JsonRecord[];
   return { logs: dir.path, records, cleanup: dir.cleanup };
-});
+}, { lake: true });
 
 
 describe.skipIf(reference === undefined)('the sample', () => {

@@ -1,7 +1,8 @@
 /**
  * The equivalence tests for one log set: for each pack and target, every compiled rule's hits
  * from the local engine equal the independent evaluator's over the parsed records of the
- * same files. One engine serves both targets (the OCSF tables derived from the CloudTrail files).
+ * same files. The OCSF tables are those the engine derives from the CloudTrail files, and,
+ * when the log set has a Security Lake (the sample's, mapped by the same mapping), the lake's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompiledRules, DetectionTarget } from '../../lib/detections/types';
@@ -27,48 +28,68 @@ export interface LogSet {
   readonly cleanup: () => void;
 }
 
-/** What a suite compared, for the run's summary line. */
-const tally = { rules: new Map<string, number>(), hits: new Map<string, number>() };
+/** Where a target's rows come from: the `cloudtrail` table, or the OCSF tables fed by CloudTrail or by the lake's Parquet. */
+interface Run {
+  readonly label: string;
+  readonly target: DetectionTarget;
+  readonly feed: 'cloudtrail' | 'lake';
+}
 
-/** Defines the tests for one log set and the packs to run over it; gives the log set once opened (in tests). */
-export function defineEquivalence(logSetName: string, packs: readonly Pack[], open: () => Promise<LogSet>): () => LogSet {
+const RUNS: readonly Run[] = [
+  { label: 'cloudtrail', target: 'cloudtrail', feed: 'cloudtrail' },
+  { label: 'ocsf', target: 'ocsf', feed: 'cloudtrail' },
+];
+const LAKE_RUN: Run = { label: 'ocsf from the lake', target: 'ocsf', feed: 'lake' };
+
+/**
+ * Defines the tests for one log set and the packs to run over it (`lake`: also over the OCSF
+ * tables read from the log set's Security Lake); gives the log set once opened (in tests).
+ */
+export function defineEquivalence(
+  logSetName: string,
+  packs: readonly Pack[],
+  open: () => Promise<LogSet>,
+  options: { lake?: boolean } = {},
+): () => LogSet {
+  const runs = options.lake ? [...RUNS, LAKE_RUN] : RUNS;
   const compiled = new Map<string, CompiledRules>();
   for (const pack of packs) for (const target of TARGETS) compiled.set(`${pack.name}/${target}`, compilePack(pack, target));
 
   let logSet: LogSet;
-  let engine: LocalEngine;
+  const engines = new Map<Run['feed'], LocalEngine>();
   let byId: Map<string, JsonRecord>;
   const fromEngine = new Map<string, Set<string>[]>();
+  const tally = new Map<string, { rules: number; hits: number }>();
 
   beforeAll(async () => {
     logSet = await open();
     byId = new Map(logSet.records.map((r) => [String(r.eventID), r]));
-    engine = await LocalEngine.open({ logs: logSet.logs, ocsfSource: 'cloudtrail' });
-    for (const pack of packs) {
-      for (const target of TARGETS) {
-        const key = `${pack.name}/${target}`;
-        fromEngine.set(key, await engineHits(engine, compiled.get(key)!.compiled, target));
+    for (const run of runs) {
+      if (!engines.has(run.feed)) engines.set(run.feed, await LocalEngine.open({ logs: logSet.logs, ocsfSource: run.feed }));
+      for (const pack of packs) {
+        const rules = compiled.get(`${pack.name}/${run.target}`)!.compiled;
+        fromEngine.set(`${pack.name}/${run.label}`, await engineHits(engines.get(run.feed)!, rules, run.target));
       }
     }
   });
 
   afterAll(async () => {
-    await engine?.close();
+    for (const engine of engines.values()) await engine.close();
     logSet?.cleanup();
-    const line = TARGETS.map((t) => `${t}: ${tally.rules.get(t) ?? 0} rule runs, ${tally.hits.get(t) ?? 0} hits`).join('; ');
-    console.log(`equivalence on ${logSetName}: ${line}`);
+    const line = [...tally].map(([label, t]) => `${label}: ${t.rules} rules, ${t.hits} hits`).join('; ');
+    console.log(`equivalence on the ${logSetName}: ${line}`);
   });
 
-  describe.each(TARGETS)(`on the ${logSetName}, target %s`, (target) => {
+  describe.each(runs)(`on the ${logSetName}, target $label`, (run) => {
     it('the tables hold each record of the files once (the ground both sides stand on)', async () => {
       const ids = new Set(logSet.records.map((r) => String(r.eventID)));
       expect(ids.size).toBe(logSet.records.length);
-      const expected = target === 'cloudtrail' ? logSet.records.length : logSet.records.filter(inOcsfTables).length;
-      expect(await tableCounts(engine, target)).toEqual({ rows: expected, ids: expected });
+      const expected = run.target === 'cloudtrail' ? logSet.records.length : logSet.records.filter(inOcsfTables).length;
+      expect(await tableCounts(engines.get(run.feed)!, run.target)).toEqual({ rows: expected, ids: expected });
     });
 
     for (const pack of packs) {
-      const result = compiled.get(`${pack.name}/${target}`)!;
+      const result = compiled.get(`${pack.name}/${run.target}`)!;
       describe(`${pack.name} rules`, () => {
         it('every detection rule is compiled or reported with a reason', () => {
           const done = new Set([...result.compiled.map((c) => ruleKey(c.rule)), ...result.problems.map((p) => ruleKey(p))]);
@@ -83,10 +104,10 @@ export function defineEquivalence(logSetName: string, packs: readonly Pack[], op
           expect(reason, `compiled, but the evaluator cannot check it: ${reason}`).toBeUndefined();
           const evaluator = pack.evaluator.get(ruleKey(rule));
           if (!evaluator) throw new Error(`the evaluator did not read ${rule.title} (${rule.source})`);
-          const expected = evaluatorHits(evaluator, logSet.records, target);
-          const actual = fromEngine.get(`${pack.name}/${target}`)![i]!;
-          tally.rules.set(target, (tally.rules.get(target) ?? 0) + 1);
-          tally.hits.set(target, (tally.hits.get(target) ?? 0) + expected.size);
+          const expected = evaluatorHits(evaluator, logSet.records, run.target);
+          const actual = fromEngine.get(`${pack.name}/${run.label}`)![i]!;
+          const counts = tally.get(run.label) ?? { rules: 0, hits: 0 };
+          tally.set(run.label, { rules: counts.rules + 1, hits: counts.hits + expected.size });
           if (actual.size !== expected.size || [...expected].some((id) => !actual.has(id))) {
             expect({ rule: rule.title, ...describeDifference(expected, actual, byId) }).toEqual({ rule: rule.title, missing: [], extra: [] });
           }
