@@ -3,8 +3,9 @@
  * every modifier's edge: case and unicode, wildcards and their escapes, LIKE's own `%` and
  * `_`, numbers and booleans, JSON null, object and array members, keys missing or spelled
  * in another case, IPv4 and IPv6, fields compared with fields, and missing values under `not`.
- * Management events, S3 data events, a Lambda data event (in neither OCSF table) and records
- * older than `eventCategory` are all here, so the OCSF comparison meets its row rules too.
+ * Management events, S3 data events, events in neither OCSF table (a Lambda data event, an
+ * Insights event, a network activity event) and records older than `eventCategory` are all
+ * here, so the OCSF comparison meets its row rules too.
  */
 import { join } from 'node:path';
 import { deliveryFile, deliveryPath, writeFile } from '../support/cloudtrail-fixtures';
@@ -192,6 +193,8 @@ export function craftedRecords(): CraftedRecord[] {
     s3Data({ eventName: 'DeleteObject', readOnly: false, requestParameters: { bucketName: 'reports', key: 'q1.csv' }, sourceIPAddress: '203.0.113.77' }),
     s3Data({ eventName: 'GetObject', userAgent: 'S3 Browser 9', requestParameters: { bucketName: 'reports', key: 'a/b*c' }, sourceIPAddress: '2001:db8::7' }),
     event({ eventSource: 'lambda.amazonaws.com', eventName: 'Invoke', managementEvent: false, eventCategory: 'Data', userAgent: 'S3 Browser lambda', sourceIPAddress: '10.9.9.9' }),
+    event({ eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', eventType: 'AwsCloudTrailInsight', eventCategory: 'Insight', managementEvent: undefined, userAgent: 'S3 Browser insight', insightDetails: { state: 'Start', insightType: 'ApiCallRateInsight' } }),
+    event({ eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventType: 'AwsVpceEvent', eventCategory: 'NetworkActivity', managementEvent: false, userAgent: 'S3 Browser vpce', errorCode: 'VpceAccessDenied' }),
     event({ eventVersion: '1.05', eventCategory: undefined, managementEvent: undefined, eventSource: 's3.amazonaws.com', eventName: 'GetObject', userAgent: 'S3 Browser old', resources: [{ ARN: 'arn:aws:s3:::old/k', type: 'AWS::S3::Object' }] }),
     event({ eventVersion: '1.05', eventCategory: undefined, managementEvent: undefined, eventName: 'CreateUser', requestParameters: { userName: 'carol' } }),
   ];
