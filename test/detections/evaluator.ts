@@ -1,15 +1,18 @@
 /**
  * An independent Sigma evaluator for the equivalence tests: reads rule YAML itself, parses
  * conditions itself and decides, record by record over parsed CloudTrail JSON, whether a
- * detection rule matches. It shares no code with lib/detections (only its types), so an
- * agreement between the two is evidence, not an echo.
+ * detection rule matches. It imports nothing from lib/, so an agreement with the compiler is
+ * evidence, not an echo.
  *
  * Semantics (the Sigma specification and the issue's plan):
  * - plain strings, `contains`, `startswith`, `endswith` and wildcards match case-insensitively
  *   unless `cased`; `re` is case-sensitive unless `re|i`, finds its match anywhere, and its
  *   `.` stops only at the newline character (all characters with `s`);
- * - a missing field or JSON null matches only `null` and `exists: false`; an object or array
- *   member equals no string, is not null and exists;
+ * - a missing field or JSON null matches only `null` and `exists: false` (the issue's plan;
+ *   the spec's `exists` counts a present null as existing, but the `cloudtrail` table cannot
+ *   tell a null struct member from a missing one); an object or array member equals no
+ *   string, is not null and exists;
+ * - a whole JSON-text member (`requestParameters`) is its compact JSON text, as the table's;
  * - numbers and booleans, in rules and in records, compare as their text;
  * - lists OR (AND with `all`), maps AND, lists of maps OR;
  * - `fieldref` compares with another field's value (taken literally, no wildcards), with
