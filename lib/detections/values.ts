@@ -218,29 +218,9 @@ export function fieldTest(target: DetectionTarget, fieldSpec: string, value: unk
   const access = fieldAccess(target, spec.field);
   const values = Array.isArray(value) ? value : [value];
   if (values.length === 0) throw new RuleReason(`field "${spec.field}": the list of values is empty`);
-  const all = spec.modifiers.includes('all');
-  const equalities = all || spec.modifiers.length > 0 ? [] : plainEqualities(values);
-  const tests = values.filter((v) => !equalities.includes(v)).map((v) => oneValue(target, spec, access, v));
-  if (equalities.length > 0) tests.unshift(caseInsensitiveIn(access.text, equalities));
+  const tests = values.map((v) => oneValue(target, spec, access, v));
   if (tests.length === 1) return tests[0]!;
-  return sql`(${sql.join(tests, sql.raw(all ? ' AND ' : ' OR '))})`;
-}
-
-/** Values compared for case-insensitive equality: text without wildcards. */
-function plainEqualities(values: readonly unknown[]): string[] {
-  return values.flatMap((v) => {
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return [];
-    const { literal } = readWildcards(String(v));
-    return literal === undefined ? [] : [String(v)];
-  });
-}
-
-/**
- * Case-insensitive equality with any of the values, as ORs rather than `IN (…)`: DuckDB plans
- * an IN list of expressions as a join, which lowers every row before the rule's other tests
- * can rule it out.
- */
-function caseInsensitiveIn(text: SqlFragment, values: readonly string[]): SqlFragment {
-  const tests = values.map((value) => sql`lower(${text}) = lower(${readWildcards(value).literal!})`);
-  return tests.length === 1 ? tests[0]! : sql`(${sql.join(tests, sql.raw(' OR '))})`;
+  // ORs, not `lower(x) IN (…)`: DuckDB plans an IN list of expressions as a join, which
+  // lowers every row before the rule's other tests can rule it out.
+  return sql`(${sql.join(tests, sql.raw(spec.modifiers.includes('all') ? ' AND ' : ' OR '))})`;
 }
