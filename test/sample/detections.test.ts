@@ -6,6 +6,7 @@ import { generateSample, type SampleManifest } from '../../lib/sample';
 import { tempDir } from '../support/cloudtrail-fixtures';
 import { readSample, type ParsedRecord } from '../support/sample-reader';
 import { SIGMA_REFERENCE_RULES } from '../support/shared-reference';
+import { detectionPredicate, type JsonRecord } from '../detections/evaluator';
 import {
   OWN_PACK_DIR,
   baseRulesOf,
@@ -118,6 +119,19 @@ describe('the listed events are what the rules look for', () => {
         const allowed = new Set(detections.flatMap((det) => valuesOfField(det, field)).map((v) => v.toLowerCase()));
         if (allowed.size === 0) continue;
         for (const r of eventsOf(d.id)) expect(allowed, `${d.title}: ${r[field]}`).toContain(r[field].toLowerCase());
+      }
+    }
+  });
+
+  it("each listed event matches the rule, or one of a correlation's rules, by the tests' own evaluator", () => {
+    const docs = [...own, ...reference];
+    for (const d of manifest.detections) {
+      const rule = docs.find((x) => x.doc.id === d.id);
+      if (!rule) continue; // a SigmaHQ rule without the reference folder
+      const predicates = detectionDocs(rule, docs).map((b) => detectionPredicate(b.doc.detection as Record<string, unknown>));
+      for (const r of eventsOf(d.id)) {
+        const record = r as unknown as JsonRecord;
+        expect(predicates.some((p) => p(record)), `${d.title}: ${r.eventName} ${r.eventID}`).toBe(true);
       }
     }
   });
