@@ -101,13 +101,25 @@ function groupByRule(hits: readonly HitEvent[]): Map<RuleHeader, HitEvent[]> {
   return out;
 }
 
+/** The first and last time of some events (a loop: spreading a million times overflows the stack). */
+function span(events: readonly HitEvent[]): [Date, Date] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const e of events) {
+    const t = e.time.getTime();
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  return [new Date(min), new Date(max)];
+}
+
 function summaryRows(hits: readonly HitEvent[]): Value[][] {
   const rows = [...groupByRule(hits)].map(([rule, events]) => {
-    const times = events.map((e) => e.time.getTime());
+    const [first, last] = span(events);
     return {
       rank: levelRank(rule.level),
       row: [
-        rule.level ?? null, rule.title, events.length, new Date(Math.min(...times)), new Date(Math.max(...times)),
+        rule.level ?? null, rule.title, events.length, first, last,
         byFrequency(events, (e) => e.principal), byFrequency(events, (e) => e.sourceIp), rule.author ?? null, rule.id, rule.source,
       ] as Value[],
     };
@@ -188,8 +200,8 @@ export class Detections extends QueryResult {
       const rules = [...byRule.keys()].sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.title.localeCompare(b.title));
       const top = rules[0]?.level;
       const all = [...byRule.values()].flat();
-      const times = all.map((e) => e.time.getTime());
-      return { rank: levelRank(top), hits: all.length, row: [principal, rules.map((r) => r.title), all.length, new Date(Math.min(...times)), new Date(Math.max(...times)), top ?? null] as Value[] };
+      const [first, last] = span(all);
+      return { rank: levelRank(top), hits: all.length, row: [principal, rules.map((r) => r.title), all.length, first, last, top ?? null] as Value[] };
     });
     rows.sort((a, b) => b.rank - a.rank || b.hits - a.hits || String(a.row[0]).localeCompare(String(b.row[0])));
     return new QueryResult({

@@ -75,9 +75,18 @@ describe('cloudtrail', () => {
     expect(hitsByRule(found.hits.toRecords())).toEqual(expectedHits());
     // An event denied while creating a user is a hit of both rules.
     expect(EVENTS.some((e) => inWindow(e) && e.eventName === 'CreateUser' && e.errorCode === 'AccessDenied')).toBe(true);
-    // One statement: one FROM cloudtrail, the rule numbers unnested.
+    // One statement, one FROM cloudtrail: events meet the rules by name, and the rule that
+    // pins no name (errorCode only) meets every event.
     expect(found.sql.match(/FROM cloudtrail/g)).toHaveLength(1);
-    expect(found.sql).toContain('UNNEST(ARRAY[1, 2, 3, 4, 5]) AS r(rule_no)');
+    expect(found.sql).toContain('(0, 2)');
+  });
+
+  it('with only rules that pin event names, drops the other events at the scan, same hits', async () => {
+    const pinned = RULES.filter((r) => r.compiled.rule.id !== 'denied');
+    const found = await runDetections(engine, compiledRules(pinned), { window: WINDOW, fieldSql });
+    const { denied: _, ...expected } = expectedHits();
+    expect(hitsByRule(found.hits.toRecords())).toEqual(expected);
+    expect(found.sql).toMatch(/AND lower\(eventname\) IN \(\?, \?, \?, \?\)/);
   });
 
   it('rows per rule: counts, first and last, principals; most severe first', async () => {
