@@ -74,6 +74,8 @@ export interface DetectionQueryOptions {
   readonly window: TimeWindowInput;
   /** OCSF: the lake's region the table names carry (default `us-west-2`). */
   readonly region?: string;
+  /** Events of each rule's own hits returned one by one (default {@link DEFAULT_HITS_PER_RULE}). */
+  readonly hitsPerRule?: number;
 }
 
 /** The query, and what its numbers stand for. */
@@ -84,6 +86,20 @@ export interface DetectionQuery {
   readonly scanned: TimeWindow;
   /** OCSF: the tables read. */
   readonly tables: readonly string[];
+  /** The width of the time buckets the hits are counted in (for the chart), ms. */
+  readonly bucketMs: number;
+  /** At most this many events of each rule's own hits come back one by one. */
+  readonly hitsPerRule: number;
+}
+
+/** Events of each rule's own hits listed one by one, by default. */
+export const DEFAULT_HITS_PER_RULE = 1000;
+
+/** Buckets for counting hits over time: minutes for a day, up to hours for longer windows. */
+function bucketFor(window: TimeWindow): number {
+  const span = window.end.getTime() - window.start.getTime();
+  const minute = 60_000;
+  return [minute, 5 * minute, 15 * minute, 60 * minute].find((b) => span / b <= 2000) ?? 60 * minute;
 }
 
 /**
@@ -107,8 +123,28 @@ export function detectionQuery(options: DetectionQueryOptions): DetectionQuery {
   const base = sql`SELECT rule_no, ${shape.timeMs} AS t_ms, ${sql.join([...fields, ...extra])}
   FROM ${pairs(target, rules, from, timeCondition(target, scanned))}`;
   const startMs = window.start.getTime();
+  const levels = correlationLevels(base, { correlations, standalone, startMs });
+  const bucketMs = bucketFor(window);
+  const limit = options.hitsPerRule ?? DEFAULT_HITS_PER_RULE;
+  // A rule's own hits come back summarized, so a rule that matches most events does not
+  // send them all: counts, first and last per rule, per principal, per source address and
+  // per time bucket (window functions over the hits), and the first `limit` events of each
+  // rule, plus one event for each principal, address and bucket, which carries its counts.
+  // A correlation's events all come back: its hits are built from them.
+  const over = (by: string, ordered = false) => sql.raw(`OVER (PARTITION BY corr_no, rule_no${by}${ordered ? ' ORDER BY t_ms, event_id' : ''})`);
+  const bucket = `, t_ms - t_ms % ${bucketMs}`;
+  const summarized = sql`SELECT * FROM (SELECT *,
+    count(*) ${over('')} AS n_rule, min(t_ms) ${over('')} AS first_rule, max(t_ms) ${over('')} AS last_rule, row_number() ${over('', true)} AS rn_rule,
+    count(*) ${over(', principal')} AS n_principal, min(t_ms) ${over(', principal')} AS first_principal, max(t_ms) ${over(', principal')} AS last_principal,
+    row_number() ${over(', principal', true)} AS rn_principal,
+    count(*) ${over(', source_ip')} AS n_ip, row_number() ${over(', source_ip', true)} AS rn_ip,
+    count(*) ${over(bucket)} AS n_bucket, row_number() ${over(bucket, true)} AS rn_bucket
+  FROM (${levels}) AS f) AS s
+WHERE corr_no > 0 OR rn_rule <= ${sql.raw(String(limit))} OR rn_principal = 1 OR rn_ip = 1 OR rn_bucket = 1`;
   return Object.freeze({
-    sql: correlationLevels(base, { correlations, standalone, startMs }).limitedTo({ window: { start: iso(window.start), end: iso(window.end) } }),
+    sql: summarized.limitedTo({ window: { start: iso(window.start), end: iso(window.end) } }),
+    bucketMs,
+    hitsPerRule: limit,
     window,
     scanned,
     tables,

@@ -108,6 +108,21 @@ describe('cloudtrail', () => {
     expect(found.toText()).toContain('https://example.com/key');
   });
 
+  it('lists only the first hitsPerRule events of a rule, with every count, principal and bucket still exact', async () => {
+    const full = await runDetections(engine, compiledRules(RULES), { window: WINDOW, fieldSql });
+    const cut = await runDetections(engine, compiledRules(RULES), { window: WINDOW, fieldSql, hitsPerRule: 2 });
+    expect(cut.toJSON()).toEqual(full.toJSON());
+    expect(cut.byPrincipal().toJSON()).toEqual(full.byPrincipal().toJSON());
+    expect(cut.chart().spec).toEqual(full.chart().spec);
+    const listed = hitsByRule(cut.hits.toRecords());
+    for (const [rule, ids] of Object.entries(expectedHits())) expect(listed[rule]).toEqual(ids.length > 2 ? expect.any(Array) : ids);
+    expect(Object.values(listed).every((ids) => ids.length <= 2)).toBe(true);
+    // The first two by time.
+    const firstTwo = EVENTS.filter((e) => inWindow(e) && e.eventName === 'CreateUser').sort((a, b) => a.eventTime.localeCompare(b.eventTime)).slice(0, 2).map((e) => String(e.eventID));
+    expect(listed['create-user']).toEqual(firstTwo.sort());
+    expect(cut.toText()).toContain('hits lists the first 2 events of each rule');
+  });
+
   it('binds every rule value, and only in WHERE clauses (Athena takes ? nowhere else)', () => {
     const q = detectionQuery({ target: 'cloudtrail', rules: RULES.map((r) => r.compiled), standalone: new Set([1, 2, 3, 4, 5]), window: WINDOW });
     const { text, params } = q.sql.compile();
