@@ -3,7 +3,8 @@
  * compiled is a `RuleCompileError` (one rule) or a `RuleProblem` in the result (many rules),
  * never dropped.
  */
-import { sql, type SqlFragment } from '../sql';
+import { MAX_PARAMETER_LENGTH } from '../engines/athena/placeholders';
+import { sql, sqlLiteral, type SqlFragment } from '../sql';
 import { expandCondition, parseCondition, type ConditionNode } from './condition';
 import { RuleCompileError, RuleReason } from './errors';
 import { fieldAccess } from './fields';
@@ -92,7 +93,19 @@ function compileDetection(rule: SigmaRule, target: DetectionTarget): SqlFragment
     }
     return compiled;
   };
-  return sql`coalesce(${conditionSql(tree, search)}, false)`;
+  // Not wrapped in coalesce: a WHERE evaluates AND/OR lazily (a rule's later tests run only on
+  // rows its first ones let through), but inside a function every test runs on every row.
+  const where = sql`(${conditionSql(tree, search)})`;
+  checkParameters(where);
+  return where;
+}
+
+/** A value Athena could not take as a parameter would fail the whole combined query there. */
+function checkParameters(where: SqlFragment): void {
+  const long = where.compile().params.find((p) => sqlLiteral(p).length > MAX_PARAMETER_LENGTH);
+  if (long !== undefined) {
+    throw new RuleReason(`a value is ${sqlLiteral(long).length} characters as a SQL literal, more than the ${MAX_PARAMETER_LENGTH} Athena accepts as a parameter ("${String(long).slice(0, 40)}…")`);
+  }
 }
 
 function failure(rule: AnyRule, error: unknown): RuleCompileError {
@@ -102,8 +115,9 @@ function failure(rule: AnyRule, error: unknown): RuleCompileError {
 }
 
 /**
- * One detection rule as a WHERE condition for a target's table (columns unqualified). The
- * condition is never NULL, so it can be negated or counted as it is.
+ * One detection rule as a WHERE condition for a target's table (columns unqualified). It is
+ * true for a matching row and false or NULL for others (NULL where a field is missing), as a
+ * WHERE, FILTER or CASE WHEN reads it; to negate it write `NOT coalesce(where, false)`.
  *
  * @example
  * const { rules } = parseRules(yamlText, 'rules/bucket-deleted.yml');

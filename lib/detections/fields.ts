@@ -21,8 +21,11 @@ import type { DetectionTarget, RuleAttribution } from './types';
 export interface FieldAccess {
   /** The value as text (NULL when missing, JSON null, or an object/array inside JSON). */
   readonly text: SqlFragment;
-  /** NULL exactly when the field is missing or JSON null: what `null` and `exists` test. */
-  readonly presence: SqlFragment;
+  /**
+   * True when the field has a value (an object or list inside JSON included), false when it is
+   * missing or JSON null; never NULL. What `null` and `exists` test.
+   */
+  readonly present: SqlFragment;
 }
 
 /** A Sigma field found in the CloudTrail schema. */
@@ -88,17 +91,20 @@ function jsonPath(sigmaField: string, members: readonly string[]): string {
 
 function inJson(sigmaField: string, column: string, members: readonly string[]): FieldAccess {
   if (members.length === 0) {
-    const whole = sql.raw(column);
-    return { text: whole, presence: whole };
+    return same(column);
   }
   const path = sql.raw(sqlLiteral(jsonPath(sigmaField, members)));
   const col = sql.raw(column);
-  return { text: sql`json_extract_scalar(${col}, ${path})`, presence: sql`json_extract(${col}, ${path})` };
+  // json_extract gives JSON null as the text 'null', which Sigma's null matches.
+  return {
+    text: sql`json_extract_scalar(${col}, ${path})`,
+    present: sql`coalesce(json_format(json_extract(${col}, ${path})) <> 'null', false)`,
+  };
 }
 
 function same(text: string): FieldAccess {
   const fragment = sql.raw(text);
-  return { text: fragment, presence: fragment };
+  return { text: fragment, present: sql`(${fragment} IS NOT NULL)` };
 }
 
 function cloudTrailAccess(sigmaField: string, found: Resolved): FieldAccess {

@@ -17,7 +17,8 @@ async function ruleFiles(folder: string): Promise<string[]> {
   for (const entry of entries) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) files.push(...(await ruleFiles(path)));
-    else if (entry.isFile() && RULE_FILE.test(entry.name)) files.push(path);
+    // A link is taken as a file: one that leads nowhere becomes a problem when it is read.
+    else if ((entry.isFile() || entry.isSymbolicLink()) && RULE_FILE.test(entry.name)) files.push(path);
   }
   return files;
 }
@@ -47,7 +48,11 @@ export async function loadRules(paths: readonly string[]): Promise<RuleSet> {
   }
   const rules: AnyRule[] = [];
   const problems: RuleProblem[] = [];
-  for (const file of [...new Set(files)]) {
+  // The same file named twice (a folder and a file in it, two spellings) is read once.
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (seen.has(resolve(file))) continue;
+    seen.add(resolve(file));
     let text: string;
     try {
       text = await readFile(file, 'utf8');

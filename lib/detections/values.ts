@@ -109,6 +109,21 @@ function isIpv6(address: string): boolean {
   return halves.length === 2 ? count < 8 : count === 8;
 }
 
+/** What RE2 (the local engine's regex library) lacks of Trino's Java-style syntax. */
+const NOT_IN_RE2: readonly (readonly [RegExp, string])[] = [
+  [/\(\?<?[=!]/, 'look-around'],
+  [/\(\?>/, 'atomic groups'],
+  [/(?<!\\)\\[1-9]/, 'back-references'],
+  [/(?<!\\)[*+?}]\+/, 'possessive quantifiers'],
+];
+
+/** Refused where the same rule would run on Athena but fail on the local engine. */
+function checkPortableRegex(field: string, pattern: string): void {
+  for (const [construct, name] of NOT_IN_RE2) {
+    if (construct.test(pattern)) throw new RuleReason(`field "${field}": the regular expression uses ${name}, which the local engine (RE2) does not support`);
+  }
+}
+
 const ESCAPE = sql.raw(`ESCAPE '\\'`);
 
 /** A string test on `text`; `fold` lowers both sides (Sigma's default case-insensitivity). */
@@ -144,13 +159,14 @@ function oneValue(target: DetectionTarget, spec: FieldSpec, access: FieldAccess,
   const has = (m: string) => modifiers.includes(m);
   if (has('exists')) {
     if (typeof value !== 'boolean') throw new RuleReason(`field "${field}": "exists" takes true or false, not ${JSON.stringify(value)}`);
-    return value ? sql`${access.presence} IS NOT NULL` : sql`${access.presence} IS NULL`;
+    return value ? access.present : sql`(NOT ${access.present})`;
   }
-  if (value === null) return sql`${access.presence} IS NULL`;
+  if (value === null) return sql`(NOT ${access.present})`;
   const transform = TRANSFORMS.find((t) => has(t));
   const fold = !has('cased');
   if (has('re')) {
     const pattern = valueText(field, value);
+    checkPortableRegex(field, pattern);
     const flags = ['i', 'm', 's'].filter((f) => has(f)).join('');
     return sql`regexp_like(${access.text}, ${flags === '' ? pattern : `(?${flags})${pattern}`})`;
   }
@@ -204,6 +220,7 @@ export function fieldTest(target: DetectionTarget, fieldSpec: string, value: unk
   if (values.length === 0) throw new RuleReason(`field "${spec.field}": the list of values is empty`);
   const tests = values.map((v) => oneValue(target, spec, access, v));
   if (tests.length === 1) return tests[0]!;
-  const joiner = spec.modifiers.includes('all') ? sql.raw(' AND ') : sql.raw(' OR ');
-  return sql`(${sql.join(tests, joiner)})`;
+  // ORs, not `lower(x) IN (…)`: DuckDB plans an IN list of expressions as a join, which
+  // lowers every row before the rule's other tests can rule it out.
+  return sql`(${sql.join(tests, sql.raw(spec.modifiers.includes('all') ? ' AND ' : ' OR '))})`;
 }
