@@ -127,20 +127,19 @@ export function detectionQuery(options: DetectionQueryOptions): DetectionQuery {
   const bucketMs = bucketFor(window);
   const limit = options.hitsPerRule ?? DEFAULT_HITS_PER_RULE;
   // A rule's own hits come back summarized, so a rule that matches most events does not
-  // send them all: counts, first and last per rule, per principal, per source address and
-  // per time bucket (window functions over the hits), and the first `limit` events of each
-  // rule, plus one event for each principal, address and bucket, which carries its counts.
-  // A correlation's events all come back: its hits are built from them.
+  // send them all: one row for each principal, source address and time bucket of the rule,
+  // carrying that group's count, first and last time (window functions over the hits; JS
+  // adds the groups up), and the first `limit` events of each rule. One partitioning for the
+  // groups, not one per view: each is a sort of every hit. A correlation's events all come
+  // back: its hits are built from them.
   const over = (by: string, ordered = false) => sql.raw(`OVER (PARTITION BY corr_no, rule_no${by}${ordered ? ' ORDER BY t_ms, event_id' : ''})`);
-  const bucket = `, t_ms - t_ms % ${bucketMs}`;
+  const group = `, principal, source_ip, t_ms - t_ms % ${bucketMs}`;
   const summarized = sql`SELECT * FROM (SELECT *,
-    count(*) ${over('')} AS n_rule, min(t_ms) ${over('')} AS first_rule, max(t_ms) ${over('')} AS last_rule, row_number() ${over('', true)} AS rn_rule,
-    count(*) ${over(', principal')} AS n_principal, min(t_ms) ${over(', principal')} AS first_principal, max(t_ms) ${over(', principal')} AS last_principal,
-    row_number() ${over(', principal', true)} AS rn_principal,
-    count(*) ${over(', source_ip')} AS n_ip, row_number() ${over(', source_ip', true)} AS rn_ip,
-    count(*) ${over(bucket)} AS n_bucket, row_number() ${over(bucket, true)} AS rn_bucket
+    row_number() ${over('', true)} AS rn_rule,
+    count(*) ${over(group)} AS n_group, min(t_ms) ${over(group)} AS first_group, max(t_ms) ${over(group)} AS last_group,
+    row_number() ${over(group, true)} AS rn_group
   FROM (${levels}) AS f) AS s
-WHERE corr_no > 0 OR rn_rule <= ${sql.raw(String(limit))} OR rn_principal = 1 OR rn_ip = 1 OR rn_bucket = 1`;
+WHERE corr_no > 0 OR rn_rule <= ${sql.raw(String(limit))} OR rn_group = 1`;
   return Object.freeze({
     sql: summarized.limitedTo({ window: { start: iso(window.start), end: iso(window.end) } }),
     bucketMs,
