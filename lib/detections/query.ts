@@ -5,10 +5,16 @@
  *
  * Athena takes `?` parameters only in WHERE clauses, and a rule's condition binds its Sigma
  * values, so a rule cannot be tested in the SELECT list (`IF(w1, 'id1')`). Instead each event
- * is paired with the rule numbers (`CROSS JOIN UNNEST(ARRAY[1, …, N]) AS r(rule_no)`) and
- * the WHERE keeps the pairs whose rule matches: `(rule_no = 1 AND w1) OR (rule_no = 2 AND
- * w2) …`. A subquery first keeps the events with `(w1 OR w2 …)`, so only matching events are
- * paired: the price is each condition's values bound twice, not N times the rows.
+ * is paired with rule numbers from a `VALUES` list, and the WHERE keeps the pairs whose rule
+ * matches (`CASE rule_no WHEN 1 THEN w1 WHEN 2 THEN w2 … END`). The pairing is an equality
+ * join on the lower-cased event name against the names each rule pins (bound values, in the
+ * WHERE: a hash join on both engines), so a rule's condition runs only on the events it could
+ * match; rules that pin no name meet every event (see `pairs`). Then a rule's own hits are
+ * summarized by window functions, and correlations are computed over the hits by window
+ * functions (`correlation.ts`), all in the same statement.
+ *
+ * Cost: N rules and M correlations are one query and one scan of the window (reaching back
+ * by the longest new_value lookback when there is one).
  */
 
 import { sql, type SqlFragment } from '../sql';
@@ -103,8 +109,10 @@ function bucketFor(window: TimeWindow): number {
 }
 
 /**
- * The one query: a row per hit of a standalone rule in the window (`corr_no` 0), and a row per
- * event a correlation's hit is made of (`corr_no` ≥ 1), with `t_ms` and the hit's fields.
+ * The one query. Its rows: for each standalone rule's hits in the window (`corr_no` 0), the
+ * first `hitsPerRule` by time and one per (principal, source_ip, time bucket) group carrying
+ * the group's `n_group`, `first_group`, `last_group` (`rn_group` = 1); for a correlation
+ * (`corr_no` ≥ 1), every event of its hits, with the group values `g1…gK` and `d`.
  *
  * @example
  * const q = detectionQuery({ target: 'cloudtrail', rules: compiled.compiled, standalone: new Set([1, 2]), window });
@@ -127,20 +135,19 @@ export function detectionQuery(options: DetectionQueryOptions): DetectionQuery {
   const bucketMs = bucketFor(window);
   const limit = options.hitsPerRule ?? DEFAULT_HITS_PER_RULE;
   // A rule's own hits come back summarized, so a rule that matches most events does not
-  // send them all: counts, first and last per rule, per principal, per source address and
-  // per time bucket (window functions over the hits), and the first `limit` events of each
-  // rule, plus one event for each principal, address and bucket, which carries its counts.
-  // A correlation's events all come back: its hits are built from them.
+  // send them all: one row for each principal, source address and time bucket of the rule,
+  // carrying that group's count, first and last time (window functions over the hits; JS
+  // adds the groups up), and the first `limit` events of each rule. One partitioning for the
+  // groups, not one per view: each is a sort of every hit. A correlation's events all come
+  // back: its hits are built from them.
   const over = (by: string, ordered = false) => sql.raw(`OVER (PARTITION BY corr_no, rule_no${by}${ordered ? ' ORDER BY t_ms, event_id' : ''})`);
-  const bucket = `, t_ms - t_ms % ${bucketMs}`;
+  const group = `, principal, source_ip, t_ms - t_ms % ${bucketMs}`;
   const summarized = sql`SELECT * FROM (SELECT *,
-    count(*) ${over('')} AS n_rule, min(t_ms) ${over('')} AS first_rule, max(t_ms) ${over('')} AS last_rule, row_number() ${over('', true)} AS rn_rule,
-    count(*) ${over(', principal')} AS n_principal, min(t_ms) ${over(', principal')} AS first_principal, max(t_ms) ${over(', principal')} AS last_principal,
-    row_number() ${over(', principal', true)} AS rn_principal,
-    count(*) ${over(', source_ip')} AS n_ip, row_number() ${over(', source_ip', true)} AS rn_ip,
-    count(*) ${over(bucket)} AS n_bucket, row_number() ${over(bucket, true)} AS rn_bucket
+    row_number() ${over('', true)} AS rn_rule,
+    count(*) ${over(group)} AS n_group, min(t_ms) ${over(group)} AS first_group, max(t_ms) ${over(group)} AS last_group,
+    row_number() ${over(group, true)} AS rn_group
   FROM (${levels}) AS f) AS s
-WHERE corr_no > 0 OR rn_rule <= ${sql.raw(String(limit))} OR rn_principal = 1 OR rn_ip = 1 OR rn_bucket = 1`;
+WHERE corr_no > 0 OR rn_rule <= ${sql.raw(String(limit))} OR rn_group = 1`;
   return Object.freeze({
     sql: summarized.limitedTo({ window: { start: iso(window.start), end: iso(window.end) } }),
     bucketMs,

@@ -75,16 +75,13 @@ function readRows(result: QueryResult, query: DetectionQuery, rules: readonly Ru
   const i = {
     corr: at('corr_no'), rule: at('rule_no'), t: at('t_ms'), id: at('event_id'), name: at('event_name'), source: at('event_source'),
     principal: at('principal'), ip: at('source_ip'), error: at('error_code'), region: at('region'), account: at('account'), d: at('d'),
-    nRule: at('n_rule'), firstRule: at('first_rule'), lastRule: at('last_rule'), rnRule: at('rn_rule'),
-    nPrincipal: at('n_principal'), firstPrincipal: at('first_principal'), lastPrincipal: at('last_principal'), rnPrincipal: at('rn_principal'),
-    nIp: at('n_ip'), rnIp: at('rn_ip'), nBucket: at('n_bucket'), rnBucket: at('rn_bucket'),
+    rnRule: at('rn_rule'), nGroup: at('n_group'), firstGroup: at('first_group'), lastGroup: at('last_group'), rnGroup: at('rn_group'),
   };
   const num = (row: readonly Value[], index: number) => Number(row[index]);
   const groupCols = result.columnNames.flatMap((name, index) => (/^g\d+$/.test(name) ? [index] : []));
   const hits: HitEvent[] = [];
-  const own = new Map<RuleHeader, { n: number; first: number; last: number; principals: Map<string, number>; ips: Map<string, number> }>();
-  const principals: PrincipalHits[] = [];
-  const buckets: BucketHits[] = [];
+  // A rule's own hits: its groups (principal, address, bucket) and the events listed.
+  const own = new Map<RuleHeader, { n: number; first: number; last: number; principals: Map<string, PrincipalHits>; ips: Map<string, number>; buckets: Map<number, number> }>();
   const correlated = new Map<number, HitEvent[]>();
   for (const row of result.rows) {
     const corrNo = num(row, i.corr);
@@ -110,20 +107,36 @@ function readRows(result: QueryResult, query: DetectionQuery, rules: readonly Ru
     }
     let summary = own.get(rule);
     if (!summary) {
-      summary = { n: num(row, i.nRule), first: num(row, i.firstRule), last: num(row, i.lastRule), principals: new Map(), ips: new Map() };
+      summary = { n: 0, first: Infinity, last: -Infinity, principals: new Map(), ips: new Map(), buckets: new Map() };
       own.set(rule, summary);
     }
     if (num(row, i.rnRule) <= query.hitsPerRule) hits.push(event);
-    if (num(row, i.rnPrincipal) === 1 && event.principal !== null) {
-      summary.principals.set(event.principal, num(row, i.nPrincipal));
-      principals.push({ rule, principal: event.principal, hits: num(row, i.nPrincipal), first: new Date(num(row, i.firstPrincipal)), last: new Date(num(row, i.lastPrincipal)) });
+    if (num(row, i.rnGroup) !== 1) continue;
+    const n = num(row, i.nGroup);
+    const first = num(row, i.firstGroup);
+    const last = num(row, i.lastGroup);
+    summary.n += n;
+    summary.first = Math.min(summary.first, first);
+    summary.last = Math.max(summary.last, last);
+    if (event.principal !== null) {
+      const p = summary.principals.get(event.principal);
+      summary.principals.set(event.principal, p
+        ? { ...p, hits: p.hits + n, first: new Date(Math.min(p.first.getTime(), first)), last: new Date(Math.max(p.last.getTime(), last)) }
+        : { rule, principal: event.principal, hits: n, first: new Date(first), last: new Date(last) });
     }
-    if (num(row, i.rnIp) === 1 && event.sourceIp !== null) summary.ips.set(event.sourceIp, num(row, i.nIp));
-    if (num(row, i.rnBucket) === 1) buckets.push({ rule, bucket: new Date(t - (t % query.bucketMs)), hits: num(row, i.nBucket) });
+    if (event.sourceIp !== null) summary.ips.set(event.sourceIp, (summary.ips.get(event.sourceIp) ?? 0) + n);
+    const bucket = t - (t % query.bucketMs);
+    summary.buckets.set(bucket, (summary.buckets.get(bucket) ?? 0) + n);
   }
-  const summaries: RuleSummary[] = [...own].map(([rule, s]) => ({
-    rule, hits: s.n, first: new Date(s.first), last: new Date(s.last), principals: rankCounts(s.principals), sourceIps: rankCounts(s.ips),
-  }));
+  const summaries: RuleSummary[] = [];
+  const principals: PrincipalHits[] = [];
+  const buckets: BucketHits[] = [];
+  for (const [rule, s] of own) {
+    const counts = new Map([...s.principals].map(([p, v]) => [p, v.hits] as const));
+    summaries.push({ rule, hits: s.n, first: new Date(s.first), last: new Date(s.last), principals: rankCounts(counts), sourceIps: rankCounts(s.ips) });
+    principals.push(...s.principals.values());
+    for (const [b, n] of s.buckets) buckets.push({ rule, bucket: new Date(b), hits: n });
+  }
   const correlationHits: CorrelationHit[] = [];
   for (const [corrNo, events] of correlated) {
     const c = correlations[corrNo - 1]!;
