@@ -28,6 +28,12 @@ export interface SuspectOptions {
   readonly engine?: Engine;
   /** Where the choice and its reasons are said. Default `console.log`. */
   readonly say?: (line: string) => void;
+  /**
+   * What the playbook's triage found, by principal (`triage.byPrincipal()`, a `principal`
+   * column, most significant first): with no override, its first principal is the suspect;
+   * when it has no rows (no rule fired), the result's top entity is.
+   */
+  readonly triage?: ResultRows;
 }
 
 // The last suspect chosen in this kernel, so that choosing another can say which tables on
@@ -41,7 +47,9 @@ type How = 'ARN' | 'access key id' | 'user name' | 'role name' | 'session name';
 /**
  * The entity to investigate.
  *
- * - `override` empty (or undefined): the `entity` of the first row of a `topFailingEntities`
+ * - `override` empty (or undefined), and `options.triage` given with rows: the triage's top
+ *   principal (`triage.byPrincipal()`'s first row).
+ * - `override` empty (or undefined) otherwise: the `entity` of the first row of a `topFailingEntities`
  *   (2.2) result; when it has no rows, nothing failed in the window: it says so and returns
  *   `null`, which the playbook's conditions (`entityMatches(null)`) match no row with, so the
  *   cells after it show empty tables instead of failing.
@@ -60,6 +68,7 @@ type How = 'ARN' | 'access key id' | 'user name' | 'role name' | 'session name';
  * const suspect = await suspectFrom(top);                 // the entity with most failures
  * const other = await suspectFrom(top, 'ci-deployer');    // arn:aws:iam::111122223333:user/ci-deployer
  * const byKey = await suspectFrom(top, 'AKIAIOSFODNN7EXAMPLE');
+ * const fired = await suspectFrom(top, '', { triage: triage.byPrincipal() }); // the triage's top principal
  */
 export async function suspectFrom(result: ResultRows, override?: string | null, options: SuspectOptions = {}): Promise<string | null> {
   if (override !== undefined && override !== null && typeof override !== 'string') {
@@ -73,7 +82,11 @@ export async function suspectFrom(result: ResultRows, override?: string | null, 
   const entities = entityColumn(result);
   const name = (override ?? '').trim();
   let chosen: string | null;
-  if (name === '') {
+  const fired = name === '' ? topPrincipal(options.triage) : undefined;
+  if (fired !== undefined) {
+    chosen = fired;
+    say(`Suspect: ${fired} (the top principal of the triage: the rules that fired)`);
+  } else if (name === '') {
     chosen = firstEntity(result, entities, say);
   } else if (entities.includes(name)) {
     chosen = name;
@@ -101,6 +114,17 @@ function entityColumn(result: ResultRows): Value[] {
     );
   }
   return result.rows.map((row) => row[index] ?? null);
+}
+
+/** The first principal of the triage's principals; undefined when none fired or none is given. */
+function topPrincipal(triage: ResultRows | undefined): string | undefined {
+  if (triage === undefined) return undefined;
+  const index = Array.isArray(triage?.columnNames) ? triage.columnNames.indexOf('principal') : -1;
+  if (index < 0) {
+    throw new OptionError('triage', triage?.columnNames, `suspect: the triage result has no "principal" column (columns: ${triage?.columnNames?.join(', ') ?? 'none'}); pass triage.byPrincipal()`);
+  }
+  const first = triage.rows[0]?.[index];
+  return typeof first === 'string' && first.trim() !== '' ? first.trim() : undefined;
 }
 
 function firstEntity(result: ResultRows, entities: readonly Value[], say: (line: string) => void): string | null {
