@@ -81,6 +81,15 @@ export {
 export * as credentialCompromise from './playbooks/credential-compromise';
 export * as unintendedS3Access from './playbooks/unintended-s3-access';
 
+// Detections: Sigma rules read, checked and compiled to SQL for the cloudtrail or OCSF tables.
+export * as detections from './detections';
+export { compileRule, compileRules, fieldExpression, loadRules, ownPackDir, parseRules, RuleCompileError } from './detections';
+export { detect, type DetectOptions } from './detections/detect';
+export { Detections, type HitEvent, type CorrelationHit } from './detections/detections';
+export { detectionQuery, type DetectionQuery, type DetectionQueryOptions } from './detections/query';
+export { runDetections, type RunOptions } from './detections/run';
+export { planCorrelations, type PlannedCorrelation } from './detections/correlation';
+
 // Containment: plan, show, apply when confirmed, undo; every change in an audit log.
 export * as containment from './containment';
 export { openContainment, type Containment, type ContainmentOptions } from './containment';

@@ -106,10 +106,11 @@ export function instances(
  */
 export function lambdaFunction(r: RoleRef, name: string): (c: ActorCtx) => Caller {
   const identities = new Memo<UserIdentity>(4);
+  // The function's network interface in its subnet: one address, as Lambda's shared VPC interfaces keep.
+  const ip = `10.0.128.${(hash32('lambda', name) % 250) + 4}`;
   return (c) => {
     const issued = sessionStart(c.t, 12);
     const identity = identities.get(String(issued), () => assumedRole(r, name, sessionKey(name, issued), issued));
-    const ip = `10.0.128.${(hash32('lambda', Math.floor(c.t / 900_000)) % 250) + 4}`;
     const actor = {
       identity,
       sourceIPAddress: ip,
@@ -121,10 +122,12 @@ export function lambdaFunction(r: RoleRef, name: string): (c: ActorCtx) => Calle
 }
 
 const NOTEBOOK_ROLE = role(SECURITY, 'IRNotebookRole');
+/** The notebook instance's address in its VPC (one instance, one network interface). */
+const NOTEBOOK_IP = `10.50.1.${(hash32('nb', 'host') % 200) + 20}`;
 const notebooks = new Memo<Actor>(4);
 
 /**
- * The security team's SageMaker notebook at an instant (hourly sessions, its VPC's addresses).
+ * The security team's SageMaker notebook at an instant (hourly sessions, one address in its VPC).
  *
  * @example
  * notebookActor(Date.UTC(2024, 2, 20, 15)).identity.arn; // '…:assumed-role/IRNotebookRole/SageMaker'
@@ -133,7 +136,7 @@ export function notebookActor(t: number): Actor {
   const issued = sessionStart(t, 1);
   return notebooks.get(String(issued), () => ({
     identity: assumedRole(NOTEBOOK_ROLE, 'SageMaker', sessionKey('notebook', issued), issued),
-    sourceIPAddress: `10.50.${(hash32('nb', issued) % 4) + 1}.${(hash32('nb', issued, 'host') % 200) + 20}`,
+    sourceIPAddress: NOTEBOOK_IP,
     userAgent: AGENTS.notebook,
     vpcEndpointId: 'vpce-0c1d2e3f4a5b6c7d8',
   }));

@@ -135,3 +135,27 @@ export function assumeRole(
     { resources: [{ accountId: r.accountId, type: 'AWS::IAM::Role', ARN: r.arn }], sharedEventID: rng.uuid() },
   );
 }
+
+/**
+ * `sts:GetSessionToken` of an IAM user's long-term key, with the temporary credentials it
+ * hands out (they stay valid after the key is deactivated, until they expire).
+ *
+ * @example
+ * getSessionToken(rng, 'us-east-1', t, 'ASIA…', 129_600);
+ */
+export function getSessionToken(rng: Rng, region: string, ms: number, keyId: string, durationSeconds: number): Call {
+  return api(
+    'sts.amazonaws.com',
+    'GetSessionToken',
+    region,
+    true,
+    { durationSeconds },
+    {
+      credentials: {
+        accessKeyId: keyId,
+        sessionToken: rng.chars(BASE64, 96),
+        expiration: iamDate(ms + durationSeconds * 1000),
+      },
+    },
+  );
+}

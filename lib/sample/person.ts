@@ -1,7 +1,9 @@
 /**
  * How a person appears in CloudTrail: through IAM Identity Center (an `AssumeRoleWithSAML`,
  * then a role session named by their email) or as an IAM user, signing in to the console or
- * calling with a CLI, from the office egress (192.0.2.0/24) or the VPN (10.8.0.0/16).
+ * calling with a CLI, from their office's egress address (192.0.2.0/24). The VPN is full-tunnel, so
+ * calls from home leave through the office too: each person has one address all month, which is
+ * what lets a "new address for this principal" rule stay quiet on the background.
  */
 
 import { hash32 } from './prng';
@@ -64,16 +66,20 @@ export interface PersonSpec {
   readonly actions: readonly Action[];
 }
 
+/** The office egress address of each site. */
+const OFFICE_EGRESS: Readonly<Record<Zone, string>> = {
+  'America/New_York': '192.0.2.11',
+  'Europe/Dublin': '192.0.2.12',
+};
+
 /**
- * A person's address on a given day: the office egress most days, the VPN otherwise.
+ * A person's address: their office's egress (the VPN is full-tunnel).
  *
  * @example
- * personIp('alice', 19800); // '192.0.2.11' or '10.8.…'
+ * personIp('America/New_York'); // '192.0.2.11'
  */
-export function personIp(key: string, day: number): string {
-  const h = hash32(key, 'ip', day);
-  if (h % 10 < 6) return `192.0.2.${10 + (h % 3)}`;
-  return `10.8.${(h >>> 8) % 32}.${((h >>> 16) % 240) + 10}`;
+export function personIp(zone: Zone): string {
+  return OFFICE_EGRESS[zone];
 }
 
 function signInActions(spec: PersonSpec): Action[] {
@@ -135,11 +141,9 @@ function signInActions(spec: PersonSpec): Action[] {
 export function person(spec: PersonSpec): Persona {
   const browser = BROWSERS[hash32(spec.key) % BROWSERS.length];
   const identities = new Memo<UserIdentity>(64);
-  const ips = new Memo<string>(8);
   const caller = (c: ActorCtx): Caller => {
     const { rng, t, mode } = c;
-    const day = Math.floor(t / 86_400_000);
-    const ip = ips.get(String(day), () => personIp(spec.key, day));
+    const ip = personIp(spec.zone);
     const slot = sessionStart(t, 4);
     const consoleCall = mode === undefined && rng.chance(spec.console);
     const identity = identities.get(`${mode}|${slot}|${consoleCall}`, () => {

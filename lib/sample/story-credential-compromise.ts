@@ -9,9 +9,9 @@
 import { Rng } from './prng';
 import { at } from './clock';
 import { api, sessionKey, sessionStart } from './api';
-import { getCallerIdentity, iam } from './iam-calls';
+import { getCallerIdentity, getSessionToken, iam } from './iam-calls';
 import { s3Bucket, s3Object } from './s3-calls';
-import { PRODUCTION, REGIONS, assumedRole, role } from './identities';
+import { PRODUCTION, REGIONS, accessKeyId, assumedRole, role } from './identities';
 import { INSTANCES, SECURITY_GROUPS, STACKS, STOLEN_INSTANCE, VICTIM_BUCKET } from './inventory';
 import { ingress, instanceState, runInstances } from './ec2-calls';
 import { EC2_PROBES, enumerate, recon, sweep } from './compromise-probing';
@@ -30,6 +30,7 @@ import {
 
 const CFN = 'cloudformation.amazonaws.com';
 const SECRETS = 'secretsmanager.amazonaws.com';
+const TRAIL = 'cloudtrail.amazonaws.com';
 
 function baseline(rng: Rng): ScriptedEvent[] {
   const tl = new Timeline(rng, PRODUCTION, at(1, 0, 0));
@@ -79,7 +80,7 @@ function grab(tl: Timeline, rng: Rng, cli: Actor): void {
   tl.pause(60, 240);
 }
 
-/** Then the network and compute: a way in over SSH, instances, sabotage that protection stops. */
+/** Then the network and compute: a way in over SSH, instances, sabotage that protection stops; then blinding the trail. */
 function tamper(tl: Timeline, rng: Rng, cli: Actor): void {
   const notFound = 'The specified rule does not exist in this security group.';
   for (const sg of SECURITY_GROUPS) {
@@ -108,6 +109,12 @@ function tamper(tl: Timeline, rng: Rng, cli: Actor): void {
     const request = { instanceId: instance, disableApiTermination: { value: false } };
     tl.deny(cli, api('ec2.amazonaws.com', 'ModifyInstanceAttribute', 'us-east-1', false, request)).pause(5, 30);
   }
+  // Stop the trail before going further: the name is a guess (the console's default), refused anyway.
+  tl.deny(cli, api(TRAIL, 'DescribeTrails', 'us-east-1', true, { includeShadowTrails: true })).pause(10, 40);
+  for (const name of ['StopLogging', 'DeleteTrail']) {
+    const trail = `arn:aws:cloudtrail:us-east-1:${PRODUCTION}:trail/management-events`;
+    tl.deny(cli, api(TRAIL, name, 'us-east-1', false, { name: 'management-events' }), trail).pause(5, 30);
+  }
 }
 
 function leakedKey(rng: Rng): ScriptedEvent[] {
@@ -125,7 +132,10 @@ function leakedKey(rng: Rng): ScriptedEvent[] {
   tl.jump(at(19, 7, 48, rng.below(60)));
   sweep(tl, rng, script, true);
   tl.jump(at(19, 8, 31, rng.below(60)));
-  tl.call(cli, getCallerIdentity('us-west-2'));
+  tl.call(cli, getCallerIdentity('us-west-2')).pause(20, 60);
+  // Temporary credentials for 36 hours: they keep working after the key itself is deactivated.
+  const issued = tl.time;
+  tl.call(cli, getSessionToken(rng, 'us-east-1', issued, accessKeyId('ASIA', CI_USER, issued), 129_600));
   return tl.events;
 }
 

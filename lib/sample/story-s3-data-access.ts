@@ -2,20 +2,22 @@
  * Story 2 (AWS Security Blog, "Accelerate incident response with Amazon Security Lake –
  * Part 2"): unintended data access in S3. `Service_Backup`, an IAM user an administrator made
  * a week earlier with far too much IAM power, is used from outside: it creates users and roles,
- * gives one user AdministratorAccess and a key, copies and deletes card data, leaves a ransom
- * note in a new bucket and fails to start EC2 instances. The new admin user's key is then used.
+ * gives one user AdministratorAccess and a key, copies card data, suspends the bucket's
+ * versioning and access logging, deletes the data, leaves a ransom note in a new bucket and fails
+ * to start EC2 instances. The new admin user's key is then used: a console password, a sign-in
+ * without MFA, and an attempt to share a volume snapshot with the intruder's own account.
  */
 
 import { Rng } from './prng';
 import { at } from './clock';
 import { runInstances } from './ec2-calls';
-import { api, sessionKey, sessionStart } from './api';
+import { api, consoleLogin, sessionKey, sessionStart } from './api';
 import { createAccessKey, createRole, createUser, getCallerIdentity, iam } from './iam-calls';
 import { s3Bucket, s3Object } from './s3-calls';
-import { PRODUCTION, accessKeyId, assumedRole, iamUser, ssoRole } from './identities';
+import { PRODUCTION, accessKeyId, assumedRole, iamUser, iamUserConsole, ssoRole } from './identities';
 import { VICTIM_BUCKET } from './inventory';
 import { Timeline, type ScriptedEvent } from './timeline';
-import type { Actor } from './record';
+import type { Actor, JsonObject } from './record';
 
 /** The unfamiliar IAM user. */
 export const BACKUP_USER = 'Service_Backup';
@@ -42,6 +44,12 @@ export const ADMIN_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
 export const RANSOM_BUCKET = 'breach.notify';
 /** The ransom note's key. */
 export const RANSOM_OBJECT = 'data-locked-xxx.txt';
+/** Where the intruder signs in to the console as the new administrator. */
+export const INTRUDER_BROWSER =
+  'Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0';
+/** The account the intruder tries to share a volume snapshot with. */
+export const INTRUDER_ACCOUNT = '999988887777';
+const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 /** The administrator who created Service_Backup a week before. */
 export const CREATOR_EMAIL = 'erin@example.com';
 /** The policies the administrator attached to Service_Backup (far too much IAM power). */
@@ -83,7 +91,7 @@ function escalate(tl: Timeline, me: Actor): void {
 
 /** A bucket for the note, then compute that is not allowed. */
 function prepare(tl: Timeline, rng: Rng, me: Actor): void {
-  const location = { LocationConstraint: 'us-west-2', xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' };
+  const location = { LocationConstraint: 'us-west-2', xmlns: S3_XMLNS };
   tl.call(
     me,
     s3Bucket('CreateBucket', 'us-west-2', PRODUCTION, RANSOM_BUCKET, { CreateBucketConfiguration: location }),
@@ -109,7 +117,14 @@ function ransom(tl: Timeline, rng: Rng, me: Actor): void {
   for (let i = 1; i <= readCount; i++) {
     tl.call(me, object('GetObject', `cc-data-${i}.csv`, rng.int(2_000_000, 40_000_000))).pause(15, 60);
   }
-  tl.pause(180, 420);
+  tl.pause(90, 240);
+  // No old versions to restore and no access log of what follows.
+  const bucketCall = (eventName: string, params: JsonObject) =>
+    s3Bucket(eventName, 'us-west-2', PRODUCTION, VICTIM_BUCKET, params);
+  tl.call(me, bucketCall('GetBucketVersioning', { versioning: '' })).pause(10, 30);
+  const suspended = { Status: 'Suspended', xmlns: S3_XMLNS };
+  tl.call(me, bucketCall('PutBucketVersioning', { versioning: '', VersioningConfiguration: suspended })).pause(10, 40);
+  tl.call(me, bucketCall('PutBucketLogging', { logging: '', BucketLoggingStatus: { xmlns: S3_XMLNS } })).pause(30, 90);
   for (let i = 1; i <= deleteCount; i++) tl.call(me, object('DeleteObject', `cc-data-${i}.csv`)).pause(3, 15);
   tl.pause(60, 180);
   const note = { bytesIn: 1337, response: { 'x-amz-server-side-encryption': 'AES256' } };
@@ -145,6 +160,30 @@ function followOn(rng: Rng): ScriptedEvent[] {
   tl.call(a, createAccessKey(sync, accessKeyId('AKIA', PRODUCTION, sync), tl.time)).pause(30, 90);
   tl.call(a, api('ec2.amazonaws.com', 'DescribeRegions', 'us-west-2', true, { regionSet: {} })).pause(5, 20);
   tl.call(a, api('ec2.amazonaws.com', 'DescribeInstances', 'us-west-2', true, { instancesSet: {}, filterSet: {} }));
+  tl.pause(20, 60);
+  // A password for the console, used at once, without MFA.
+  tl.call(a, iam('CreateLoginProfile', false, { userName: admin, passwordResetRequired: false })).pause(40, 120);
+  const browser: Actor = {
+    identity: iamUserConsole(PRODUCTION, admin),
+    sourceIPAddress: INTRUDER_IP,
+    userAgent: INTRUDER_BROWSER,
+  };
+  tl.call(browser, consoleLogin()).pause(60, 180);
+  // A copy of the payments volume for an account of their own; encrypted with the default key, so refused.
+  const self = { items: [{ owner: 'self' }] };
+  const snapshots = { snapshotSet: {}, ownersSet: self, sharedUsersSet: {}, filterSet: {} };
+  tl.call(a, api('ec2.amazonaws.com', 'DescribeSnapshots', 'us-west-2', true, snapshots)).pause(15, 45);
+  const share = {
+    snapshotId: `snap-0${rng.hex(16)}`,
+    createVolumePermission: { add: { items: [{ userId: INTRUDER_ACCOUNT }] } },
+    attributeType: 'CREATE_VOLUME_PERMISSION',
+  };
+  tl.fail(
+    a,
+    api('ec2.amazonaws.com', 'ModifySnapshotAttribute', 'us-west-2', false, share),
+    'Client.OperationNotPermitted',
+    'Encrypted snapshots with EBS default key cannot be shared',
+  );
   return tl.events;
 }
 

@@ -1,0 +1,166 @@
+/**
+ * All of a target's compiled rules, and the correlations over them, as ONE query over the
+ * window: one scan of the table (Athena bills by data scanned, and Trino inlines a CTE at each
+ * reference, so nothing here is referenced twice).
+ *
+ * Athena takes `?` parameters only in WHERE clauses, and a rule's condition binds its Sigma
+ * values, so a rule cannot be tested in the SELECT list (`IF(w1, 'id1')`). Instead each event
+ * is paired with the rule numbers (`CROSS JOIN UNNEST(ARRAY[1, …, N]) AS r(rule_no)`) and
+ * the WHERE keeps the pairs whose rule matches: `(rule_no = 1 AND w1) OR (rule_no = 2 AND
+ * w2) …`. The same WHERE first says `(w1 OR w2 …)` on the table alone, which both engines push
+ * below the join, so only matching events are paired: the price is each condition's values
+ * bound twice, not N times the rows.
+ */
+
+import { sql, type SqlFragment } from '../sql';
+import { ENTITY } from '../playbooks/entity';
+import { inWindow, toTimeWindow, type TimeWindow, type TimeWindowInput } from '../playbooks/time-window';
+import { lakeTable } from '../sources/ocsf/schema';
+import { correlationLevels, type PlannedCorrelation } from './correlation';
+import type { CompiledRule, DetectionTarget, SigmaRule } from './types';
+
+/** What one hit row of {@link detectionQuery}'s SQL holds, in column order. */
+export const HIT_COLUMNS = [
+  'corr_no', 'rule_no', 't_ms', 'event_id', 'event_name', 'event_source', 'principal', 'source_ip', 'error_code', 'region', 'account',
+] as const;
+
+/** The hit's fields as SQL over one row of the target's table. */
+interface TargetShape {
+  /** Epoch milliseconds of the event (a BIGINT). */
+  readonly timeMs: SqlFragment;
+  readonly fields: Readonly<Record<Exclude<(typeof HIT_COLUMNS)[number], 'corr_no' | 'rule_no' | 't_ms'>, SqlFragment>>;
+}
+
+const SHAPES: Readonly<Record<DetectionTarget, TargetShape>> = {
+  cloudtrail: {
+    timeMs: sql`CAST(floor(to_unixtime(from_iso8601_timestamp(eventtime)) * 1000) AS BIGINT)`,
+    fields: {
+      event_id: sql`eventid`,
+      event_name: sql`eventname`,
+      event_source: sql`eventsource`,
+      principal: ENTITY,
+      source_ip: sql`sourceipaddress`,
+      error_code: sql`errorcode`,
+      region: sql`awsregion`,
+      account: sql`recipientaccountid`,
+    },
+  },
+  ocsf: {
+    timeMs: sql`"time"`,
+    fields: {
+      event_id: sql`metadata.uid`,
+      event_name: sql`api.operation`,
+      event_source: sql`api.service.name`,
+      // As ENTITY: the session's issuer (a role), else the caller's ARN.
+      principal: sql`coalesce(actor.session.issuer, actor.user.uid)`,
+      // CloudTrail's sourceIPAddress is an address or a service's name; OCSF splits the two.
+      source_ip: sql`coalesce(src_endpoint.ip, src_endpoint.domain)`,
+      error_code: sql`api.response.error`,
+      region: sql`cloud.region`,
+      account: sql`accountid`,
+    },
+  },
+};
+
+/** Options of {@link detectionQuery}. */
+export interface DetectionQueryOptions {
+  readonly target: DetectionTarget;
+  /** The detection rules; rule_no `n` in the result is `rules[n - 1]`. */
+  readonly rules: readonly CompiledRule[];
+  /** Which rules report their own hits (rule_no, 1-based); the others only feed correlations. */
+  readonly standalone: ReadonlySet<number>;
+  /** Correlations over the rules; corr_no `n` is `correlations[n - 1]`. */
+  readonly correlations?: readonly PlannedCorrelation[];
+  readonly window: TimeWindowInput;
+  /** OCSF: the lake's region the table names carry (default `us-west-2`). */
+  readonly region?: string;
+}
+
+/** The query, and what its numbers stand for. */
+export interface DetectionQuery {
+  readonly sql: SqlFragment;
+  readonly window: TimeWindow;
+  /** The window the scan covers: the window, reaching back by new_value's lookback. */
+  readonly scanned: TimeWindow;
+  /** OCSF: the tables read. */
+  readonly tables: readonly string[];
+}
+
+/**
+ * The one query: a row per hit of a standalone rule in the window (`corr_no` 0), and a row per
+ * event a correlation's hit is made of (`corr_no` ≥ 1), with `t_ms` and the hit's fields.
+ *
+ * @example
+ * const q = detectionQuery({ target: 'cloudtrail', rules: compiled.compiled, standalone: new Set([1, 2]), window });
+ * const rows = await engine.query(q.sql);
+ */
+export function detectionQuery(options: DetectionQueryOptions): DetectionQuery {
+  const { target, rules, standalone } = options;
+  const correlations = options.correlations ?? [];
+  const window = toTimeWindow(options.window);
+  const lookbackMs = Math.max(0, ...correlations.map((c) => c.lookbackMs));
+  const scanned: TimeWindow = { start: new Date(window.start.getTime() - lookbackMs), end: window.end };
+  const shape = SHAPES[target];
+  const { from, tables } = fromClause(target, options.region ?? 'us-west-2', rules.map((r) => r.rule));
+  const none = rules.length === 0;
+  const numbers = none ? sql`0` : sql.raw(rules.map((_, i) => String(i + 1)).join(', '));
+  const any = none ? sql`(1 = 0)` : sql.join(rules.map((r) => r.where), sql` OR `);
+  const which = none ? sql`(1 = 0)` : sql.join(rules.map((r, i) => sql`(rule_no = ${sql.raw(String(i + 1))} AND ${r.where})`), sql`\n    OR `);
+  const fields = Object.entries(shape.fields).map(([name, expr]) => sql`${expr} AS ${sql.raw(name)}`);
+  const extra = correlations.flatMap((c) => c.columns());
+  const base = sql`SELECT rule_no, ${shape.timeMs} AS t_ms, ${sql.join([...fields, ...extra])}
+  FROM ${from}
+  CROSS JOIN UNNEST(ARRAY[${numbers}]) AS r(rule_no)
+  WHERE ${timeCondition(target, scanned)}
+    AND (${any})
+    AND (${which})`;
+  const startMs = window.start.getTime();
+  return Object.freeze({
+    sql: correlationLevels(base, { correlations, standalone, startMs }).limitedTo({ window: { start: iso(window.start), end: iso(window.end) } }),
+    window,
+    scanned,
+    tables,
+  });
+}
+
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The window on the target's table: partition days and eventtime, or the lake's time_dt. */
+function timeCondition(target: DetectionTarget, window: TimeWindow): SqlFragment {
+  if (target === 'cloudtrail') return inWindow(window);
+  // Security Lake's v2 tables are Iceberg, partitioned (hidden) on time_dt: bounding it prunes.
+  return sql`(time_dt >= ${window.start} AND time_dt < ${window.end})`;
+}
+
+/**
+ * The table a target reads. OCSF keeps S3 data events in a table of their own; it is read only
+ * when some rule could match one: a rule that names `s3.amazonaws.com` anywhere, or that does
+ * not test `eventSource` at all. (A rule testing `eventSource` only against other services is
+ * taken to exclude S3, even under a `not`: a rule meaning "any service but IAM" must name S3.)
+ */
+function fromClause(target: DetectionTarget, region: string, rules: readonly SigmaRule[]): { from: SqlFragment; tables: string[] } {
+  if (target === 'cloudtrail') return { from: sql`cloudtrail`, tables: ['cloudtrail'] };
+  const mgmt = checkedTable(lakeTable(region, 'cloud_trail_mgmt'));
+  if (!rules.some(couldMatchS3Data)) return { from: sql.raw(mgmt), tables: [mgmt] };
+  const s3 = checkedTable(lakeTable(region, 's3_data'));
+  return { from: sql.raw(`(SELECT * FROM ${mgmt} UNION ALL SELECT * FROM ${s3}) AS lake`), tables: [mgmt, s3] };
+}
+
+function checkedTable(name: string): string {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`not a lake table name: ${JSON.stringify(name)}`);
+  return name;
+}
+
+/** Whether a rule could match an S3 data event (see {@link fromClause}). */
+export function couldMatchS3Data(rule: SigmaRule): boolean {
+  let testsSource = false;
+  let namesS3 = false;
+  const visit = (value: unknown, key: string | undefined): void => {
+    if (key !== undefined && /^eventsource(\||$)/i.test(key)) testsSource = true;
+    if (typeof value === 'string' && /s3\.amazonaws\.com/i.test(value)) namesS3 = true;
+    if (Array.isArray(value)) value.forEach((v) => visit(v, key));
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
+  };
+  for (const [name, value] of Object.entries(rule.detection)) if (name !== 'condition') visit(value, undefined);
+  return namesS3 || !testsSource;
+}
