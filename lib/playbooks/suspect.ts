@@ -29,9 +29,9 @@ export interface SuspectOptions {
   /** Where the choice and its reasons are said. Default `console.log`. */
   readonly say?: (line: string) => void;
   /**
-   * What the playbook's triage found, by principal (`triage.byPrincipal()`, a `principal`
-   * column, most significant first): with no override, its first principal is the suspect;
-   * when it has no rows (no rule fired), the result's top entity is.
+   * What the playbook's triage found, by principal (`triage.byPrincipal()`: its `entity`
+   * column, most severe first): with no override, its first entity is the suspect; when it
+   * has no rows (no rule fired), the result's top entity is.
    */
   readonly triage?: ResultRows;
 }
@@ -85,7 +85,7 @@ export async function suspectFrom(result: ResultRows, override?: string | null, 
   const fired = name === '' ? topPrincipal(options.triage) : undefined;
   if (fired !== undefined) {
     chosen = fired;
-    say(`Suspect: ${fired} (the top principal of the triage: the rules that fired)`);
+    say(`Suspect: ${fired} (the top principal of the triage: the most severe rules that fired, the most hits)`);
   } else if (name === '') {
     chosen = firstEntity(result, entities, say);
   } else if (entities.includes(name)) {
@@ -116,12 +116,13 @@ function entityColumn(result: ResultRows): Value[] {
   return result.rows.map((row) => row[index] ?? null);
 }
 
-/** The first principal of the triage's principals; undefined when none fired or none is given. */
+/** The first entity of the triage's principals; undefined when none fired or none is given. */
 function topPrincipal(triage: ResultRows | undefined): string | undefined {
   if (triage === undefined) return undefined;
-  const index = Array.isArray(triage?.columnNames) ? triage.columnNames.indexOf('principal') : -1;
-  if (index < 0) {
-    throw new OptionError('triage', triage?.columnNames, `suspect: the triage result has no "principal" column (columns: ${triage?.columnNames?.join(', ') ?? 'none'}); pass triage.byPrincipal()`);
+  const columns = triage?.columnNames;
+  const index = Array.isArray(columns) ? columns.indexOf('entity') : -1;
+  if (index < 0 || !columns.includes('rules')) {
+    throw new OptionError('triage', columns, `suspect: option "triage" must be what fired by principal, triage.byPrincipal() (columns entity, rules, …); got columns: ${Array.isArray(columns) ? columns.join(', ') : 'none'}`);
   }
   const first = triage.rows[0]?.[index];
   return typeof first === 'string' && first.trim() !== '' ? first.trim() : undefined;

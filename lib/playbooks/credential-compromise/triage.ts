@@ -4,7 +4,8 @@
  * default suspect from (its `triage` option).
  */
 
-import { detect, type Detections } from '../../detections';
+import { detect } from '../../detections/detect';
+import type { Detections } from '../../detections/detections';
 import { readTriageOptions, type TriageOptions } from '../triage';
 
 /**

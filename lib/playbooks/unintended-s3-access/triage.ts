@@ -3,7 +3,8 @@
  * and the IAM user it investigates taken from what fired when the analyst names none.
  */
 
-import { detect, type Detections } from '../../detections';
+import { detect } from '../../detections/detect';
+import type { Detections } from '../../detections/detections';
 import { OptionError } from '../../errors';
 import type { ResultRows } from '../suspect';
 import { readTriageOptions, type TriageOptions } from '../triage';
@@ -40,11 +41,11 @@ const IAM_USER_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:user\/(?:[^/]*\/)*([^/]+)$/
 
 /**
  * The IAM user to investigate: `user` when it is set, else the user of the first IAM user ARN
- * in the `principal` column of the triage's principals (`triage.byPrincipal()`, most
- * significant first). Roles and sessions above it are passed over: this playbook follows a user.
+ * in the `entity` column of what the triage found by principal (`triage.byPrincipal()`, most
+ * severe first). Roles and sessions above it are passed over: this playbook follows a user.
  *
  * @throws OptionError (option `user`) when `user` is empty and no IAM user fired a rule, or
- *   the result has no `principal` column
+ *   the result is not `byPrincipal()`'s
  * @example
  * user = userFrom(triage.byPrincipal(), user); // 'Service_Backup'
  */
@@ -58,9 +59,10 @@ export function userFrom(principals: ResultRows, user?: string | null, options: 
     say(`User: ${given} (as set in the parameters)`);
     return given;
   }
-  const index = Array.isArray(principals?.columnNames) ? principals.columnNames.indexOf('principal') : -1;
-  if (index < 0) {
-    throw new OptionError('user', user, `user: the result has no "principal" column (columns: ${principals?.columnNames?.join(', ') ?? 'none'}); pass triage.byPrincipal(), or set user to the IAM user's name`);
+  const columns = principals?.columnNames;
+  const index = Array.isArray(columns) ? columns.indexOf('entity') : -1;
+  if (index < 0 || !columns.includes('rules')) {
+    throw new OptionError('user', user, `user: pass what the triage found by principal, triage.byPrincipal() (columns entity, rules, …), not a result with columns ${Array.isArray(columns) ? columns.join(', ') : 'none'}; or set user to the IAM user's name`);
   }
   const seen = principals.rows.map((row) => row[index]).filter((p): p is string => typeof p === 'string');
   for (const arn of seen) {
