@@ -1,5 +1,5 @@
 /**
- * The `irbook` command: query, ingest, cache, sample, run, kernel install, notebooks, start.
+ * The `irbook` command: query, detect, ingest, cache, sample, run, kernel install, notebooks, start.
  * Each command is its own module under cli/, loaded only when it runs: `irbook query` is a
  * whole process per call, so it should not wait for the notebook runner, the sample
  * generator or Jupyter's setup to load.
@@ -12,6 +12,7 @@ const MAIN_HELP = `irbook — AWS security incident response with Athena SQL, on
 
 Usage:
   irbook query --logs DIR [--cache DIR] [--db NAME] [--format table|json|csv] [--keep-formulas] [--strict] [--out FILE] (SQL | --file FILE)
+  irbook detect --logs DIR [--rules PATH]… [--since TIME] [--until TIME] [--target cloudtrail|ocsf] [--format table|json|csv]
   irbook ingest --logs DIR [--cache DIR]
   irbook cache clear [--cache DIR]
   irbook sample --out DIR [--events N] [--seed S]
@@ -24,6 +25,7 @@ Usage:
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   query: async () => (await import('./cli/query.js')).command,
+  detect: async () => (await import('./cli/detect.js')).command,
   ingest: async () => (await import('./cli/ingest.js')).ingestCommand,
   cache: async () => (await import('./cli/ingest.js')).cacheCommand,
   sample: async () => (await import('./cli/sample.js')).command,

@@ -92,7 +92,21 @@ function compileDetection(rule: SigmaRule, target: DetectionTarget): SqlFragment
     }
     return compiled;
   };
-  return sql`coalesce(${conditionSql(tree, search)}, false)`;
+  // Not wrapped in coalesce: a WHERE evaluates AND/OR lazily (a rule's later tests run only on
+  // rows its first ones let through), but inside a function every test runs on every row.
+  const where = sql`(${conditionSql(tree, search)})`;
+  checkParameters(where);
+  return where;
+}
+
+/** Athena's ExecutionParameters hold at most this many characters each. */
+const MAX_PARAMETER_LENGTH = 1024;
+
+function checkParameters(where: SqlFragment): void {
+  const long = where.compile().params.find((p) => typeof p === 'string' && p.length > MAX_PARAMETER_LENGTH);
+  if (long !== undefined) {
+    throw new RuleReason(`a value of ${String(long).length} characters is longer than the ${MAX_PARAMETER_LENGTH} Athena accepts as a parameter ("${String(long).slice(0, 40)}…")`);
+  }
 }
 
 function failure(rule: AnyRule, error: unknown): RuleCompileError {
@@ -102,8 +116,9 @@ function failure(rule: AnyRule, error: unknown): RuleCompileError {
 }
 
 /**
- * One detection rule as a WHERE condition for a target's table (columns unqualified). The
- * condition is never NULL, so it can be negated or counted as it is.
+ * One detection rule as a WHERE condition for a target's table (columns unqualified). It is
+ * true for a matching row and false or NULL for others (NULL where a field is missing), as a
+ * WHERE, FILTER or CASE WHEN reads it; to negate it write `NOT coalesce(where, false)`.
  *
  * @example
  * const { rules } = parseRules(yamlText, 'rules/bucket-deleted.yml');

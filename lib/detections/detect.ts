@@ -2,7 +2,7 @@
  * `detect()`: Sigma rules over the window, on the configured engine, as one query.
  */
 
-import type { Engine } from '../engines/engine';
+import type { Engine, QueryOptions } from '../engines/engine';
 import { OptionError } from '../errors';
 import { checkOptionNames } from '../options';
 import { lakeRegion } from '../playbooks/unintended-s3-access/tables';
@@ -30,9 +30,11 @@ export interface DetectOptions {
   /** `ocsf`: the lake's region in the table names (default `us-west-2`). */
   readonly region?: string;
   readonly signal?: AbortSignal;
+  /** Called as the query's state changes (the local engine's ingest, Athena's data scanned). */
+  readonly onProgress?: QueryOptions['onProgress'];
 }
 
-const OPTION_NAMES = ['rules', 'engine', 'window', 'since', 'until', 'target', 'region', 'signal'] as const;
+const OPTION_NAMES = ['rules', 'engine', 'window', 'since', 'until', 'target', 'region', 'signal', 'onProgress'] as const;
 const TARGETS: readonly DetectionTarget[] = ['cloudtrail', 'ocsf'];
 
 /**
@@ -61,15 +63,25 @@ export async function detect(options: DetectOptions = {}): Promise<Detections> {
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new OptionError('signal', options.signal, 'detect: option "signal" must be an AbortSignal');
   }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new OptionError('onProgress', options.onProgress, 'detect: option "onProgress" must be a function');
+  }
   const paths = rulePaths(options.rules);
   const engine = options.engine ?? configuredEngine();
-  const ruleSet = await loadRules(paths);
+  let ruleSet;
+  try {
+    ruleSet = await loadRules(paths);
+  } catch (error) {
+    if (error instanceof OptionError && error.option === 'paths') throw new OptionError('rules', error.value, `detect: ${error.message}`);
+    throw error;
+  }
   const compiled = compileRules(ruleSet, target);
   return runDetections(engine, compiled, {
     window,
     ...(region !== undefined ? { region } : {}),
     fieldSql: (field) => fieldExpression(target, field),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
 }
 

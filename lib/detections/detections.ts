@@ -169,13 +169,16 @@ export class Detections extends QueryResult {
    * session's role, else the caller's ARN), `rules` (titles, most severe first), `hits`,
    * `first_seen`, `last_seen`, `level` (the most severe). Most severe first, then most hits.
    * Its `entity` column is what `suspectFrom` reads, so the suspect can be taken from it.
+   * Hits with no principal (AWS services, SAML and web-identity callers) cannot be a suspect
+   * and are left out here; `hits` and the table by rule keep them.
    *
    * @example
    * const suspect = await suspectFrom(found.byPrincipal());
    */
   byPrincipal(): QueryResult {
-    const groups = new Map<string | null, HitEvent[]>();
+    const groups = new Map<string, HitEvent[]>();
     for (const h of this.#events) {
+      if (h.principal === null) continue;
       const list = groups.get(h.principal) ?? [];
       list.push(h);
       groups.set(h.principal, list);

@@ -17,7 +17,8 @@ async function ruleFiles(folder: string): Promise<string[]> {
   for (const entry of entries) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) files.push(...(await ruleFiles(path)));
-    else if (entry.isFile() && RULE_FILE.test(entry.name)) files.push(path);
+    // A link is taken as a file: one that leads nowhere becomes a problem when it is read.
+    else if ((entry.isFile() || entry.isSymbolicLink()) && RULE_FILE.test(entry.name)) files.push(path);
   }
   return files;
 }

@@ -7,9 +7,8 @@
  * values, so a rule cannot be tested in the SELECT list (`IF(w1, 'id1')`). Instead each event
  * is paired with the rule numbers (`CROSS JOIN UNNEST(ARRAY[1, …, N]) AS r(rule_no)`) and
  * the WHERE keeps the pairs whose rule matches: `(rule_no = 1 AND w1) OR (rule_no = 2 AND
- * w2) …`. The same WHERE first says `(w1 OR w2 …)` on the table alone, which both engines push
- * below the join, so only matching events are paired: the price is each condition's values
- * bound twice, not N times the rows.
+ * w2) …`. A subquery first keeps the events with `(w1 OR w2 …)`, so only matching events are
+ * paired: the price is each condition's values bound twice, not N times the rows.
  */
 
 import { sql, type SqlFragment } from '../sql';
@@ -108,12 +107,13 @@ export function detectionQuery(options: DetectionQueryOptions): DetectionQuery {
   const which = none ? sql`(1 = 0)` : sql.join(rules.map((r, i) => sql`(rule_no = ${sql.raw(String(i + 1))} AND ${r.where})`), sql`\n    OR `);
   const fields = Object.entries(shape.fields).map(([name, expr]) => sql`${expr} AS ${sql.raw(name)}`);
   const extra = correlations.flatMap((c) => c.columns());
+  // The events any rule matches, in a subquery of their own, so that only they are paired
+  // with the rule numbers whatever either engine's optimizer does with the join.
+  const matched = sql`SELECT * FROM ${from} WHERE ${timeCondition(target, scanned)} AND (${any})`;
   const base = sql`SELECT rule_no, ${shape.timeMs} AS t_ms, ${sql.join([...fields, ...extra])}
-  FROM ${from}
+  FROM (${matched}) AS e
   CROSS JOIN UNNEST(ARRAY[${numbers}]) AS r(rule_no)
-  WHERE ${timeCondition(target, scanned)}
-    AND (${any})
-    AND (${which})`;
+  WHERE ${which}`;
   const startMs = window.start.getTime();
   return Object.freeze({
     sql: correlationLevels(base, { correlations, standalone, startMs }).limitedTo({ window: { start: iso(window.start), end: iso(window.end) } }),

@@ -4,7 +4,7 @@
  * correlation). A document that does not pass is a `RuleProblem` naming it and why.
  */
 import { basename } from 'node:path';
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { RuleReason } from './errors';
 import {
   SIGMA_LEVELS,
@@ -202,7 +202,8 @@ export function withoutDuplicateIds(rules: readonly AnyRule[], problems: RulePro
 export function parseRules(text: string, source: string): RuleSet {
   const rules: AnyRule[] = [];
   const problems: RuleProblem[] = [];
-  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   const list = Array.isArray(documents) ? documents : [documents];
   const several = list.filter((d) => d.contents !== null || d.errors.length > 0).length > 1;
   let n = 0;
@@ -213,7 +214,7 @@ export function parseRules(text: string, source: string): RuleSet {
     const where = several ? `${source}#${n}` : source;
     if (document.errors.length > 0) {
       const error = document.errors[0]!;
-      const line = error.linePos?.[0].line;
+      const line = lineCounter.linePos(error.pos[0]).line;
       problems.push({ title: basename(source), id: undefined, source: where, reason: `YAML${line === undefined ? '' : ` line ${line}`}: ${error.message.split('\n')[0]}` });
       continue;
     }

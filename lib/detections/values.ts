@@ -202,8 +202,34 @@ export function fieldTest(target: DetectionTarget, fieldSpec: string, value: unk
   const access = fieldAccess(target, spec.field);
   const values = Array.isArray(value) ? value : [value];
   if (values.length === 0) throw new RuleReason(`field "${spec.field}": the list of values is empty`);
-  const tests = values.map((v) => oneValue(target, spec, access, v));
+  const all = spec.modifiers.includes('all');
+  const equalities = all || spec.modifiers.length > 0 ? [] : plainEqualities(values);
+  const tests = values.filter((v) => !equalities.includes(v)).map((v) => oneValue(target, spec, access, v));
+  if (equalities.length > 0) tests.unshift(caseInsensitiveIn(access.text, equalities));
   if (tests.length === 1) return tests[0]!;
-  const joiner = spec.modifiers.includes('all') ? sql.raw(' AND ') : sql.raw(' OR ');
-  return sql`(${sql.join(tests, joiner)})`;
+  return sql`(${sql.join(tests, sql.raw(all ? ' AND ' : ' OR '))})`;
+}
+
+/** Values compared for case-insensitive equality: text without wildcards. */
+function plainEqualities(values: readonly unknown[]): string[] {
+  return values.flatMap((v) => {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return [];
+    const { literal } = readWildcards(String(v));
+    return literal === undefined ? [] : [String(v)];
+  });
+}
+
+/**
+ * Case-insensitive equality with any of the values, each after a test of the length: lower()
+ * keeps the number of characters on both engines (one code point for one), and comparing
+ * lengths first spares lowering the column on most rows, which is most of a rule's cost over
+ * many rows. Written as ORs, not `IN (…)`: DuckDB plans an IN list of expressions as a join,
+ * which lowers every row before any rule's other tests can rule it out.
+ */
+function caseInsensitiveIn(text: SqlFragment, values: readonly string[]): SqlFragment {
+  const tests = values.map((value) => {
+    const literal = readWildcards(value).literal!;
+    return sql`(length(${text}) = length(${literal}) AND lower(${text}) = lower(${literal}))`;
+  });
+  return tests.length === 1 ? tests[0]! : sql`(${sql.join(tests, sql.raw(' OR '))})`;
 }

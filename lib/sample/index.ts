@@ -22,6 +22,7 @@ export type {
   SecurityLakeSample,
   LakeFinding,
   MacieObjectFinding,
+  ExpectedDetection,
 } from './manifest';
 export { LOG_LAYOUT, parseLogPath, type LogPathInfo } from './layout';
 export { LAKE_LAYOUT, LAKE_HOME_REGION, parseLakePath } from './lake-layout';

@@ -176,6 +176,25 @@ export interface SecurityLakeSample {
 }
 
 /**
+ * A Sigma rule the sample is made to fire: irbook's own pack (`rules/`) or SigmaHQ's CloudTrail
+ * rules (which irbook does not ship), the story step that fires it, and the events of that step.
+ * The events are picked by what the story did, from the records written, not by running the rule.
+ */
+export interface ExpectedDetection {
+  readonly pack: 'irbook' | 'sigmahq';
+  /** The rule's `id`. */
+  readonly id: string;
+  /** The rule's `title`. */
+  readonly title: string;
+  /** The story (a key of the manifest's `stories`). */
+  readonly story: 'credentialCompromise' | 's3DataAccess';
+  /** What the attacker does there. */
+  readonly step: string;
+  /** `eventID`s that must be among the rule's hits, in time order (the hits may hold more). */
+  readonly eventIds: readonly string[];
+}
+
+/**
  * The ground truth of a generated sample (`<out>/manifest.json`).
  *
  * @example
@@ -202,6 +221,11 @@ export interface SampleManifest {
     readonly credentialCompromise: CredentialCompromiseStory;
     readonly s3DataAccess: S3DataAccessStory;
   };
+  /**
+   * Rules the stories fire (every rule of irbook's pack and at least eight of SigmaHQ's), with
+   * the story events each must report. The background fires none of irbook's pack.
+   */
+  readonly detections: readonly ExpectedDetection[];
   /** The sample's Security Lake; null when it was written without one (`lake: false`). */
   readonly securityLake: SecurityLakeSample | null;
 }

@@ -10,6 +10,7 @@ import { PRODUCTION, role } from './identities';
 import { STOLEN_INSTANCE } from './inventory';
 import { ATTACKER_IP, CI_ARN, CI_USER, STOLEN_ARN, STOLEN_IP, STOLEN_ROLE } from './compromise-cast';
 import { BACKUP_ADMIN_ARN, BACKUP_ARN, BACKUP_USER, NEW_USERS } from './story-s3-data-access';
+import { DetectionTruth } from './detection-truth';
 
 const sorted = (s: Set<string>): string[] => [...s].sort();
 
@@ -85,7 +86,7 @@ class Timed<T = string> {
 }
 
 /** Everything the manifest needs besides the counts. */
-export type ManifestMeta = Omit<SampleManifest, 'events' | 'counts' | 'stories' | 'securityLake'> & { readonly scripted: number };
+export type ManifestMeta = Omit<SampleManifest, 'events' | 'counts' | 'stories' | 'detections' | 'securityLake'> & { readonly scripted: number };
 
 /**
  * Observes every written record and builds the manifest from them.
@@ -118,6 +119,7 @@ export class Tally {
   private failedRunInstances = 0;
   private origin: { arn: string; at: string; ip: string } | undefined;
   private readonly originPolicies: string[] = [];
+  private readonly detections = new DetectionTruth();
 
   /** Counts one record. */
   observe(r: CloudTrailRecord): void {
@@ -125,6 +127,7 @@ export class Tally {
     this.byAccount[r.recipientAccountId] = (this.byAccount[r.recipientAccountId] ?? 0) + 1;
     this.byRegion[r.awsRegion] = (this.byRegion[r.awsRegion] ?? 0) + 1;
     this.byCategory[r.eventCategory] += 1;
+    this.detections.observe(r);
     const arn = r.userIdentity.arn;
     if (arn === CI_ARN) (r.sourceIPAddress === ATTACKER_IP ? this.leak : this.baseline).add(r);
     else if (arn === STOLEN_ARN && r.sourceIPAddress === STOLEN_IP) this.stolen.add(r);
@@ -249,6 +252,7 @@ export class Tally {
           followOn: this.followOn.result(),
         },
       },
+      detections: this.detections.result(),
     };
   }
 }

@@ -17,6 +17,8 @@ export function record(user: string, time: string, eventName: string, extra: { e
     eventTime: time,
     eventName,
     eventSource: 'iam.amazonaws.com',
+    eventCategory: 'Management',
+    managementEvent: true,
     sourceIPAddress: extra.ip ?? '198.51.100.1',
     eventID: extra.id ?? `crafted-${++serial}`,
     userIdentity: { type: 'IAMUser', arn: arn(user), accountId: ACCOUNT, userName: user, principalId: `AIDA${user.toUpperCase()}` },
