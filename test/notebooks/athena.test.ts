@@ -14,7 +14,7 @@ import { runNotebook } from '../../lib/jupyter/run-notebook';
 import { generateSample, type SampleManifest } from '../../lib/sample';
 import { AthenaStandIn } from '../support/athena-standin';
 import { arnsInOrder, ExecutedNotebook } from '../support/notebook-outputs';
-import { entitiesByEventId, expectTriage } from '../support/triage-expectations';
+import { expectTriage, sampleEvents } from '../support/triage-expectations';
 
 const NOTEBOOK = join(__dirname, '..', '..', 'notebooks', 'credential-compromise-analysis.ipynb');
 const saved = { ...process.env };
@@ -55,7 +55,7 @@ it('runs unchanged on Athena with engine=athena, and finds the same suspect', as
   for (const s of starts) expect(s.QueryString).not.toContain(manifest.stories.credentialCompromise.principalArn);
   // The triage ran on Athena too: the rules' values went as parameters, the cost is under it,
   // and the suspect is its top principal.
-  await expectTriage(run, manifest, entitiesByEventId(join(dir, 'logs')));
+  await expectTriage(run, manifest, sampleEvents(join(dir, 'logs')));
   expect(run.shown('triage-rules')).toMatch(/scanned · est\. \$/);
   const eventNames = (await loadRules([ownPackDir()])).rules.flatMap((r) => (r.kind === 'detection' ? Object.values(r.detection) : []))
     .flatMap((search) => [(search as Record<string, unknown>)?.eventName].flat()).filter((v): v is string => typeof v === 'string');

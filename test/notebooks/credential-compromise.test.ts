@@ -14,7 +14,8 @@ import { runNotebook } from '../../lib/jupyter/run-notebook';
 import { generateSample, SAMPLE_DEFAULTS, type SampleManifest } from '../../lib/sample';
 import { captureStdout } from '../support/capture';
 import { arnsInOrder, ExecutedNotebook } from '../support/notebook-outputs';
-import { entitiesByEventId, expectTriage } from '../support/triage-expectations';
+import { SIGMA_REFERENCE_RULES } from '../support/shared-reference';
+import { expectTriage, sampleEvents } from '../support/triage-expectations';
 
 const NOTEBOOK = join(__dirname, '..', '..', 'notebooks', 'credential-compromise-analysis.ipynb');
 /** In the order they appear. */
@@ -25,6 +26,9 @@ let manifest: SampleManifest;
 let byDefault: ExecutedNotebook;
 let htmlReport: string;
 let progress: string;
+let events: ReturnType<typeof sampleEvents> | undefined;
+/** The sample's events by id, read once from its files for the triage's checks. */
+const eventsOfSample = () => (events ??= sampleEvents(join(dir, 'logs')));
 const TITLE = 'IR-2024-0319 <credential compromise>';
 const ANALYST = 'A. Analyst';
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -146,7 +150,7 @@ describe('what the analyst sees on screen', () => {
 
 describe('the triage section', () => {
   it('shows the rules of the pack the stories fire, by principal and by rule with attribution, and charts them', async () => {
-    await expectTriage(byDefault, manifest, entitiesByEventId(join(dir, 'logs')));
+    await expectTriage(byDefault, manifest, eventsOfSample());
   });
 
   it('gives the suspect: the top principal of the triage, followed from 2.3 on', () => {
@@ -222,9 +226,11 @@ describe('the HTML report of irbook run', () => {
 describe('irbook run with a suspect and a window injected', () => {
   it('follows a suspect given by its bare role name instead of the top entity', async () => {
     const stolen = manifest.stories.credentialCompromise.stolenRoleSession;
+    // With SigmaHQ's rules as the triage's rules folder, when the workplace has them.
+    const rules: Record<string, string> = SIGMA_REFERENCE_RULES === undefined ? {} : { rules: SIGMA_REFERENCE_RULES };
     const result = await runNotebook({
       notebook: NOTEBOOK,
-      parameters: { logs: join(dir, 'logs'), suspect: stolen.roleName, start: '2024-03-22', end: '2024-03-23' },
+      parameters: { logs: join(dir, 'logs'), suspect: stolen.roleName, start: '2024-03-22', end: '2024-03-23', ...rules },
       outDir: join(dir, 'reports'),
       stamp: 'stolen-role',
       maxRows: 1000, // all of 2.3's rows, so its addresses can be checked
@@ -236,6 +242,12 @@ describe('irbook run with a suspect and a window injected', () => {
     expect(run.shown('q23-run')).not.toContain(manifest.stories.credentialCompromise.sourceIps[0]!);
     expect(run.shown('q23-run')).toContain(`suspect ${stolen.roleArn}`);
     expect(run.shown('keys-run')).toContain(stolen.accessKeyIds[0]!);
+    if (SIGMA_REFERENCE_RULES !== undefined) {
+      const window = { start: '2024-03-22T00:00:00Z', end: '2024-03-23T00:00:00Z' };
+      await expectTriage(run, manifest, eventsOfSample(), { pack: 'sigmahq', rulesDir: SIGMA_REFERENCE_RULES, window });
+      // Only the folder given: none of irbook's own rules ran.
+      for (const own of manifest.detections.filter((d) => d.pack === 'irbook')) expect(run.shown('triage-rules')).not.toContain(own.id);
+    }
   }, 900_000);
 
   it('passes on a window where nothing failed: says so, and the cells after 2.2 show empty tables', async () => {

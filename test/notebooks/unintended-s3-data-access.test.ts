@@ -17,7 +17,7 @@ import { generateSample, type SampleManifest } from '../../lib/sample';
 import { AthenaStandIn } from '../support/athena-standin';
 import { isChangeCommand } from '../support/containment-calls';
 import { ExecutedNotebook } from '../support/notebook-outputs';
-import { entitiesByEventId, expectTriage } from '../support/triage-expectations';
+import { expectTriage, sampleEvents } from '../support/triage-expectations';
 import { ACCOUNT, s3AccessAwsState } from '../support/s3-access-aws-state';
 
 const NOTEBOOK = join(__dirname, '..', '..', 'notebooks', 'unintended-s3-data-access.ipynb');
@@ -25,7 +25,7 @@ const PRELOAD = join(__dirname, '..', 'support', 'mock-aws-preload.cjs');
 const saved = { ...process.env };
 let dir: string;
 let manifest: SampleManifest;
-let entities: Map<string, string> | undefined;
+let events: ReturnType<typeof sampleEvents> | undefined;
 
 interface Sent {
   service: string;
@@ -74,8 +74,8 @@ async function expectTheStory(nb: ExecutedNotebook, calls: readonly Sent[], audi
   expect(nb.errors()).toEqual([]);
   // The triage over the lake's OCSF tables: the pack's rules the stories fire, the user among
   // the principals, and the user set in the parameters kept.
-  entities ??= entitiesByEventId(join(dir, 'sample'));
-  const { firedBy } = await expectTriage(nb, manifest, entities);
+  events ??= sampleEvents(join(dir, 'sample'));
+  const { firedBy } = await expectTriage(nb, manifest, events);
   expect(firedBy.map((r) => r.entity)).toContain(story.principalArn);
   expect(nb.outputs('triage-user')).toEqual([]);
   const operations = nb.shown('operations-run');
