@@ -49,7 +49,8 @@ type How = 'ARN' | 'access key id' | 'user name' | 'role name' | 'session name';
  *
  * - `override` empty (or undefined), and `options.triage` given with rows: the triage's top
  *   principal (`triage.byPrincipal()`'s first row).
- * - `override` empty (or undefined) otherwise: the `entity` of the first row of a `topFailingEntities`
+ * - `override` empty (or undefined) otherwise: the `entity` of the first row of the result, a
+ *   triage's `byPrincipal()` (the top principal) or a `topFailingEntities`
  *   (2.2) result; when it has no rows, nothing failed in the window: it says so and returns
  *   `null`, which the playbook's conditions (`entityMatches(null)`) match no row with, so the
  *   cells after it show empty tables instead of failing.
@@ -85,7 +86,7 @@ export async function suspectFrom(result: ResultRows, override?: string | null, 
   const fired = name === '' ? topPrincipal(options.triage) : undefined;
   if (fired !== undefined) {
     chosen = fired;
-    say(`Suspect: ${fired} (the top principal of the triage: the most severe rules that fired, the most hits)`);
+    say(`Suspect: ${fired} (${TRIAGE_REASON})`);
   } else if (name === '') {
     chosen = firstEntity(result, entities, say);
   } else if (entities.includes(name)) {
@@ -128,9 +129,18 @@ function topPrincipal(triage: ResultRows | undefined): string | undefined {
   return typeof first === 'string' && first.trim() !== '' ? first.trim() : undefined;
 }
 
+/** Whether a result is what a triage found by principal (`Detections.byPrincipal()`), not 2.2's. */
+const isTriage = (result: ResultRows) => result.columnNames.includes('rules');
+const TRIAGE_REASON = 'the top principal of the triage: the most severe rules that fired, the most hits';
+
 function firstEntity(result: ResultRows, entities: readonly Value[], say: (line: string) => void): string | null {
+  const w = result.context?.window;
+  if (entities.length === 0 && isTriage(result)) {
+    say(`No rule fired in this window${w ? ` (${w.start} to ${w.end})` : ''}, so there is no suspect. ` +
+      'The cells below run on no one and show empty tables. To look at an identity anyway, set suspect (a user or role name, an access key id or an ARN) and run again.');
+    return null;
+  }
   if (entities.length === 0) {
-    const w = result.context?.window;
     say(`Nothing failed in this window${w ? ` (${w.start} to ${w.end})` : ''}: no identity had an authorization failure, so there is no suspect. ` +
       'The cells below run on no one and show empty tables. To look at an identity anyway, set suspect (a user or role name, an access key id or an ARN) and run again.');
     return null;
@@ -139,7 +149,7 @@ function firstEntity(result: ResultRows, entities: readonly Value[], say: (line:
   if (typeof entity !== 'string' || entity.trim() === '') {
     throw new OptionError('suspect', entity, `suspect: the first row has no entity (${String(entity)}); name the suspect: suspectFrom(result, 'arn:…')`);
   }
-  say(`Suspect: ${entity.trim()} (the most authorization failures in 2.2)`);
+  say(`Suspect: ${entity.trim()} (${isTriage(result) ? TRIAGE_REASON : 'the most authorization failures in 2.2'})`);
   return entity.trim();
 }
 

@@ -69,6 +69,15 @@ describe('suspectFrom with the triage', () => {
     expect(await suspectFrom(top(USER, ROLE), ROLE, { triage: principals(USER), ...quiet })).toBe(ROLE);
   });
 
+  it('reads the triage by principal as the result itself, saying where the suspect comes from', async () => {
+    const said: string[] = [];
+    const say = (l: string) => void said.push(l);
+    expect(await suspectFrom(principals(ROLE, USER), '', { say })).toBe(ROLE);
+    expect(said.find((l) => l.startsWith('Suspect: '))).toContain(`Suspect: ${ROLE} (the top principal of the triage`);
+    expect(await suspectFrom(principals(), '', { say })).toBeNull();
+    expect(said.find((l) => l.startsWith('No rule fired in this window'))).toBeDefined();
+  });
+
   it('refuses a triage option that is not the triage by principal', async () => {
     await expect(suspectFrom(top(USER), '', { triage: top(ROLE), ...quiet })).rejects.toMatchObject({ option: 'triage' });
   });
