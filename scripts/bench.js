@@ -40,6 +40,14 @@ async function child(task, args) {
   if (task === 'conversion') return conversion(args);
   const { engine, cached } = await openEngine(irbook, args);
   try {
+    if (task === 'detect') {
+      const options = { engine, rules: args.rules, window: { start: WINDOW[0], end: WINDOW[1] } };
+      const first = await timed(() => irbook.detect(options)); // also checks the cache is current
+      const times = [];
+      for (let i = 0; i < args.runs; i++) times.push((await timed(() => irbook.detect(options))).ms);
+      const found = first.value;
+      return { firstMs: first.ms, ms: median(times), ran: found.rulesRun, problems: found.problems.length, fired: found.rowCount, hits: found.hits.rowCount, cached };
+    }
     const queries = playbookQueries(irbook, args.suspect);
     if (task === 'queries') {
       const out = {};
@@ -70,14 +78,6 @@ async function child(task, args) {
       } finally {
         rmSync(args.copyTo, { force: true });
       }
-    }
-    if (task === 'detect') {
-      const options = { engine, rules: args.rules, window: { start: WINDOW[0], end: WINDOW[1] } };
-      const first = await timed(() => irbook.detect(options)); // also checks the cache is current
-      const times = [];
-      for (let i = 0; i < args.runs; i++) times.push((await timed(() => irbook.detect(options))).ms);
-      const found = first.value;
-      return { firstMs: first.ms, ms: median(times), ran: found.rulesRun, problems: found.problems.length, fired: found.rowCount, hits: found.hits.rowCount, cached };
     }
     throw new Error(`unknown task ${task}`);
   } finally {

@@ -3,7 +3,8 @@
  * compiled is a `RuleCompileError` (one rule) or a `RuleProblem` in the result (many rules),
  * never dropped.
  */
-import { sql, type SqlFragment } from '../sql';
+import { MAX_PARAMETER_LENGTH } from '../engines/athena/placeholders';
+import { sql, sqlLiteral, type SqlFragment } from '../sql';
 import { expandCondition, parseCondition, type ConditionNode } from './condition';
 import { RuleCompileError, RuleReason } from './errors';
 import { fieldAccess } from './fields';
@@ -99,13 +100,11 @@ function compileDetection(rule: SigmaRule, target: DetectionTarget): SqlFragment
   return where;
 }
 
-/** Athena's ExecutionParameters hold at most this many characters each. */
-const MAX_PARAMETER_LENGTH = 1024;
-
+/** A value Athena could not take as a parameter would fail the whole combined query there. */
 function checkParameters(where: SqlFragment): void {
-  const long = where.compile().params.find((p) => typeof p === 'string' && p.length > MAX_PARAMETER_LENGTH);
+  const long = where.compile().params.find((p) => sqlLiteral(p).length > MAX_PARAMETER_LENGTH);
   if (long !== undefined) {
-    throw new RuleReason(`a value of ${String(long).length} characters is longer than the ${MAX_PARAMETER_LENGTH} Athena accepts as a parameter ("${String(long).slice(0, 40)}…")`);
+    throw new RuleReason(`a value is ${sqlLiteral(long).length} characters as a SQL literal, more than the ${MAX_PARAMETER_LENGTH} Athena accepts as a parameter ("${String(long).slice(0, 40)}…")`);
   }
 }
 

@@ -4,12 +4,13 @@
 
 import type { Engine, QueryOptions } from '../engines/engine';
 import { OptionError } from '../errors';
-import { checkOptionNames } from '../options';
+import { checkOptionNames, countOption } from '../options';
 import { lakeRegion } from '../playbooks/unintended-s3-access/tables';
 import { timeWindow, toTimeWindow, type TimeInput, type TimeWindow, type TimeWindowInput } from '../playbooks/time-window';
 import { configuredEngine } from '../query-results';
 import type { Detections } from './detections';
 import { compileRules, fieldExpression, loadRules, ownPackDir } from './index';
+import { DEFAULT_HITS_PER_RULE } from './query';
 import { runDetections } from './run';
 import type { DetectionTarget } from './types';
 
@@ -32,9 +33,11 @@ export interface DetectOptions {
   readonly signal?: AbortSignal;
   /** Called as the query's state changes (the local engine's ingest, Athena's data scanned). */
   readonly onProgress?: QueryOptions['onProgress'];
+  /** How many of each rule's own hits `.hits` lists (default 1,000); the counts are always all of them. */
+  readonly hitsPerRule?: number;
 }
 
-const OPTION_NAMES = ['rules', 'engine', 'window', 'since', 'until', 'target', 'region', 'signal', 'onProgress'] as const;
+const OPTION_NAMES = ['rules', 'engine', 'window', 'since', 'until', 'target', 'region', 'signal', 'onProgress', 'hitsPerRule'] as const;
 const TARGETS: readonly DetectionTarget[] = ['cloudtrail', 'ocsf'];
 
 /**
@@ -66,6 +69,7 @@ export async function detect(options: DetectOptions = {}): Promise<Detections> {
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
     throw new OptionError('onProgress', options.onProgress, 'detect: option "onProgress" must be a function');
   }
+  const hitsPerRule = countOption('detect', 'hitsPerRule', options.hitsPerRule, DEFAULT_HITS_PER_RULE, { min: 0 });
   const paths = rulePaths(options.rules);
   const engine = options.engine ?? configuredEngine();
   let ruleSet;
@@ -82,6 +86,7 @@ export async function detect(options: DetectOptions = {}): Promise<Detections> {
     fieldSql: (field) => fieldExpression(target, field),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    hitsPerRule,
   });
 }
 

@@ -40,9 +40,41 @@ export interface CorrelationHit {
   readonly eventIds: readonly string[];
 }
 
+/** A rule's hits in the window, counted. */
+export interface RuleSummary {
+  readonly rule: RuleHeader;
+  readonly hits: number;
+  readonly first: Date;
+  readonly last: Date;
+  /** Principals and source addresses, most hits first. */
+  readonly principals: readonly string[];
+  readonly sourceIps: readonly string[];
+}
+
+/** One rule's hits by one principal. */
+export interface PrincipalHits {
+  readonly rule: RuleHeader;
+  readonly principal: string;
+  readonly hits: number;
+  readonly first: Date;
+  readonly last: Date;
+}
+
+/** One rule's hits in one time bucket. */
+export interface BucketHits {
+  readonly rule: RuleHeader;
+  readonly bucket: Date;
+  readonly hits: number;
+}
+
 /** What {@link Detections} is built from. */
 export interface DetectionsData {
+  readonly summaries: readonly RuleSummary[];
+  readonly principals: readonly PrincipalHits[];
+  readonly buckets: readonly BucketHits[];
+  /** The hit events listed one by one (a rule's own hits: its first `hitsPerRule`). */
   readonly hits: readonly HitEvent[];
+  readonly hitsPerRule: number;
   readonly correlationHits: readonly CorrelationHit[];
   readonly problems: readonly RuleProblem[];
   /** Every rule that ran, fired or not (for the count under the table). */
@@ -81,40 +113,60 @@ function byFrequency<T>(items: readonly T[], pick: (item: T) => string | null): 
     const v = pick(item);
     if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
   }
+  return rankCounts(counts);
+}
+
+/** Keys by count, most first, then in text order. */
+export function rankCounts(counts: ReadonlyMap<string, number>): string[] {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([v]) => v);
 }
 
-/** Hits grouped by rule, each rule's hits distinct by event. */
-function groupByRule(hits: readonly HitEvent[]): Map<RuleHeader, HitEvent[]> {
-  const out = new Map<RuleHeader, HitEvent[]>();
-  const seen = new Map<RuleHeader, Set<string>>();
-  for (const h of hits) {
-    const ids = seen.get(h.rule) ?? new Set<string>();
-    seen.set(h.rule, ids);
-    const key = h.eventId ?? `${h.time.getTime()}|${h.eventName}|${h.principal}`;
-    if (ids.has(key)) continue;
-    ids.add(key);
-    const list = out.get(h.rule) ?? [];
-    list.push(h);
-    out.set(h.rule, list);
+/** The first and last time of some events (a loop: spreading a million times overflows the stack). */
+function span(events: readonly HitEvent[]): [Date, Date] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const e of events) {
+    const t = e.time.getTime();
+    if (t < min) min = t;
+    if (t > max) max = t;
   }
-  return out;
+  return [new Date(min), new Date(max)];
 }
 
-function summaryRows(hits: readonly HitEvent[]): Value[][] {
-  const rows = [...groupByRule(hits)].map(([rule, events]) => {
-    const times = events.map((e) => e.time.getTime());
-    return {
-      rank: levelRank(rule.level),
-      row: [
-        rule.level ?? null, rule.title, events.length, new Date(Math.min(...times)), new Date(Math.max(...times)),
-        byFrequency(events, (e) => e.principal), byFrequency(events, (e) => e.sourceIp), rule.author ?? null, rule.id, rule.source,
-      ] as Value[],
-    };
+/**
+ * A rule's summary, principals and buckets counted from all its events (a correlation's,
+ * whose events all come back), each event once.
+ */
+export function summarizeEvents(rule: RuleHeader, all: readonly HitEvent[], bucketMs: number): { summary: RuleSummary; principals: PrincipalHits[]; buckets: BucketHits[] } {
+  const seen = new Set<string>();
+  const events = all.filter((e) => {
+    const key = e.eventId ?? `${e.time.getTime()}|${e.eventName}|${e.principal}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
-  return rows
-    .sort((a, b) => b.rank - a.rank || (b.row[2] as number) - (a.row[2] as number) || String(a.row[1]).localeCompare(String(b.row[1])))
-    .map((r) => r.row);
+  const [first, last] = span(events);
+  const byPrincipal = new Map<string, HitEvent[]>();
+  const byBucket = new Map<number, number>();
+  for (const e of events) {
+    if (e.principal !== null) byPrincipal.set(e.principal, [...(byPrincipal.get(e.principal) ?? []), e]);
+    const b = e.time.getTime() - (e.time.getTime() % bucketMs);
+    byBucket.set(b, (byBucket.get(b) ?? 0) + 1);
+  }
+  return {
+    summary: { rule, hits: events.length, first, last, principals: byFrequency(events, (e) => e.principal), sourceIps: byFrequency(events, (e) => e.sourceIp) },
+    principals: [...byPrincipal].map(([principal, list]) => {
+      const [f, l] = span(list);
+      return { rule, principal, hits: list.length, first: f, last: l };
+    }),
+    buckets: [...byBucket].map(([b, hits]) => ({ rule, bucket: new Date(b), hits })),
+  };
+}
+
+function summaryRows(summaries: readonly RuleSummary[]): Value[][] {
+  return [...summaries]
+    .sort((a, b) => levelRank(b.rule.level) - levelRank(a.rule.level) || b.hits - a.hits || a.rule.title.localeCompare(b.rule.title))
+    .map((s) => [s.rule.level ?? null, s.rule.title, s.hits, s.first, s.last, [...s.principals], [...s.sourceIps], s.rule.author ?? null, s.rule.id, s.rule.source]);
 }
 
 /**
@@ -130,7 +182,10 @@ function summaryRows(hits: readonly HitEvent[]): Value[][] {
  * await found.chart().display();
  */
 export class Detections extends QueryResult {
-  /** Every event of every hit: one row per rule and event, oldest first. */
+  /**
+   * The hit events, one row per rule and event, oldest first: every event of a correlation's
+   * hits, and the first {@link Detections.hitsPerRule} of each rule's own hits.
+   */
   readonly hits: QueryResult;
   /** Correlation hits: one row per group that satisfied a correlation rule. */
   readonly correlations: QueryResult;
@@ -138,18 +193,21 @@ export class Detections extends QueryResult {
   readonly problems: readonly RuleProblem[];
   /** How many rules ran (detection and correlation rules). */
   readonly rulesRun: number;
-  readonly #events: readonly HitEvent[];
+  /** At most this many of each rule's own hits are in `hits` (its count is exact). */
+  readonly hitsPerRule: number;
+  readonly #data: DetectionsData;
   readonly #fired: readonly RuleHeader[];
 
   /** @internal built by `detect()`. */
   constructor(data: DetectionsData) {
-    const rows = summaryRows(data.hits);
+    const rows = summaryRows(data.summaries);
     super({ columns: DETECTION_COLUMNS, rows, stats: data.stats, sql: data.sql }, data.context);
+    this.#data = data;
     const events = [...data.hits].sort((a, b) => a.time.getTime() - b.time.getTime() || levelRank(b.rule.level) - levelRank(a.rule.level));
-    this.#events = events;
-    this.#fired = [...groupByRule(data.hits).keys()];
+    this.#fired = [...data.summaries].sort((a, b) => levelRank(b.rule.level) - levelRank(a.rule.level) || b.hits - a.hits).map((s) => s.rule);
     this.problems = Object.freeze([...data.problems]);
     this.rulesRun = data.rulesRun;
+    this.hitsPerRule = data.hitsPerRule;
     this.hits = new QueryResult({
       columns: HIT_COLUMNS,
       rows: events.map((e) => [e.rule.id, e.rule.title, e.rule.level ?? null, e.time, e.eventId, e.eventName, e.eventSource, e.principal, e.sourceIp, e.errorCode, e.region, e.account, e.group]),
@@ -170,26 +228,21 @@ export class Detections extends QueryResult {
    * `first_seen`, `last_seen`, `level` (the most severe). Most severe first, then most hits.
    * Its `entity` column is what `suspectFrom` reads, so the suspect can be taken from it.
    * Hits with no principal (AWS services, SAML and web-identity callers) cannot be a suspect
-   * and are left out here; `hits` and the table by rule keep them.
+   * and are left out here; the table by rule keeps them.
    *
    * @example
    * const suspect = await suspectFrom(found.byPrincipal());
    */
   byPrincipal(): QueryResult {
-    const groups = new Map<string, HitEvent[]>();
-    for (const h of this.#events) {
-      if (h.principal === null) continue;
-      const list = groups.get(h.principal) ?? [];
-      list.push(h);
-      groups.set(h.principal, list);
-    }
-    const rows = [...groups].map(([principal, events]) => {
-      const byRule = groupByRule(events);
-      const rules = [...byRule.keys()].sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.title.localeCompare(b.title));
+    const groups = new Map<string, PrincipalHits[]>();
+    for (const p of this.#data.principals) groups.set(p.principal, [...(groups.get(p.principal) ?? []), p]);
+    const rows = [...groups].map(([principal, list]) => {
+      const rules = list.map((p) => p.rule).sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.title.localeCompare(b.title));
       const top = rules[0]?.level;
-      const all = [...byRule.values()].flat();
-      const times = all.map((e) => e.time.getTime());
-      return { rank: levelRank(top), hits: all.length, row: [principal, rules.map((r) => r.title), all.length, new Date(Math.min(...times)), new Date(Math.max(...times)), top ?? null] as Value[] };
+      const hits = list.reduce((sum, p) => sum + p.hits, 0);
+      const first = new Date(Math.min(...list.map((p) => p.first.getTime())));
+      const last = new Date(Math.max(...list.map((p) => p.last.getTime())));
+      return { rank: levelRank(top), hits, row: [principal, rules.map((r) => r.title), hits, first, last, top ?? null] as Value[] };
     });
     rows.sort((a, b) => b.rank - a.rank || b.hits - a.hits || String(a.row[0]).localeCompare(String(b.row[0])));
     return new QueryResult({
@@ -208,17 +261,9 @@ export class Detections extends QueryResult {
    * await found.chart().display();
    */
   chart(): Chart {
-    const perMinute = new Map<string, { bucket: Date; rule: string; hits: number }>();
-    for (const h of this.#events) {
-      const bucket = new Date(Math.floor(h.time.getTime() / 60_000) * 60_000);
-      const key = `${bucket.getTime()}|${h.rule.title}`;
-      const entry = perMinute.get(key) ?? { bucket, rule: h.rule.title, hits: 0 };
-      entry.hits++;
-      perMinute.set(key, entry);
-    }
     const data = {
       columns: [time('bucket'), text('rule'), count('hits')],
-      rows: [...perMinute.values()].map((e) => [e.bucket, e.rule, e.hits]),
+      rows: this.#data.buckets.map((b) => [b.bucket, b.rule.title, b.hits]),
       stats: this.stats,
       sql: this.sql,
     };
@@ -233,13 +278,21 @@ export class Detections extends QueryResult {
     return this.#fired.map((r) => `${r.title} — ${r.author ? `by ${r.author}, ` : ''}id ${r.id}${r.references.length > 0 ? `, references: ${r.references.join(' ')}` : ''} (${r.source})`);
   }
 
+  /** `3 of 56 rules fired`, and whether `hits` lists only some of a rule's events. */
+  firedLine(): string {
+    const listed = new Map<RuleHeader, number>();
+    for (const h of this.#data.hits) listed.set(h.rule, (listed.get(h.rule) ?? 0) + 1);
+    const cut = this.#data.summaries.some((s) => s.hits > (listed.get(s.rule) ?? 0));
+    return `${this.rowCount} of ${this.rulesRun} rules fired` + (cut ? ` (hits lists the first ${this.hitsPerRule.toLocaleString('en-US')} events of each rule; the counts are all of them)` : '');
+  }
+
   /** The problems, one line each: title, source and reason. */
   problemLines(): string[] {
     return this.problems.map((p) => `${p.title} (${p.source}): ${p.reason}`);
   }
 
   override toText(options?: TextTableOptions): string {
-    const lines = [super.toText(options), `${this.rowCount} of ${this.rulesRun} rules fired`];
+    const lines = [super.toText(options), this.firedLine()];
     const attribution = this.attribution();
     if (attribution.length > 0) lines.push('Rules:', ...attribution.map((a) => `  ${revealInvisibles(a)}`));
     if (this.problems.length > 0) lines.push(`${this.problems.length} rules could not be run:`, ...this.problemLines().map((p) => `  ${revealInvisibles(p)}`));
@@ -247,7 +300,7 @@ export class Detections extends QueryResult {
   }
 
   override toHtml(options?: HtmlTableOptions): string {
-    const parts = [super.toHtml(options), `<div class="irbook-detections-count">${escapeHtml(`${this.rowCount} of ${this.rulesRun} rules fired`)}</div>`];
+    const parts = [super.toHtml(options), `<div class="irbook-detections-count">${escapeHtml(this.firedLine())}</div>`];
     const attribution = this.attribution();
     if (attribution.length > 0) {
       parts.push(`<details class="irbook-attribution"><summary>Rules (attribution)</summary><ul>${attribution.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul></details>`);

@@ -48,7 +48,11 @@ export async function loadRules(paths: readonly string[]): Promise<RuleSet> {
   }
   const rules: AnyRule[] = [];
   const problems: RuleProblem[] = [];
-  for (const file of [...new Set(files)]) {
+  // The same file named twice (a folder and a file in it, two spellings) is read once.
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (seen.has(resolve(file))) continue;
+    seen.add(resolve(file));
     let text: string;
     try {
       text = await readFile(file, 'utf8');

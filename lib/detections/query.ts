@@ -16,6 +16,7 @@ import { ENTITY } from '../playbooks/entity';
 import { inWindow, toTimeWindow, type TimeWindow, type TimeWindowInput } from '../playbooks/time-window';
 import { lakeTable } from '../sources/ocsf/schema';
 import { correlationLevels, type PlannedCorrelation } from './correlation';
+import { necessaryEventNames } from './prefilter';
 import type { CompiledRule, DetectionTarget, SigmaRule } from './types';
 
 /** What one hit row of {@link detectionQuery}'s SQL holds, in column order. */
@@ -73,6 +74,8 @@ export interface DetectionQueryOptions {
   readonly window: TimeWindowInput;
   /** OCSF: the lake's region the table names carry (default `us-west-2`). */
   readonly region?: string;
+  /** Events of each rule's own hits returned one by one (default {@link DEFAULT_HITS_PER_RULE}). */
+  readonly hitsPerRule?: number;
 }
 
 /** The query, and what its numbers stand for. */
@@ -83,6 +86,20 @@ export interface DetectionQuery {
   readonly scanned: TimeWindow;
   /** OCSF: the tables read. */
   readonly tables: readonly string[];
+  /** The width of the time buckets the hits are counted in (for the chart), ms. */
+  readonly bucketMs: number;
+  /** At most this many events of each rule's own hits come back one by one. */
+  readonly hitsPerRule: number;
+}
+
+/** Events of each rule's own hits listed one by one, by default. */
+export const DEFAULT_HITS_PER_RULE = 1000;
+
+/** Buckets for counting hits over time: minutes for a day, up to hours for longer windows. */
+function bucketFor(window: TimeWindow): number {
+  const span = window.end.getTime() - window.start.getTime();
+  const minute = 60_000;
+  return [minute, 5 * minute, 15 * minute, 60 * minute].find((b) => span / b <= 2000) ?? 60 * minute;
 }
 
 /**
@@ -101,22 +118,33 @@ export function detectionQuery(options: DetectionQueryOptions): DetectionQuery {
   const scanned: TimeWindow = { start: new Date(window.start.getTime() - lookbackMs), end: window.end };
   const shape = SHAPES[target];
   const { from, tables } = fromClause(target, options.region ?? 'us-west-2', rules.map((r) => r.rule));
-  const none = rules.length === 0;
-  const numbers = none ? sql`0` : sql.raw(rules.map((_, i) => String(i + 1)).join(', '));
-  const any = none ? sql`(1 = 0)` : sql.join(rules.map((r) => r.where), sql` OR `);
-  const which = none ? sql`(1 = 0)` : sql.join(rules.map((r, i) => sql`(rule_no = ${sql.raw(String(i + 1))} AND ${r.where})`), sql`\n    OR `);
   const fields = Object.entries(shape.fields).map(([name, expr]) => sql`${expr} AS ${sql.raw(name)}`);
   const extra = correlations.flatMap((c) => c.columns());
-  // The events any rule matches, in a subquery of their own, so that only they are paired
-  // with the rule numbers whatever either engine's optimizer does with the join.
-  const matched = sql`SELECT * FROM ${from} WHERE ${timeCondition(target, scanned)} AND (${any})`;
   const base = sql`SELECT rule_no, ${shape.timeMs} AS t_ms, ${sql.join([...fields, ...extra])}
-  FROM (${matched}) AS e
-  CROSS JOIN UNNEST(ARRAY[${numbers}]) AS r(rule_no)
-  WHERE ${which}`;
+  FROM ${pairs(target, rules, from, timeCondition(target, scanned))}`;
   const startMs = window.start.getTime();
+  const levels = correlationLevels(base, { correlations, standalone, startMs });
+  const bucketMs = bucketFor(window);
+  const limit = options.hitsPerRule ?? DEFAULT_HITS_PER_RULE;
+  // A rule's own hits come back summarized, so a rule that matches most events does not
+  // send them all: counts, first and last per rule, per principal, per source address and
+  // per time bucket (window functions over the hits), and the first `limit` events of each
+  // rule, plus one event for each principal, address and bucket, which carries its counts.
+  // A correlation's events all come back: its hits are built from them.
+  const over = (by: string, ordered = false) => sql.raw(`OVER (PARTITION BY corr_no, rule_no${by}${ordered ? ' ORDER BY t_ms, event_id' : ''})`);
+  const bucket = `, t_ms - t_ms % ${bucketMs}`;
+  const summarized = sql`SELECT * FROM (SELECT *,
+    count(*) ${over('')} AS n_rule, min(t_ms) ${over('')} AS first_rule, max(t_ms) ${over('')} AS last_rule, row_number() ${over('', true)} AS rn_rule,
+    count(*) ${over(', principal')} AS n_principal, min(t_ms) ${over(', principal')} AS first_principal, max(t_ms) ${over(', principal')} AS last_principal,
+    row_number() ${over(', principal', true)} AS rn_principal,
+    count(*) ${over(', source_ip')} AS n_ip, row_number() ${over(', source_ip', true)} AS rn_ip,
+    count(*) ${over(bucket)} AS n_bucket, row_number() ${over(bucket, true)} AS rn_bucket
+  FROM (${levels}) AS f) AS s
+WHERE corr_no > 0 OR rn_rule <= ${sql.raw(String(limit))} OR rn_principal = 1 OR rn_ip = 1 OR rn_bucket = 1`;
   return Object.freeze({
-    sql: correlationLevels(base, { correlations, standalone, startMs }).limitedTo({ window: { start: iso(window.start), end: iso(window.end) } }),
+    sql: summarized.limitedTo({ window: { start: iso(window.start), end: iso(window.end) } }),
+    bucketMs,
+    hitsPerRule: limit,
     window,
     scanned,
     tables,
@@ -124,6 +152,50 @@ export function detectionQuery(options: DetectionQueryOptions): DetectionQuery {
 }
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * The events of the window paired with the rules they match, as a FROM clause and its WHERE.
+ * Most rules pin the event names they can match (see prefilter.ts), so an event is paired
+ * with those rules by an equality join on its lower-cased name (a hash join on both engines:
+ * the names are bound values, compared in WHERE); every event is also paired once with each
+ * rule that pins no name. Then each pair is tested with its own rule's condition. A rule's
+ * condition thus runs only on the events it could match, instead of every rule on every event.
+ */
+function pairs(target: DetectionTarget, rules: readonly CompiledRule[], from: SqlFragment, window: SqlFragment): SqlFragment {
+  if (rules.length === 0) return sql`${from} CROSS JOIN (VALUES (0, 0)) AS r(name_no, rule_no) WHERE 1 = 0`;
+  const nameField = target === 'cloudtrail' ? sql`eventname` : sql`api.operation`;
+  const names: string[] = [];
+  const codes: string[] = []; // (name_no, rule_no); name_no 0: the rule pins no name
+  let unpinned = false;
+  rules.forEach((r, i) => {
+    const pinned = necessaryEventNames(r.rule);
+    if (pinned === undefined) {
+      unpinned = true;
+      codes.push(`(0, ${i + 1})`);
+      return;
+    }
+    for (const name of [...pinned].sort()) {
+      let at = names.indexOf(name);
+      if (at < 0) at = names.push(name) - 1;
+      codes.push(`(${at + 1}, ${i + 1})`);
+    }
+  });
+  if (codes.length === 0) return sql`${from} CROSS JOIN (VALUES (0, 0)) AS r(name_no, rule_no) WHERE 1 = 0`;
+  // With no rule that pins nothing, events with none of the names are dropped at the scan.
+  const prefilter = unpinned || names.length === 0 ? sql`` : sql` AND lower(${nameField}) IN (${sql.join(names)})`;
+  // Each event twice when some rule pins no name: side 0 meets the rules by its name, side 1
+  // meets the rules that pin none.
+  const sides = unpinned ? sql`CROSS JOIN UNNEST(ARRAY[0, 1]) AS s(side)` : sql`CROSS JOIN UNNEST(ARRAY[0]) AS s(side)`;
+  const nameOf = names.length === 0 ? sql`''` : sql`CASE r.name_no WHEN 0 THEN '' ${sql.join(names.map((n, i) => sql`WHEN ${sql.raw(String(i + 1))} THEN ${n}`), sql` `)} END`;
+  const test = sql`CASE r.rule_no ${sql.join(rules.map((r, i) => sql`WHEN ${sql.raw(String(i + 1))} THEN ${r.where}`), sql`\n      `)} ELSE false END`;
+  return sql`(SELECT *, CASE WHEN side = 0 THEN lower(${nameField}) ELSE '' END AS name_key
+    FROM (SELECT * FROM ${from} WHERE ${window}${prefilter}) AS m
+    ${sides}) AS e
+  CROSS JOIN (VALUES ${sql.raw(codes.join(', '))}) AS r(name_no, rule_no)
+  WHERE e.side = CASE WHEN r.name_no = 0 THEN 1 ELSE 0 END
+    AND e.name_key = ${nameOf}
+    AND ${test}`;
+}
 
 /** The window on the target's table: partition days and eventtime, or the lake's time_dt. */
 function timeCondition(target: DetectionTarget, window: TimeWindow): SqlFragment {

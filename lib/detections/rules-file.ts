@@ -214,8 +214,8 @@ export function parseRules(text: string, source: string): RuleSet {
     const where = several ? `${source}#${n}` : source;
     if (document.errors.length > 0) {
       const error = document.errors[0]!;
-      const line = lineCounter.linePos(error.pos[0]).line;
-      problems.push({ title: basename(source), id: undefined, source: where, reason: `YAML${line === undefined ? '' : ` line ${line}`}: ${error.message.split('\n')[0]}` });
+      const { line } = lineCounter.linePos(error.pos[0]);
+      problems.push({ title: basename(source), id: undefined, source: where, reason: `YAML line ${line}: ${error.message.split('\n')[0]}` });
       continue;
     }
     let doc: unknown;

@@ -11,8 +11,8 @@ import type { QueryResult } from '../result/query-result';
 import type { Value } from '../result/types';
 import type { SqlFragment } from '../sql';
 import { planCorrelations, type PlannedCorrelation } from './correlation';
-import { Detections, type CorrelationHit, type HitEvent } from './detections';
-import { detectionQuery } from './query';
+import { Detections, rankCounts, summarizeEvents, type BucketHits, type CorrelationHit, type DetectionsData, type HitEvent, type PrincipalHits, type RuleSummary } from './detections';
+import { detectionQuery, type DetectionQuery } from './query';
 import type { CompiledRules, RuleHeader } from './types';
 
 /** Options of {@link runDetections}. */
@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly fieldSql: (field: string) => SqlFragment;
   readonly signal?: AbortSignal;
   readonly onProgress?: QueryOptions['onProgress'];
+  /** Events of each rule's own hits listed in `hits` (default 1,000); counts are always exact. */
+  readonly hitsPerRule?: number;
 }
 
 /**
@@ -41,13 +43,15 @@ export async function runDetections(engine: Engine, compiled: CompiledRules, opt
   for (const c of planned) for (const r of c.ruleNos) quiet.add(r);
   for (const c of planned) if (c.correlation.generate) for (const r of c.ruleNos) quiet.delete(r);
   const standalone = new Set(rules.map((_, i) => i + 1).filter((n) => !quiet.has(n)));
-  const query = detectionQuery({ target: compiled.target, rules, standalone, correlations: planned, window: options.window, region: options.region });
+  const query = detectionQuery({
+    target: compiled.target, rules, standalone, correlations: planned, window: options.window,
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.hitsPerRule !== undefined ? { hitsPerRule: options.hitsPerRule } : {}),
+  });
   // queryResults: the notebook's progress line, and the kernel's interrupt stops the query.
   const result = await queryResults(query.sql, { engine, signal: options.signal, onProgress: options.onProgress, maxRows: Infinity });
-  const { hits, correlationHits } = readHits(result, rules.map((r) => r.rule), planned);
   return new Detections({
-    hits,
-    correlationHits,
+    ...readRows(result, query, rules.map((r) => r.rule), planned),
     problems: [...compiled.problems, ...problems],
     rulesRun: standalone.size + planned.length,
     stats: result.stats,
@@ -58,21 +62,34 @@ export async function runDetections(engine: Engine, compiled: CompiledRules, opt
 
 const str = (v: Value | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
-/** The query's rows as hit events: a rule's own hits, and each correlation hit's events. */
-function readHits(result: QueryResult, rules: readonly RuleHeader[], correlations: readonly PlannedCorrelation[]): { hits: HitEvent[]; correlationHits: CorrelationHit[] } {
+/** What the query's rows give: summaries, by principal, by bucket, listed events, correlation hits. */
+type Read = Omit<DetectionsData, 'problems' | 'rulesRun' | 'stats' | 'sql' | 'context'>;
+
+/**
+ * The query's rows read back. A rule's own hits come summarized (counts per rule, principal,
+ * address and bucket on the rows that carry them); a correlation's events all come back and
+ * are counted here.
+ */
+function readRows(result: QueryResult, query: DetectionQuery, rules: readonly RuleHeader[], correlations: readonly PlannedCorrelation[]): Read {
   const at = (name: string) => result.columnNames.indexOf(name);
   const i = {
     corr: at('corr_no'), rule: at('rule_no'), t: at('t_ms'), id: at('event_id'), name: at('event_name'), source: at('event_source'),
     principal: at('principal'), ip: at('source_ip'), error: at('error_code'), region: at('region'), account: at('account'), d: at('d'),
+    nRule: at('n_rule'), firstRule: at('first_rule'), lastRule: at('last_rule'), rnRule: at('rn_rule'),
+    nPrincipal: at('n_principal'), firstPrincipal: at('first_principal'), lastPrincipal: at('last_principal'), rnPrincipal: at('rn_principal'),
+    nIp: at('n_ip'), rnIp: at('rn_ip'), nBucket: at('n_bucket'), rnBucket: at('rn_bucket'),
   };
+  const num = (row: readonly Value[], index: number) => Number(row[index]);
   const groupCols = result.columnNames.flatMap((name, index) => (/^g\d+$/.test(name) ? [index] : []));
   const hits: HitEvent[] = [];
-  // corr_no → group key → its events
-  const grouped = new Map<number, Map<string, { group: string; events: HitEvent[] }>>();
+  const own = new Map<RuleHeader, { n: number; first: number; last: number; principals: Map<string, number>; ips: Map<string, number> }>();
+  const principals: PrincipalHits[] = [];
+  const buckets: BucketHits[] = [];
+  const correlated = new Map<number, HitEvent[]>();
   for (const row of result.rows) {
-    const corrNo = Number(row[i.corr]);
+    const corrNo = num(row, i.corr);
     const correlation = corrNo > 0 ? correlations[corrNo - 1] : undefined;
-    const rule: RuleHeader | undefined = correlation ? correlation.correlation : rules[Number(row[i.rule]) - 1];
+    const rule: RuleHeader | undefined = correlation ? correlation.correlation : rules[num(row, i.rule) - 1];
     if (rule === undefined) throw new Error(`detection query returned rule ${String(row[i.rule])}, correlation ${corrNo}, which it was not given`);
     let group: string | null = null;
     if (correlation) {
@@ -81,26 +98,45 @@ function readHits(result: QueryResult, rules: readonly RuleHeader[], correlation
       if (c.type === 'new_value') parts.push(`${c.valueField}=${str(row[i.d]) ?? ''}`);
       group = parts.join(', ');
     }
+    const t = num(row, i.t);
     const event: HitEvent = {
-      rule, time: new Date(Number(row[i.t])), eventId: str(row[i.id]), eventName: str(row[i.name]), eventSource: str(row[i.source]),
+      rule, time: new Date(t), eventId: str(row[i.id]), eventName: str(row[i.name]), eventSource: str(row[i.source]),
       principal: str(row[i.principal]), sourceIp: str(row[i.ip]), errorCode: str(row[i.error]), region: str(row[i.region]), account: str(row[i.account]), group,
     };
-    hits.push(event);
-    if (correlation && group !== null) {
-      const byGroup = grouped.get(corrNo) ?? new Map();
-      grouped.set(corrNo, byGroup);
-      const entry = byGroup.get(group) ?? { group, events: [] };
-      entry.events.push(event);
-      byGroup.set(group, entry);
+    if (correlation) {
+      hits.push(event);
+      correlated.set(corrNo, [...(correlated.get(corrNo) ?? []), event]);
+      continue;
     }
+    let summary = own.get(rule);
+    if (!summary) {
+      summary = { n: num(row, i.nRule), first: num(row, i.firstRule), last: num(row, i.lastRule), principals: new Map(), ips: new Map() };
+      own.set(rule, summary);
+    }
+    if (num(row, i.rnRule) <= query.hitsPerRule) hits.push(event);
+    if (num(row, i.rnPrincipal) === 1 && event.principal !== null) {
+      summary.principals.set(event.principal, num(row, i.nPrincipal));
+      principals.push({ rule, principal: event.principal, hits: num(row, i.nPrincipal), first: new Date(num(row, i.firstPrincipal)), last: new Date(num(row, i.lastPrincipal)) });
+    }
+    if (num(row, i.rnIp) === 1 && event.sourceIp !== null) summary.ips.set(event.sourceIp, num(row, i.nIp));
+    if (num(row, i.rnBucket) === 1) buckets.push({ rule, bucket: new Date(t - (t % query.bucketMs)), hits: num(row, i.nBucket) });
   }
+  const summaries: RuleSummary[] = [...own].map(([rule, s]) => ({
+    rule, hits: s.n, first: new Date(s.first), last: new Date(s.last), principals: rankCounts(s.principals), sourceIps: rankCounts(s.ips),
+  }));
   const correlationHits: CorrelationHit[] = [];
-  for (const [corrNo, byGroup] of grouped) {
+  for (const [corrNo, events] of correlated) {
     const c = correlations[corrNo - 1]!;
-    for (const { group, events } of byGroup.values()) correlationHits.push(...splitBursts(c, group, events));
+    const counted = summarizeEvents(c.correlation, events, query.bucketMs);
+    summaries.push(counted.summary);
+    principals.push(...counted.principals);
+    buckets.push(...counted.buckets);
+    const byGroup = new Map<string, HitEvent[]>();
+    for (const e of events) byGroup.set(e.group!, [...(byGroup.get(e.group!) ?? []), e]);
+    for (const [group, list] of byGroup) correlationHits.push(...splitBursts(c, group, list));
   }
   correlationHits.sort((a, b) => a.first.getTime() - b.first.getTime() || a.rule.title.localeCompare(b.rule.title));
-  return { hits, correlationHits };
+  return { summaries, principals, buckets, hits, hitsPerRule: query.hitsPerRule, correlationHits };
 }
 
 /**

@@ -109,6 +109,21 @@ function isIpv6(address: string): boolean {
   return halves.length === 2 ? count < 8 : count === 8;
 }
 
+/** What RE2 (the local engine's regex library) lacks of Trino's Java-style syntax. */
+const NOT_IN_RE2: readonly (readonly [RegExp, string])[] = [
+  [/\(\?<?[=!]/, 'look-around'],
+  [/\(\?>/, 'atomic groups'],
+  [/(?<!\\)\\[1-9]/, 'back-references'],
+  [/(?<!\\)[*+?}]\+/, 'possessive quantifiers'],
+];
+
+/** Refused where the same rule would run on Athena but fail on the local engine. */
+function checkPortableRegex(field: string, pattern: string): void {
+  for (const [construct, name] of NOT_IN_RE2) {
+    if (construct.test(pattern)) throw new RuleReason(`field "${field}": the regular expression uses ${name}, which the local engine (RE2) does not support`);
+  }
+}
+
 const ESCAPE = sql.raw(`ESCAPE '\\'`);
 
 /** A string test on `text`; `fold` lowers both sides (Sigma's default case-insensitivity). */
@@ -151,6 +166,7 @@ function oneValue(target: DetectionTarget, spec: FieldSpec, access: FieldAccess,
   const fold = !has('cased');
   if (has('re')) {
     const pattern = valueText(field, value);
+    checkPortableRegex(field, pattern);
     const flags = ['i', 'm', 's'].filter((f) => has(f)).join('');
     return sql`regexp_like(${access.text}, ${flags === '' ? pattern : `(?${flags})${pattern}`})`;
   }
@@ -202,34 +218,9 @@ export function fieldTest(target: DetectionTarget, fieldSpec: string, value: unk
   const access = fieldAccess(target, spec.field);
   const values = Array.isArray(value) ? value : [value];
   if (values.length === 0) throw new RuleReason(`field "${spec.field}": the list of values is empty`);
-  const all = spec.modifiers.includes('all');
-  const equalities = all || spec.modifiers.length > 0 ? [] : plainEqualities(values);
-  const tests = values.filter((v) => !equalities.includes(v)).map((v) => oneValue(target, spec, access, v));
-  if (equalities.length > 0) tests.unshift(caseInsensitiveIn(access.text, equalities));
+  const tests = values.map((v) => oneValue(target, spec, access, v));
   if (tests.length === 1) return tests[0]!;
-  return sql`(${sql.join(tests, sql.raw(all ? ' AND ' : ' OR '))})`;
-}
-
-/** Values compared for case-insensitive equality: text without wildcards. */
-function plainEqualities(values: readonly unknown[]): string[] {
-  return values.flatMap((v) => {
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return [];
-    const { literal } = readWildcards(String(v));
-    return literal === undefined ? [] : [String(v)];
-  });
-}
-
-/**
- * Case-insensitive equality with any of the values, each after a test of the length: lower()
- * keeps the number of characters on both engines (one code point for one), and comparing
- * lengths first spares lowering the column on most rows, which is most of a rule's cost over
- * many rows. Written as ORs, not `IN (…)`: DuckDB plans an IN list of expressions as a join,
- * which lowers every row before any rule's other tests can rule it out.
- */
-function caseInsensitiveIn(text: SqlFragment, values: readonly string[]): SqlFragment {
-  const tests = values.map((value) => {
-    const literal = readWildcards(value).literal!;
-    return sql`(length(${text}) = length(${literal}) AND lower(${text}) = lower(${literal}))`;
-  });
-  return tests.length === 1 ? tests[0]! : sql`(${sql.join(tests, sql.raw(' OR '))})`;
+  // ORs, not `lower(x) IN (…)`: DuckDB plans an IN list of expressions as a join, which
+  // lowers every row before the rule's other tests can rule it out.
+  return sql`(${sql.join(tests, sql.raw(spec.modifiers.includes('all') ? ' AND ' : ' OR '))})`;
 }

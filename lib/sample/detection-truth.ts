@@ -254,6 +254,18 @@ export class DetectionTruth {
     }
   }
 
+  /**
+   * The manifest's `detectionWindow`: from the start (UTC midnight) of the day of the earliest
+   * event listed to `end`. Every principal whose new address is listed has history in the
+   * lookback before that day.
+   */
+  window(end: string): { start: string; end: string } {
+    const times = this.picked.flat().map((p) => p.time);
+    if (times.length === 0) throw new Error('no story event of the expected detections was written');
+    const earliest = times.reduce((a, b) => (b < a ? b : a));
+    return { start: `${earliest.slice(0, 10)}T00:00:00Z`, end };
+  }
+
   /** The manifest's `detections`, event ids in time order. */
   result(): ExpectedDetection[] {
     return EXPECTATIONS.map((e, i) => {

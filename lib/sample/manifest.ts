@@ -226,6 +226,12 @@ export interface SampleManifest {
    * the story events each must report. The background fires none of irbook's pack.
    */
   readonly detections: readonly ExpectedDetection[];
+  /**
+   * A window over which every rule of `detections` reports its events: from the day of the
+   * first listed event to the end of the sample, ISO 8601 UTC, end exclusive. irbook's
+   * new-address rule needs the days before it as history.
+   */
+  readonly detectionWindow: { readonly start: string; readonly end: string };
   /** The sample's Security Lake; null when it was written without one (`lake: false`). */
   readonly securityLake: SecurityLakeSample | null;
 }

@@ -86,7 +86,7 @@ class Timed<T = string> {
 }
 
 /** Everything the manifest needs besides the counts. */
-export type ManifestMeta = Omit<SampleManifest, 'events' | 'counts' | 'stories' | 'detections' | 'securityLake'> & { readonly scripted: number };
+export type ManifestMeta = Omit<SampleManifest, 'events' | 'counts' | 'stories' | 'detections' | 'detectionWindow' | 'securityLake'> & { readonly scripted: number };
 
 /**
  * Observes every written record and builds the manifest from them.
@@ -253,6 +253,7 @@ export class Tally {
         },
       },
       detections: this.detections.result(),
+      detectionWindow: this.detections.window(meta.period.end),
     };
   }
 }

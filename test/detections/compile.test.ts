@@ -126,13 +126,16 @@ describe('problems', () => {
     [oneTest('eventName|contains|startswith', 'x'), /only one of/],
     [oneTest('eventName|re|cidr', 'x'), /re and cidr/],
     [oneTest('eventName|i', 'x'), /flags of "re"/],
+    [oneTest('eventName|re', 'Get(?!Object)'), /look-around/],
+    [oneTest('eventName|re', '(a)\\1'), /back-references/],
     [oneTest('sourceIPAddress|cidr', '10.0.0.0/33'), /not an IPv4 or IPv6 CIDR/],
     [oneTest('sourceIPAddress|cidr', '2001:db8:::/32'), /not an IPv4 or IPv6 CIDR/],
     [oneTest('errorCode|exists', 'yes'), /takes true or false/],
     [oneTest('eventName', []), /list of values is empty/],
     [oneTest('eventName', { a: 1 }), /must be a string/],
     [oneTest('requestParameters.count|gt', 'x'), /takes a number/],
-    [oneTest('eventName', 'x'.repeat(1025)), /1024/],
+    [oneTest('eventName', 'x'.repeat(1023)), /1024/],
+    [oneTest('eventName', "'".repeat(600)), /1024/],
     [ruleWith({ keywords: ['evil'], condition: 'keywords' }), /keyword search/],
     [ruleWith({ selection: { eventName: 'x' }, condition: 'selection and filter' }), /"filter"/],
     [ruleWith({ selection: { eventName: 'x' } }), /no condition/],
@@ -144,6 +147,10 @@ describe('problems', () => {
       expect(compiled).toEqual([]);
       expect(problems).toEqual([{ title: rule.title, id: rule.id, source: rule.source, reason: expect.stringMatching(reason) }]);
     }
+  });
+
+  it('takes a value of exactly the length Athena accepts as a parameter (1024 as a literal)', () => {
+    expect(compileRule(oneTest('eventName', 'x'.repeat(1022)), 'cloudtrail').where.compile().params).toEqual(['x'.repeat(1022)]);
   });
 
   it('keeps the rule set’s own problems first, and compiles the rest', () => {

@@ -119,7 +119,7 @@ describe('loadRules', () => {
       writeFile(join(dir.path, 'a.yml'), rule(1));
       writeFile(join(dir.path, 'notes.txt'), 'not a rule');
       writeFile(join(dir.path, 'other', 'x.yml'), rule(4));
-      const set = await loadRules([join(dir.path), join(dir.path, 'other', 'x.yml')]);
+      const set = await loadRules([join(dir.path), join(dir.path, 'other', 'x.yml'), join(dir.path, 'other', '..', 'a.yml')]);
       expect(set.rules.map((r) => r.title)).toEqual(['Rule 1', 'Rule 2', 'Rule 3', 'Rule 4']);
       expect(set.problems).toEqual([]);
     } finally {

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SIGMA_LEVELS } from '../../lib/detections/types';
+import { compileRules, loadRules, ownPackDir } from '../../lib/detections';
+import { SIGMA_LEVELS, type SigmaCorrelation } from '../../lib/detections/types';
 import { SIGMA_REFERENCE_RULES } from '../support/shared-reference';
 import {
   OWN_PACK_DIR,
@@ -129,6 +130,33 @@ describe("irbook's own rule pack", () => {
     }
     expect(readme).toContain('new_value');
     expect(readme).toMatch(/ASN/);
+  });
+});
+
+describe("irbook's own rule pack, read by lib/detections", () => {
+  it('is where ownPackDir() says, loads without problems and compiles on both targets', async () => {
+    expect(ownPackDir()).toBe(OWN_PACK_DIR);
+    const set = await loadRules([ownPackDir()]);
+    expect(set.problems).toEqual([]);
+    expect(set.rules.map((r) => r.id).sort()).toEqual(docs.map((d) => String(d.doc.id)).sort());
+    for (const target of ['cloudtrail', 'ocsf'] as const) {
+      const compiled = compileRules(set, target);
+      expect(compiled.problems, target).toEqual([]);
+      expect(compiled.compiled.length + compiled.correlations.length, target).toBe(docs.length);
+    }
+  });
+
+  it('reads each correlation as written: type, rules, group-by, timespan, condition, new_value field and lookback', async () => {
+    const set = await loadRules([ownPackDir()]);
+    for (const d of correlations) {
+      const corr = correlationOf(d.doc)!;
+      const rule = set.rules.find((r): r is SigmaCorrelation => r.kind === 'correlation' && r.id === d.doc.id);
+      expect(rule, label(d)).toBeDefined();
+      const seconds = Number(/^(\d+)/.exec(String(corr.timespan))![1]) * { m: 60, h: 3600, d: 86400 }[String(corr.timespan).slice(-1) as 'm' | 'h' | 'd'];
+      expect([rule!.type, rule!.rules, rule!.groupBy, rule!.timespanSeconds, rule!.generate]).toEqual([corr.type, corr.rules, corr['group-by'], seconds, false]);
+      if (corr.type === 'event_count') expect(rule!.condition).toEqual({ op: 'gte', value: (corr.condition as { gte: number }).gte });
+      if (corr.type === 'new_value') expect([rule!.valueField, rule!.lookbackSeconds]).toEqual([corr.field, seconds]);
+    }
   });
 });
 

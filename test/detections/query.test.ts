@@ -75,9 +75,18 @@ describe('cloudtrail', () => {
     expect(hitsByRule(found.hits.toRecords())).toEqual(expectedHits());
     // An event denied while creating a user is a hit of both rules.
     expect(EVENTS.some((e) => inWindow(e) && e.eventName === 'CreateUser' && e.errorCode === 'AccessDenied')).toBe(true);
-    // One statement: one FROM cloudtrail, the rule numbers unnested.
+    // One statement, one FROM cloudtrail: events meet the rules by name, and the rule that
+    // pins no name (errorCode only) meets every event.
     expect(found.sql.match(/FROM cloudtrail/g)).toHaveLength(1);
-    expect(found.sql).toContain('UNNEST(ARRAY[1, 2, 3, 4, 5]) AS r(rule_no)');
+    expect(found.sql).toContain('(0, 2)');
+  });
+
+  it('with only rules that pin event names, drops the other events at the scan, same hits', async () => {
+    const pinned = RULES.filter((r) => r.compiled.rule.id !== 'denied');
+    const found = await runDetections(engine, compiledRules(pinned), { window: WINDOW, fieldSql });
+    const { denied: _, ...expected } = expectedHits();
+    expect(hitsByRule(found.hits.toRecords())).toEqual(expected);
+    expect(found.sql).toMatch(/AND lower\(eventname\) IN \(\?, \?, \?, \?\)/);
   });
 
   it('rows per rule: counts, first and last, principals; most severe first', async () => {
@@ -97,6 +106,21 @@ describe('cloudtrail', () => {
     expect(found.rulesRun).toBe(RULES.length);
     expect(found.toText()).toMatch(new RegExp(`${rows.length} of ${RULES.length} rules fired`));
     expect(found.toText()).toContain('https://example.com/key');
+  });
+
+  it('lists only the first hitsPerRule events of a rule, with every count, principal and bucket still exact', async () => {
+    const full = await runDetections(engine, compiledRules(RULES), { window: WINDOW, fieldSql });
+    const cut = await runDetections(engine, compiledRules(RULES), { window: WINDOW, fieldSql, hitsPerRule: 2 });
+    expect(cut.toJSON()).toEqual(full.toJSON());
+    expect(cut.byPrincipal().toJSON()).toEqual(full.byPrincipal().toJSON());
+    expect(cut.chart().spec).toEqual(full.chart().spec);
+    const listed = hitsByRule(cut.hits.toRecords());
+    for (const [rule, ids] of Object.entries(expectedHits())) expect(listed[rule]).toEqual(ids.length > 2 ? expect.any(Array) : ids);
+    expect(Object.values(listed).every((ids) => ids.length <= 2)).toBe(true);
+    // The first two by time.
+    const firstTwo = EVENTS.filter((e) => inWindow(e) && e.eventName === 'CreateUser').sort((a, b) => a.eventTime.localeCompare(b.eventTime)).slice(0, 2).map((e) => String(e.eventID));
+    expect(listed['create-user']).toEqual(firstTwo.sort());
+    expect(cut.toText()).toContain('hits lists the first 2 events of each rule');
   });
 
   it('binds every rule value, and only in WHERE clauses (Athena takes ? nowhere else)', () => {

@@ -54,10 +54,10 @@ describe('the generator version', () => {
       return hash.digest('hex');
     };
     expect({ version: GENERATOR.version, logs: sha256('AWSLogs'), lake: sha256('security-lake') }).toEqual({
-      version: '1.2.0',
-      // The same logs as version 1.1.0 wrote: the lake came without changing them.
-      logs: '649f64e83ab594d832ed7370ad1f73c5d4faf7be54fcd738e913631a67a1007d',
-      lake: '4357b56a6eb6eebf44dca0e32021e8e6e5e1383ab97285740ef6c2d538ad36e7',
+      // 1.3.0: attack steps for the detections, one address per background principal.
+      version: '1.3.0',
+      logs: 'e9df9e6669202c73f1d30532402cae1e3f9997bd85e7c06360914c35e1124d96',
+      lake: 'f1bdaa825298d2823b88f0efa68378df917a365e620dd3127394f3619511785d',
     });
   });
 });

@@ -1,0 +1,103 @@
+/**
+ * A cheap condition every event a rule set can match passes: the event names the rules pin.
+ * Most CloudTrail rules test `eventName` against a few names; testing `lower(eventname)` once
+ * against all of them throws away almost every event before the rules' own conditions (case
+ * folding, JSON members, patterns, each NULL-safe) are evaluated at all. Rules that do not
+ * pin a name keep their own condition in the prefilter, so nothing is lost.
+ */
+
+import { expandCondition, parseCondition, type ConditionNode } from './condition';
+import { parseFieldSpec, readWildcards } from './values';
+import type { SigmaRule } from './types';
+
+/** Undefined: any event name. */
+type Names = ReadonlySet<string> | undefined;
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+/**
+ * The event names (lower case) a rule can only match, or undefined when its condition does not
+ * restrict the name (or restricts it in a way this does not read: patterns, modifiers, `not`).
+ * A necessary condition, never a sufficient one.
+ *
+ * @example
+ * necessaryEventNames(rule); // Set { 'deletetrail', 'stoplogging' }
+ */
+export function necessaryEventNames(rule: SigmaRule): Names {
+  const detection = rule.detection;
+  const identifiers = Object.keys(detection).filter((key) => key !== 'condition');
+  const texts = typeof detection['condition'] === 'string' ? [detection['condition']] : detection['condition'];
+  if (!Array.isArray(texts) || texts.length === 0 || !texts.every((t) => typeof t === 'string')) return undefined;
+  try {
+    const trees = texts.map((text: string) => expandCondition(parseCondition(text), identifiers));
+    return ofNode(trees.length === 1 ? trees[0]! : { kind: 'or', items: trees }, (name) => ofSearch(detection[name]));
+  } catch {
+    return undefined; // the compiler reports what is wrong with it
+  }
+}
+
+function ofNode(node: ConditionNode, search: (name: string) => Names): Names {
+  switch (node.kind) {
+    case 'search':
+      return search(node.name);
+    case 'not':
+    case 'of':
+      return undefined;
+    case 'or':
+      return union(node.items.map((item) => ofNode(item, search)));
+    case 'and':
+      return intersection(node.items.map((item) => ofNode(item, search)));
+  }
+}
+
+/** A search: a map (all its fields) or a list of maps (any of them). */
+function ofSearch(value: unknown): Names {
+  if (Array.isArray(value)) {
+    if (value.length === 0 || !value.every(isMap)) return undefined;
+    return union(value.map(ofMap));
+  }
+  return isMap(value) ? ofMap(value) : undefined;
+}
+
+function ofMap(map: Readonly<Record<string, unknown>>): Names {
+  const tests: Names[] = [];
+  for (const [key, value] of Object.entries(map)) {
+    let spec;
+    try {
+      spec = parseFieldSpec(key);
+    } catch {
+      return undefined;
+    }
+    if (spec.field.toLowerCase() !== 'eventname' || !spec.modifiers.every((m) => m === 'cased')) continue;
+    tests.push(namesOf(value));
+  }
+  return intersection(tests);
+}
+
+/** A value or list of values, each a name without wildcards. */
+function namesOf(value: unknown): Names {
+  const values = Array.isArray(value) ? value : [value];
+  const names = new Set<string>();
+  for (const v of values) {
+    if (typeof v !== 'string') return undefined;
+    const literal = readWildcards(v).literal;
+    if (literal === undefined || !PRINTABLE_ASCII.test(literal)) return undefined;
+    names.add(literal.toLowerCase());
+  }
+  return names.size === 0 ? undefined : names;
+}
+
+function union(sets: readonly Names[]): Names {
+  if (sets.length === 0 || sets.some((s) => s === undefined)) return undefined;
+  return new Set(sets.flatMap((s) => [...s!]));
+}
+
+function intersection(sets: readonly Names[]): Names {
+  const known = sets.filter((s): s is ReadonlySet<string> => s !== undefined);
+  if (known.length === 0) return undefined;
+  return new Set([...known[0]!].filter((name) => known.every((s) => s.has(name))));
+}
+
+function isMap(value: unknown): value is Readonly<Record<string, unknown>> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
