@@ -16,7 +16,8 @@ export {
   type WindowBounds,
 } from './time-window';
 export { ENTITY, SESSION_NAME, entityIn, entityMatches, iamUserOf, type IamUserRef } from './entity';
-export { suspectFrom, type ResultRows } from './suspect';
+export { suspectFrom, type ResultRows, type SuspectOptions } from './suspect';
+export { readTriageOptions, type CheckedTriageOptions, type TriageOptions } from './triage';
 export type { EntityOptions, WindowOptions } from './query-options';
 
 // The credential-compromise playbook.

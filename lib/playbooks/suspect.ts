@@ -28,6 +28,12 @@ export interface SuspectOptions {
   readonly engine?: Engine;
   /** Where the choice and its reasons are said. Default `console.log`. */
   readonly say?: (line: string) => void;
+  /**
+   * What the playbook's triage found, by principal (`triage.byPrincipal()`: its `entity`
+   * column, most severe first): with no override, its first entity is the suspect; when it
+   * has no rows (no rule fired), the result's top entity is.
+   */
+  readonly triage?: ResultRows;
 }
 
 // The last suspect chosen in this kernel, so that choosing another can say which tables on
@@ -41,7 +47,10 @@ type How = 'ARN' | 'access key id' | 'user name' | 'role name' | 'session name';
 /**
  * The entity to investigate.
  *
- * - `override` empty (or undefined): the `entity` of the first row of a `topFailingEntities`
+ * - `override` empty (or undefined), and `options.triage` given with rows: the triage's top
+ *   principal (`triage.byPrincipal()`'s first row).
+ * - `override` empty (or undefined) otherwise: the `entity` of the first row of the result, a
+ *   triage's `byPrincipal()` (the top principal) or a `topFailingEntities`
  *   (2.2) result; when it has no rows, nothing failed in the window: it says so and returns
  *   `null`, which the playbook's conditions (`entityMatches(null)`) match no row with, so the
  *   cells after it show empty tables instead of failing.
@@ -60,6 +69,7 @@ type How = 'ARN' | 'access key id' | 'user name' | 'role name' | 'session name';
  * const suspect = await suspectFrom(top);                 // the entity with most failures
  * const other = await suspectFrom(top, 'ci-deployer');    // arn:aws:iam::111122223333:user/ci-deployer
  * const byKey = await suspectFrom(top, 'AKIAIOSFODNN7EXAMPLE');
+ * const fired = await suspectFrom(top, '', { triage: triage.byPrincipal() }); // the triage's top principal
  */
 export async function suspectFrom(result: ResultRows, override?: string | null, options: SuspectOptions = {}): Promise<string | null> {
   if (override !== undefined && override !== null && typeof override !== 'string') {
@@ -73,7 +83,11 @@ export async function suspectFrom(result: ResultRows, override?: string | null, 
   const entities = entityColumn(result);
   const name = (override ?? '').trim();
   let chosen: string | null;
-  if (name === '') {
+  const fired = name === '' ? topPrincipal(options.triage) : undefined;
+  if (fired !== undefined) {
+    chosen = fired;
+    say(`Suspect: ${fired} (${TRIAGE_REASON})`);
+  } else if (name === '') {
     chosen = firstEntity(result, entities, say);
   } else if (entities.includes(name)) {
     chosen = name;
@@ -103,9 +117,30 @@ function entityColumn(result: ResultRows): Value[] {
   return result.rows.map((row) => row[index] ?? null);
 }
 
+/** The first entity of the triage's principals; undefined when none fired or none is given. */
+function topPrincipal(triage: ResultRows | undefined): string | undefined {
+  if (triage === undefined) return undefined;
+  const columns = triage?.columnNames;
+  const index = Array.isArray(columns) ? columns.indexOf('entity') : -1;
+  if (index < 0 || !columns.includes('rules')) {
+    throw new OptionError('triage', columns, `suspect: option "triage" must be what fired by principal, triage.byPrincipal() (columns entity, rules, …); got columns: ${Array.isArray(columns) ? columns.join(', ') : 'none'}`);
+  }
+  const first = triage.rows[0]?.[index];
+  return typeof first === 'string' && first.trim() !== '' ? first.trim() : undefined;
+}
+
+/** Whether a result is what a triage found by principal (`Detections.byPrincipal()`), not 2.2's. */
+const isTriage = (result: ResultRows) => result.columnNames.includes('rules');
+const TRIAGE_REASON = 'the top principal of the triage: the most severe rules that fired, the most hits';
+
 function firstEntity(result: ResultRows, entities: readonly Value[], say: (line: string) => void): string | null {
+  const w = result.context?.window;
+  if (entities.length === 0 && isTriage(result)) {
+    say(`No rule fired in this window${w ? ` (${w.start} to ${w.end})` : ''}, so there is no suspect. ` +
+      'The cells below run on no one and show empty tables. To look at an identity anyway, set suspect (a user or role name, an access key id or an ARN) and run again.');
+    return null;
+  }
   if (entities.length === 0) {
-    const w = result.context?.window;
     say(`Nothing failed in this window${w ? ` (${w.start} to ${w.end})` : ''}: no identity had an authorization failure, so there is no suspect. ` +
       'The cells below run on no one and show empty tables. To look at an identity anyway, set suspect (a user or role name, an access key id or an ARN) and run again.');
     return null;
@@ -114,7 +149,7 @@ function firstEntity(result: ResultRows, entities: readonly Value[], say: (line:
   if (typeof entity !== 'string' || entity.trim() === '') {
     throw new OptionError('suspect', entity, `suspect: the first row has no entity (${String(entity)}); name the suspect: suspectFrom(result, 'arn:…')`);
   }
-  say(`Suspect: ${entity.trim()} (the most authorization failures in 2.2)`);
+  say(`Suspect: ${entity.trim()} (${isTriage(result) ? TRIAGE_REASON : 'the most authorization failures in 2.2'})`);
   return entity.trim();
 }
 

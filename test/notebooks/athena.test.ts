@@ -8,11 +8,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadRules, ownPackDir } from '../../lib/detections';
 import { LocalEngine } from '../../lib/engines/local/local-engine';
 import { runNotebook } from '../../lib/jupyter/run-notebook';
 import { generateSample, type SampleManifest } from '../../lib/sample';
 import { AthenaStandIn } from '../support/athena-standin';
 import { arnsInOrder, ExecutedNotebook } from '../support/notebook-outputs';
+import { expectTriage, sampleEvents } from '../support/triage-expectations';
 
 const NOTEBOOK = join(__dirname, '..', '..', 'notebooks', 'credential-compromise-analysis.ipynb');
 const saved = { ...process.env };
@@ -51,4 +53,16 @@ it('runs unchanged on Athena with engine=athena, and finds the same suspect', as
   const suspectQueries = starts.filter((s) => s.ExecutionParameters?.includes(`'${manifest.stories.credentialCompromise.principalArn}'`));
   expect(suspectQueries.length).toBeGreaterThanOrEqual(10);
   for (const s of starts) expect(s.QueryString).not.toContain(manifest.stories.credentialCompromise.principalArn);
+  // The triage ran on Athena too: the rules' values went as parameters, the cost is under it,
+  // and the suspect is its top principal.
+  await expectTriage(run, manifest, sampleEvents(join(dir, 'logs')));
+  expect(run.shown('triage-rules')).toMatch(/scanned · est\. \$/);
+  const eventNames = (await loadRules([ownPackDir()])).rules.flatMap((r) => (r.kind === 'detection' ? Object.values(r.detection) : []))
+    .flatMap((search) => [(search as Record<string, unknown>)?.eventName].flat()).filter((v): v is string => typeof v === 'string');
+  expect(eventNames.length).toBeGreaterThan(3);
+  const triage = starts.filter((s) => eventNames.every((name) => s.ExecutionParameters?.includes(`'${name}'`)));
+  expect(triage.length).toBeGreaterThanOrEqual(1);
+  for (const s of triage) for (const name of eventNames) expect(s.QueryString).not.toContain(`'${name}'`);
+  const top = arnsInOrder(run.shown('triage-run'))[0];
+  expect(run.shown('q23-suspect')).toContain(`Suspect: ${top} (the top principal of the triage`);
 }, 600_000);

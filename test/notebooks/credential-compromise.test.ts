@@ -14,15 +14,21 @@ import { runNotebook } from '../../lib/jupyter/run-notebook';
 import { generateSample, SAMPLE_DEFAULTS, type SampleManifest } from '../../lib/sample';
 import { captureStdout } from '../support/capture';
 import { arnsInOrder, ExecutedNotebook } from '../support/notebook-outputs';
+import { SIGMA_REFERENCE_RULES } from '../support/shared-reference';
+import { expectTriage, sampleEvents } from '../support/triage-expectations';
 
 const NOTEBOOK = join(__dirname, '..', '..', 'notebooks', 'credential-compromise-analysis.ipynb');
-const CHART_CELLS = ['q22-run', 'q22-time', 'q26-run', 'hours-chart'];
+/** In the order they appear. */
+const CHART_CELLS = ['triage-chart', 'q22-run', 'q22-time', 'q26-run', 'hours-chart'];
 
 let dir: string;
 let manifest: SampleManifest;
 let byDefault: ExecutedNotebook;
 let htmlReport: string;
 let progress: string;
+let events: ReturnType<typeof sampleEvents> | undefined;
+/** The sample's events by id, read once from its files for the triage's checks. */
+const eventsOfSample = () => (events ??= sampleEvents(join(dir, 'logs')));
 const TITLE = 'IR-2024-0319 <credential compromise>';
 const ANALYST = 'A. Analyst';
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -76,9 +82,9 @@ describe('credential-compromise-analysis.ipynb on the tslab kernel', () => {
     expect(byDefault.shown('q22-run')).toContain(stolen.instanceId);
   });
 
-  it('takes the suspect from 2.2 and follows it through 2.3 to 3.x', () => {
+  it('follows the suspect (the compromised user) through 2.3 to 3.x', () => {
     const story = manifest.stories.credentialCompromise;
-    // The services only the attacker touched show up in 2.4 for the suspect taken from 2.2.
+    // The services only the attacker touched show up in 2.4 for the suspect taken from the triage.
     const attackerOnly = story.services.filter((s) => !story.baseline.services.includes(s));
     expect(attackerOnly.length).toBeGreaterThan(3);
     for (const service of attackerOnly) expect(byDefault.shown('q24-run')).toContain(service);
@@ -109,7 +115,7 @@ describe('credential-compromise-analysis.ipynb on the tslab kernel', () => {
       .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
     expect(images).toHaveLength(CHART_CELLS.length);
     for (const svg of images) expect(svg).toMatch(/^<svg[\s\S]*<\/svg>$/);
-    expect(images[0]).toContain('ci-deployer (user, ');
+    expect(images[CHART_CELLS.indexOf('q22-run')]).toContain('ci-deployer (user, ');
     expect(htmlReport).toContain(manifest.stories.credentialCompromise.principalArn);
   });
 });
@@ -138,7 +144,20 @@ describe('what the analyst sees on screen', () => {
     // Tables about all entities name the window only; charts' cells say what they drew.
     expect(byDefault.shown('q21-run')).toContain(WINDOW_TEXT);
     expect(byDefault.shown('q21-run')).not.toContain('suspect arn');
-    expect(byDefault.shown('q23-suspect')).toContain(`Suspect: ${story().principalArn} (the most authorization failures in 2.2)`);
+    expect(byDefault.shown('q23-suspect')).toContain(`Suspect: ${story().principalArn} (the top principal of the triage`);
+  });
+});
+
+describe('the triage section', () => {
+  it('shows the rules of the pack the stories fire, by principal and by rule with attribution, and charts them', async () => {
+    await expectTriage(byDefault, manifest, eventsOfSample());
+  });
+
+  it('gives the suspect: the top principal of the triage, followed from 2.3 on', () => {
+    const top = arnsInOrder(byDefault.shown('triage-run'))[0];
+    expect(top).toBeDefined();
+    expect(byDefault.shown('q23-suspect')).toContain(`Suspect: ${top} (the top principal of the triage`);
+    expect(byDefault.shown('q23-run')).toContain(`suspect ${top}`);
   });
 });
 
@@ -161,7 +180,7 @@ describe('the HTML report of irbook run', () => {
     expect(h).toContain(`logs = "${join(dir, 'logs')}"`);
     expect(h).toContain("start = '2024-03-01'");
     expect(h).toContain(`irbook ${VERSION}`);
-    expect(h).toContain(`Suspect ${story().principalArn} (the most authorization failures in 2.2)`);
+    expect(h).toContain(`Suspect ${story().principalArn} (the top principal of the triage`);
     expect(h).toContain(`Most authorization failures ${story().principalArn}`);
     expect(h).toContain(story().accessKeyIds[0]!);
     expect(h).toMatch(/External addresses [^<]*203\.0\.113\.77/);
@@ -187,7 +206,9 @@ describe('the HTML report of irbook run', () => {
     expect(total).toBeGreaterThan(50);
     expect(hidden).toBe(total - 50);
     expect(htmlReport).toContain(cut![0]);
-    const rows = (/<table class="irbook-table">([\s\S]*?)<\/table>/.exec(htmlReport)?.[1] ?? '').match(/<tr>/g) ?? [];
+    // The table the cut note is under: the last one before it.
+    const tables = [...htmlReport.slice(0, htmlReport.indexOf(cut![0])).matchAll(/<table class="irbook-table">([\s\S]*?)<\/table>/g)];
+    const rows = (tables.at(-1)?.[1] ?? '').match(/<tr>/g) ?? [];
     expect(rows.length).toBe(51); // the header row and 50
   });
 
@@ -197,7 +218,7 @@ describe('the HTML report of irbook run', () => {
 
   it('prints each cell as it runs', () => {
     expect(progress).toMatch(/^\[1\/\d+\] 1\.1 Parameters: let engine = 'local'; \(the kernel compiles first/m);
-    expect(progress).toMatch(/^\[\d+\/\d+\] 2\.3 One entity's activity: const entity = await suspectFrom\(top, suspect\);$/m);
+    expect(progress).toMatch(/^\[\d+\/\d+\] 2\.3 One entity's activity: const entity = await suspectFrom\(top, suspect, \{ triage: firedBy \}\);$/m);
     expect(progress).toMatch(/^ +done in \d+(\.\d)? s$/m);
   });
 });
@@ -205,9 +226,11 @@ describe('the HTML report of irbook run', () => {
 describe('irbook run with a suspect and a window injected', () => {
   it('follows a suspect given by its bare role name instead of the top entity', async () => {
     const stolen = manifest.stories.credentialCompromise.stolenRoleSession;
+    // With SigmaHQ's rules as the triage's rules folder, when the workplace has them.
+    const rules: Record<string, string> = SIGMA_REFERENCE_RULES === undefined ? {} : { rules: SIGMA_REFERENCE_RULES };
     const result = await runNotebook({
       notebook: NOTEBOOK,
-      parameters: { logs: join(dir, 'logs'), suspect: stolen.roleName, start: '2024-03-22', end: '2024-03-23' },
+      parameters: { logs: join(dir, 'logs'), suspect: stolen.roleName, start: '2024-03-22', end: '2024-03-23', ...rules },
       outDir: join(dir, 'reports'),
       stamp: 'stolen-role',
       maxRows: 1000, // all of 2.3's rows, so its addresses can be checked
@@ -219,6 +242,12 @@ describe('irbook run with a suspect and a window injected', () => {
     expect(run.shown('q23-run')).not.toContain(manifest.stories.credentialCompromise.sourceIps[0]!);
     expect(run.shown('q23-run')).toContain(`suspect ${stolen.roleArn}`);
     expect(run.shown('keys-run')).toContain(stolen.accessKeyIds[0]!);
+    if (SIGMA_REFERENCE_RULES !== undefined) {
+      const window = { start: '2024-03-22T00:00:00Z', end: '2024-03-23T00:00:00Z' };
+      await expectTriage(run, manifest, eventsOfSample(), { pack: 'sigmahq', rulesDir: SIGMA_REFERENCE_RULES, window });
+      // Only the folder given: none of irbook's own rules ran.
+      for (const own of manifest.detections.filter((d) => d.pack === 'irbook')) expect(run.shown('triage-rules')).not.toContain(own.id);
+    }
   }, 900_000);
 
   it('passes on a window where nothing failed: says so, and the cells after 2.2 show empty tables', async () => {
@@ -231,6 +260,9 @@ describe('irbook run with a suspect and a window injected', () => {
     const run = new ExecutedNotebook(result.notebookFile);
     expect(run.errors()).toEqual([]);
     expect(run.shown('q22-run')).toContain('(no rows)');
+    // No rule fired either: the suspect falls back to 2.2, which has no one.
+    expect(run.shown('triage-run')).toContain('(no rows)');
+    expect(run.shown('triage-rules')).toContain('0 of ');
     expect(run.shown('q23-suspect')).toContain('Nothing failed in this window (2024-02-01T00:00:00Z to 2024-02-02T00:00:00Z)');
     for (const id of ['q23-run', 'keys-run', 'iam-run', 'mfa-run', 'own']) {
       expect(run.shown(id), id).toContain('(no rows)');

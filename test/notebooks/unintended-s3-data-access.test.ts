@@ -17,6 +17,7 @@ import { generateSample, type SampleManifest } from '../../lib/sample';
 import { AthenaStandIn } from '../support/athena-standin';
 import { isChangeCommand } from '../support/containment-calls';
 import { ExecutedNotebook } from '../support/notebook-outputs';
+import { expectTriage, sampleEvents } from '../support/triage-expectations';
 import { ACCOUNT, s3AccessAwsState } from '../support/s3-access-aws-state';
 
 const NOTEBOOK = join(__dirname, '..', '..', 'notebooks', 'unintended-s3-data-access.ipynb');
@@ -24,6 +25,7 @@ const PRELOAD = join(__dirname, '..', 'support', 'mock-aws-preload.cjs');
 const saved = { ...process.env };
 let dir: string;
 let manifest: SampleManifest;
+let events: ReturnType<typeof sampleEvents> | undefined;
 
 interface Sent {
   service: string;
@@ -66,10 +68,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** What both engines must show: the story, phase by phase, and plans that change nothing. */
-function expectTheStory(nb: ExecutedNotebook, calls: readonly Sent[], auditLog: string): void {
+/** What both engines must show: the triage, the story phase by phase, and plans that change nothing. */
+async function expectTheStory(nb: ExecutedNotebook, calls: readonly Sent[], auditLog: string): Promise<void> {
   const story = manifest.stories.s3DataAccess;
   expect(nb.errors()).toEqual([]);
+  // The triage over the lake's OCSF tables: the pack's rules the stories fire, the user among
+  // the principals, and the user set in the parameters kept.
+  events ??= sampleEvents(join(dir, 'sample'));
+  const { firedBy } = await expectTriage(nb, manifest, events);
+  expect(firedBy.map((r) => r.entity)).toContain(story.principalArn);
+  expect(nb.outputs('triage-user')).toEqual([]);
   const operations = nb.shown('operations-run');
   for (const name of ['CreateUser', 'AttachUserPolicy', 'CreateAccessKey']) expect(operations).toContain(name);
   expect(nb.shown('activity-run')).toContain(`buckets created: ${story.ransomBucket} at`);
@@ -104,7 +112,7 @@ describe('unintended-s3-data-access.ipynb on the tslab kernel', () => {
   it('runs on the local engine over the sample, tells the story and plans containment without acting', async () => {
     const { nb, calls, auditLog } = await run('local', { logs: join(dir, 'sample') });
     expect(nb.shown('load')).toContain('tables: amazon_security_lake_table_us_west_2_cloud_trail_mgmt_2_0,');
-    expectTheStory(nb, calls, auditLog);
+    await expectTheStory(nb, calls, auditLog);
   }, 600_000);
 
   it('runs unchanged on Athena with engine=athena, every query sent with its values as parameters', async () => {
@@ -115,7 +123,8 @@ describe('unintended-s3-data-access.ipynb on the tslab kernel', () => {
     try {
       const { nb, calls, auditLog } = await run('athena', { engine: 'athena' });
       expect(nb.shown('load')).toContain('athena: account 111122223333');
-      expectTheStory(nb, calls, auditLog);
+      await expectTheStory(nb, calls, auditLog);
+      expect(nb.shown('triage-rules')).toMatch(/scanned · est\. \$/);
       const starts = standin.requests.filter((r) => r.action === 'StartQueryExecution').map((r) => r.body as { QueryString: string; ExecutionParameters?: string[]; QueryExecutionContext?: { Database?: string } });
       expect(starts.length).toBeGreaterThanOrEqual(9);
       expect(starts.every((s) => s.QueryExecutionContext?.Database === 'amazon_security_lake_glue_db_us_west_2')).toBe(true);

@@ -65,3 +65,23 @@ function joinText(value: unknown): string {
 export function arnsInOrder(html: string): string[] {
   return [...html.matchAll(/arn:aws:(?:iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/-]+/g)].map((m) => m[0]);
 }
+
+const ENTITIES: Record<string, string> = { '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
+const decode = (html: string) => html.replace(/&(quot|#39|lt|gt|amp);/g, (e) => ENTITIES[e]!);
+
+/**
+ * The rows of the first irbook table in some HTML, as records by column name. A cell cut
+ * short on screen keeps its whole value in its `title`: that is read; else the cell's text.
+ */
+export function htmlTable(html: string): Record<string, string>[] {
+  const table = /<table class="irbook-table">([\s\S]*?)<\/table>/.exec(html)?.[1];
+  if (table === undefined) return [];
+  const cells = (row: string, tag: 'th' | 'td') =>
+    [...row.matchAll(new RegExp(`<${tag}([^>]*)>([\\s\\S]*?)</${tag}>`, 'g'))].map(([, attrs, inner]) => {
+      const title = / title="([^"]*)"/.exec(attrs!)?.[1];
+      return decode(tag === 'td' && title !== undefined ? title : inner!.replace(/<wbr>/g, '').replace(/<[^>]+>/g, ''));
+    });
+  const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!);
+  const header = cells(rows[0] ?? '', 'th');
+  return rows.slice(1).map((row) => Object.fromEntries(cells(row, 'td').map((value, i) => [header[i] ?? String(i), value])));
+}

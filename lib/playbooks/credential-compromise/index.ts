@@ -18,6 +18,8 @@ export { RFC1918_CIDRS, accessKeysUsed, insideNetworks, sourceIpsAndAgents, type
 export { activityByHour, offHoursActivity, type OffHoursOptions } from './hours';
 export { MFA_EVENT_NAMES, consoleLogins, consoleSignInBy, iamChanges, mfaChangeByOrFor, mfaChanges } from './identity-changes';
 export { instancesTouched } from './instances';
+export { triage } from './triage';
+export type { TriageOptions } from '../triage';
 export {
   CREDENTIAL_COMPROMISE_QUERIES,
   type CredentialCompromiseQueryName,

@@ -8,6 +8,7 @@ export { ARTICLE_REGION, lakeRegion, lakeTables, type LakeTables } from './table
 export { lakeDatabase, lakeTable, type OcsfTableKind } from '../../sources/ocsf/schema';
 export type { FindingsOptions, LakeOptions, UserOptions, UserWindowOptions, WindowedOptions } from './options';
 export { distinctOperations, iamChanges, iamChangesByUser, macieFindings, s3DataEvents, userActivity } from './article';
+export { triage, userFrom, type S3TriageOptions, type UserFromOptions } from './triage';
 export { OBJECT_OPERATIONS, PRINCIPAL_CREATIONS, PRINCIPAL_GRANTS, activityPerHour, newPrincipals, objectsReadAndDeleted } from './review';
 export {
   UNINTENDED_S3_ACCESS_QUERIES,
