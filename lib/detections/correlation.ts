@@ -11,8 +11,10 @@
  * - `temporal`: every listed rule (or as many as the condition asks) has a hit in that span;
  * - `temporal_ordered`: the rules' hits occur in the listed order within the span (same-second
  *   hits count as in order: CloudTrail times have whole seconds);
- * - `new_value` (irbook's own): a value of the field seen for its group inside the window for
- *   the first time, when the group has hits in the lookback before the window.
+ * - `new_value` (irbook's own): an event inside the window whose value of the field its group
+ *   has not shown in the lookback before that event, when the group has other hits in that
+ *   lookback (a group seen for the first time is not news about a value). The history may lie
+ *   inside the window, so a window that starts where the logs start still finds new values.
  *
  * An event belongs to a correlation's hit when it lies in the span before an event where the
  * condition holds. Events whose group fields are missing are in no group. Only events inside
@@ -188,7 +190,11 @@ WHERE ${ownRows} OR ${sql.raw(pairs.join('\n  OR '))}`;
     ...spansOf(['value_count', 'temporal']).map((s) => `cardinality(array_distinct(filter(array_agg(d) OVER ${preceding(s)}, x -> x IS NOT NULL))) AS dc_${s}`),
   ];
   if (correlations.some((c) => c.correlation.type === 'new_value')) {
-    windowCols.push(`min(t_ms) OVER (PARTITION BY ${partition}, d) AS first_d`, `min(t_ms) OVER (PARTITION BY ${partition}) AS first_g`);
+    // One column pair per lookback: the latest earlier hit of the group, and of the group with this value.
+    for (const l of spansOf(['new_value'])) {
+      const before = `ORDER BY t_ms RANGE BETWEEN ${l} PRECEDING AND 1 PRECEDING`;
+      windowCols.push(`max(t_ms) OVER (PARTITION BY ${partition} ${before}) AS seen_g_${l}`, `max(t_ms) OVER (PARTITION BY ${partition}, d ${before}) AS seen_d_${l}`);
+    }
   }
   let level = windowCols.length === 0 ? level1 : sql`SELECT *, ${sql.raw(windowCols.join(',\n  '))}\nFROM (${level1}) AS l1`;
   // temporal_ordered: f_k is the latest start of a chain of the first k rules ending at or
@@ -245,6 +251,6 @@ function conditionSql(c: PlannedCorrelation, startMs: number): string {
       return last === 1 ? 'pos = 1' : `pos = ${last} AND f_${last - 1} >= t_ms - ${s}`;
     }
     case 'new_value':
-      return `t_ms >= ${startMs} AND first_d >= ${startMs} AND first_g < ${startMs}`;
+      return `t_ms >= ${startMs} AND d IS NOT NULL AND seen_g_${s} IS NOT NULL AND seen_d_${s} IS NULL`;
   }
 }

@@ -75,6 +75,8 @@ const EVENTS: Event[] = [
   record('p3', t('10:50:00'), 'ConsoleLogin', { ip: '192.0.2.5' }),
   record('p4', '2024-03-11T20:00:00Z', 'ConsoleLogin', { ip: '192.0.2.6' }),
   record('p4', t('10:55:00'), 'ConsoleLogin', { ip: '192.0.2.6' }), // seen before: not new
+  record('p8', t('10:05:00'), 'ConsoleLogin', { ip: '192.0.2.7' }), // history inside the window…
+  record('p8', t('10:45:00'), 'ConsoleLogin', { ip: '192.0.2.8' }), // …makes this one new
 ];
 
 const CORRELATIONS: readonly SigmaCorrelation[] = [
@@ -111,9 +113,10 @@ function expected(c: SigmaCorrelation): Map<string, Set<string>> {
     const value = (h: Hit) => String(h.e.sourceIPAddress);
     for (const h of all) {
       if (h.t < start) continue;
-      const group = all.filter((o) => o.group === h.group);
-      const history = group.some((o) => o.t < start);
-      const seenBefore = group.some((o) => o.t < start && value(o) === value(h));
+      // The lookback before this event, wherever the window starts.
+      const group = all.filter((o) => o.group === h.group && o.t < h.t && o.t >= h.t - span);
+      const history = group.length > 0;
+      const seenBefore = group.some((o) => value(o) === value(h));
       if (history && !seenBefore) add(h);
     }
     return out;
@@ -196,11 +199,11 @@ describe('the cases that matter', () => {
     expect(groups('ordered-chain')).toEqual([arn('p1'), arn('p7')]);
   });
 
-  it('new_value: a value new to a group with history in the lookback, every in-window event of it', () => {
-    expect([...(reported('new-address').get(arn('p1')) ?? [])].length).toBe(2);
-    expect(groups('new-address')).toEqual([arn('p1')]);
-    const row = found.correlations.toRecords().find((r) => r.rule_id === 'new-address');
-    expect(row?.group).toBe(`userIdentity.arn=${arn('p1')}, sourceIPAddress=192.0.2.2`);
+  it('new_value: the first use of a value new to a group with history in the lookback before it', () => {
+    expect([...(reported('new-address').get(arn('p1')) ?? [])].length).toBe(1);
+    expect(groups('new-address')).toEqual([arn('p1'), arn('p8')]);
+    const rows = found.correlations.toRecords().filter((r) => r.rule_id === 'new-address').map((r) => r.group).sort();
+    expect(rows).toEqual([`userIdentity.arn=${arn('p1')}, sourceIPAddress=192.0.2.2`, `userIdentity.arn=${arn('p8')}, sourceIPAddress=192.0.2.8`]);
   });
 
   it('rules a correlation combines report alone only when it says generate', () => {
