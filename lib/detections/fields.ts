@@ -7,6 +7,7 @@
  */
 import { CLOUDTRAIL_FIELDS, type Field, type FieldType } from '../sources/cloudtrail-schema';
 import {
+  OCSF_DERIVED_FIELDS,
   OCSF_FIELDS,
   OCSF_FLATTENED_JSON_COLUMNS,
   OCSF_FLATTENED_MAPS,
@@ -147,6 +148,8 @@ function ocsfAccess(sigmaField: string, found: Resolved): FieldAccess {
  * place there.
  */
 export function fieldAccess(target: DetectionTarget, sigmaField: string): FieldAccess {
+  const derived = Object.entries(OCSF_DERIVED_FIELDS).find(([name]) => name.toLowerCase() === sigmaField.toLowerCase());
+  if (derived !== undefined) return same(derived[1][target]);
   const found = resolve(sigmaField);
   return target === 'cloudtrail' ? cloudTrailAccess(sigmaField, found) : ocsfAccess(sigmaField, found);
 }

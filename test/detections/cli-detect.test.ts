@@ -80,7 +80,7 @@ correlation:
     gte: 3
 `);
   writeFile(join(quiet.path, 'never.yml'), RULE('44444444-4444-4444-8444-444444444444', 'Never fires', 'medium', '    eventName: NoSuchCall', 'never'));
-  writeFile(join(broken.path, 'status.yml'), RULE('55555555-5555-4555-8555-555555555555', 'Uses a field CloudTrail lacks', 'medium', '    status: failure', 'no_field'));
+  writeFile(join(broken.path, 'outcome.yml'), RULE('55555555-5555-4555-8555-555555555555', 'Uses a field CloudTrail lacks', 'medium', '    outcome: failure', 'no_field'));
   writeFile(join(broken.path, 'ok.yml'), RULE(CREATE_USER_ID, 'Crafted CreateUser', 'high', '    eventName: CreateUser', 'crafted_create_user'));
 });
 
@@ -124,7 +124,7 @@ describe('irbook detect', () => {
     const result = await run('detect', '--logs', logs.path, '--rules', broken.path, ...WINDOW, '--format', 'json');
     expect(result.code, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as { rule_id: string }[]).map((r) => r.rule_id)).toEqual([CREATE_USER_ID]);
-    expect(result.stderr).toMatch(/rule not run: Uses a field CloudTrail lacks \(.*status\.yml\): .*status/);
+    expect(result.stderr).toMatch(/rule not run: Uses a field CloudTrail lacks \(.*outcome\.yml\): .*outcome/);
   });
 
   it('exits 2 on bad usage and 1 when the work fails', async () => {

@@ -17,7 +17,7 @@ const own = ownPack();
 const packs = [reference, own].filter((p): p is Pack => p !== undefined);
 
 /** The 57 reference rules: how many must compile for the OCSF tables (the others are listed as problems). */
-const OCSF_COMPILABLE_AT_LEAST = 56;
+const OCSF_COMPILABLE_AT_LEAST = 57;
 
 describe.skipIf(reference === undefined)('the reference rules', () => {
   it('are all 57 detection rules, each compiled for cloudtrail or reported with a reason', () => {

@@ -41,6 +41,7 @@ function asField(value: unknown): FieldValue {
  * that runs into an array or a scalar names nothing.
  */
 export function fieldOf(record: JsonRecord, name: string): FieldValue {
+  if (name.toLowerCase() === 'status') return { kind: 'text', text: eventStatus(record) };
   const path = name.split('.');
   if (path.length === 1 && JSON_TEXT_MEMBERS.has(name)) {
     const whole = record[name];
@@ -54,6 +55,17 @@ export function fieldOf(record: JsonRecord, name: string): FieldValue {
     current = current[key];
   }
   return asField(current);
+}
+
+/**
+ * OCSF's `status` of a CloudTrail record, which Sigma rules may name (CloudTrail has no such
+ * field): a console sign-in says Success or Failure itself; otherwise an errorCode is Failure.
+ */
+function eventStatus(record: JsonRecord): string {
+  const response = record.responseElements;
+  const login = isObject(response) ? response.ConsoleLogin : undefined;
+  if (record.eventSource === 'signin.amazonaws.com' && (login === 'Success' || login === 'Failure')) return login;
+  return record.errorCode === undefined || record.errorCode === null ? 'Success' : 'Failure';
 }
 
 /** A value as a rule writes it: YAML scalars only (lists and maps are structure, not values). */

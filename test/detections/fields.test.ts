@@ -56,12 +56,16 @@ const RECORDS: readonly Event[] = [
   full(4, { eventName: 'DescribeInstances', eventSource: 'ec2.amazonaws.com', userIdentity: identity(4), readOnly: true }),
   // An S3 data event (the other table), and an event with few fields.
   full(5, { eventName: 'GetObject', eventSource: 's3.amazonaws.com', eventCategory: 'Data', userIdentity: identity(5) }),
+  // status: a sign-in that failed (no errorCode) and a refused call.
+  full(7, { eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', userIdentity: identity(7), responseElements: { ConsoleLogin: 'Failure' }, errorMessage: 'Failed authentication' }),
+  full(8, { eventName: 'DeleteSAMLProvider', eventSource: 'iam.amazonaws.com', userIdentity: identity(8), errorCode: 'AccessDenied' }),
   { ...makeEvent(6, { eventCategory: 'Management', eventSource: 'iam.amazonaws.com' }), eventID: 'f-6', requestParameters: null, tlsDetails: undefined } as Event,
 ];
 
 /** Sigma fields to compare: every mapped column, plus members inside JSON and maps. */
 const FIELDS: readonly string[] = [
   ...Object.keys(OCSF_FIELDS),
+  'status',
   'requestParameters.userName', 'requestParameters.x-y', 'requestParameters.bucketName', 'responseElements.ConsoleLogin',
   'additionalEventData.MFAUsed', 'additionalEventData.LoginTo', 'additionalEventData.other', 'additionalEventData.nested.deep',
   'serviceEventDetails.detail', 'serviceEventDetails.nested.deep', 'edgeDeviceDetails.device',
@@ -117,7 +121,7 @@ describe('field names', () => {
   });
 
   it.each([
-    ['status', /"status" is not a CloudTrail field/],
+    ['state', /"state" is not a CloudTrail field/],
     ['userIdentity.nosuch', /"nosuch" is not in userIdentity/],
     ['userIdentity', /is a struct/],
     ['eventName.x', /eventName is text/],
@@ -129,6 +133,11 @@ describe('field names', () => {
       expect(() => fieldAccess(target, field)).toThrow(RuleReason);
       expect(() => fieldAccess(target, field)).toThrow(reason);
     }
+  });
+
+  it("reads status, which CloudTrail lacks, as OCSF's status: derived on the cloudtrail table, the column on OCSF", () => {
+    expect(fieldExpression('ocsf', 'Status').toString()).toBe('status');
+    expect(fieldExpression('cloudtrail', 'status').toString()).toContain("WHEN errorcode IS NOT NULL THEN 'Failure'");
   });
 
   it('refuses on OCSF what the mapping does not keep whole', () => {

@@ -15,6 +15,21 @@ const cloudTrailTime = (column: string) => `date_format(${column}, '%Y-%m-%dT%H:
 const unmapped = (key: string) => `element_at(unmapped, '${key}')`;
 
 /**
+ * Fields that Sigma rules name, that CloudTrail records lack and OCSF has, by name:
+ * - `status`: SigmaHQ's "AWS SAML Provider Deletion Activity" tests `status: success`. OCSF's
+ *   `status` is Success or Failure. On the `cloudtrail` table it is derived as
+ *   `cloudtrail-mapping.ts` derives it: a console sign-in's `responseElements.ConsoleLogin`,
+ *   else Failure with an errorCode, else Success.
+ */
+export const OCSF_DERIVED_FIELDS: Readonly<Record<string, { readonly cloudtrail: string; readonly ocsf: string }>> = {
+  status: {
+    cloudtrail: "CASE WHEN eventsource = 'signin.amazonaws.com' AND json_extract_scalar(responseelements, '$.ConsoleLogin') IN ('Success', 'Failure') " +
+      "THEN json_extract_scalar(responseelements, '$.ConsoleLogin') WHEN errorcode IS NOT NULL THEN 'Failure' ELSE 'Success' END",
+    ocsf: 'status',
+  },
+};
+
+/**
  * CloudTrail fields (the `cloudtrail` table's keys, `.` between struct levels) kept in an
  * OCSF attribute or in `unmapped`, as SQL text over a lake row.
  */
