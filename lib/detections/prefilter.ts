@@ -24,13 +24,24 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
  * necessaryEventNames(rule); // Set { 'deletetrail', 'stoplogging' }
  */
 export function necessaryEventNames(rule: SigmaRule): Names {
+  return necessaryValues(rule, 'eventName');
+}
+
+/**
+ * The values (lower case) a rule can only match in a top-level text field (`eventName`,
+ * `eventSource`), read as {@link necessaryEventNames} reads names; undefined when unrestricted.
+ *
+ * @example
+ * necessaryValues(rule, 'eventSource'); // Set { 'cloudtrail.amazonaws.com' }
+ */
+export function necessaryValues(rule: SigmaRule, field: string): Names {
   const detection = rule.detection;
   const identifiers = Object.keys(detection).filter((key) => key !== 'condition');
   const texts = typeof detection['condition'] === 'string' ? [detection['condition']] : detection['condition'];
   if (!Array.isArray(texts) || texts.length === 0 || !texts.every((t) => typeof t === 'string')) return undefined;
   try {
     const trees = texts.map((text: string) => expandCondition(parseCondition(text), identifiers));
-    return ofNode(trees.length === 1 ? trees[0]! : { kind: 'or', items: trees }, (name) => ofSearch(detection[name]));
+    return ofNode(trees.length === 1 ? trees[0]! : { kind: 'or', items: trees }, (name) => ofSearch(detection[name], field.toLowerCase()));
   } catch {
     return undefined; // the compiler reports what is wrong with it
   }
@@ -51,15 +62,15 @@ function ofNode(node: ConditionNode, search: (name: string) => Names): Names {
 }
 
 /** A search: a map (all its fields) or a list of maps (any of them). */
-function ofSearch(value: unknown): Names {
+function ofSearch(value: unknown, field: string): Names {
   if (Array.isArray(value)) {
     if (value.length === 0 || !value.every(isMap)) return undefined;
-    return union(value.map(ofMap));
+    return union(value.map((map) => ofMap(map, field)));
   }
-  return isMap(value) ? ofMap(value) : undefined;
+  return isMap(value) ? ofMap(value, field) : undefined;
 }
 
-function ofMap(map: Readonly<Record<string, unknown>>): Names {
+function ofMap(map: Readonly<Record<string, unknown>>, field: string): Names {
   const tests: Names[] = [];
   for (const [key, value] of Object.entries(map)) {
     let spec;
@@ -68,7 +79,7 @@ function ofMap(map: Readonly<Record<string, unknown>>): Names {
     } catch {
       return undefined;
     }
-    if (spec.field.toLowerCase() !== 'eventname' || !spec.modifiers.every((m) => m === 'cased')) continue;
+    if (spec.field.toLowerCase() !== field || !spec.modifiers.every((m) => m === 'cased')) continue;
     tests.push(namesOf(value));
   }
   return intersection(tests);

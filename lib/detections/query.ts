@@ -22,7 +22,7 @@ import { ENTITY } from '../playbooks/entity';
 import { inWindow, toTimeWindow, type TimeWindow, type TimeWindowInput } from '../playbooks/time-window';
 import { lakeTable } from '../sources/ocsf/schema';
 import { correlationLevels, type PlannedCorrelation } from './correlation';
-import { necessaryEventNames } from './prefilter';
+import { necessaryEventNames, necessaryValues } from './prefilter';
 import type { CompiledRule, DetectionTarget, SigmaRule } from './types';
 
 /** What one hit row of {@link detectionQuery}'s SQL holds, in column order. */
@@ -213,9 +213,9 @@ function timeCondition(target: DetectionTarget, window: TimeWindow): SqlFragment
 
 /**
  * The table a target reads. OCSF keeps S3 data events in a table of their own; it is read only
- * when some rule could match one: a rule that names `s3.amazonaws.com` anywhere, or that does
- * not test `eventSource` at all. (A rule testing `eventSource` only against other services is
- * taken to exclude S3, even under a `not`: a rule meaning "any service but IAM" must name S3.)
+ * when some rule could match one: unless its condition pins `eventSource` to values without
+ * `s3.amazonaws.com` (read as the event-name prefilter reads names: a necessary condition, so
+ * a rule under `not` or with patterns keeps the S3 table in).
  */
 function fromClause(target: DetectionTarget, region: string, rules: readonly SigmaRule[]): { from: SqlFragment; tables: string[] } {
   if (target === 'cloudtrail') return { from: sql`cloudtrail`, tables: ['cloudtrail'] };
@@ -232,14 +232,6 @@ function checkedTable(name: string): string {
 
 /** Whether a rule could match an S3 data event (see {@link fromClause}). */
 export function couldMatchS3Data(rule: SigmaRule): boolean {
-  let testsSource = false;
-  let namesS3 = false;
-  const visit = (value: unknown, key: string | undefined): void => {
-    if (key !== undefined && /^eventsource(\||$)/i.test(key)) testsSource = true;
-    if (typeof value === 'string' && /s3\.amazonaws\.com/i.test(value)) namesS3 = true;
-    if (Array.isArray(value)) value.forEach((v) => visit(v, key));
-    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
-  };
-  for (const [name, value] of Object.entries(rule.detection)) if (name !== 'condition') visit(value, undefined);
-  return namesS3 || !testsSource;
+  const sources = necessaryValues(rule, 'eventSource');
+  return sources === undefined || sources.has('s3.amazonaws.com');
 }

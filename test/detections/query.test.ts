@@ -157,6 +157,11 @@ describe('ocsf', () => {
     expect(couldMatchS3Data(rule({ eventSource: 'iam.amazonaws.com', eventName: 'CreateUser' }))).toBe(false);
     expect(couldMatchS3Data(rule({ 'eventSource|endswith': ['iam.amazonaws.com', 's3.amazonaws.com'] }))).toBe(true);
     expect(couldMatchS3Data(rule({ eventName: 'PutBucketPolicy' }))).toBe(true);
+    // "anything but IAM" matches S3 data events too, though it names only IAM.
+    const notIam: SigmaRule = { ...RULES[0]!.compiled.rule, detection: { selection: { eventName: 'DeleteObject' }, filter: { eventSource: 'iam.amazonaws.com' }, condition: 'selection and not filter' } };
+    expect(couldMatchS3Data(notIam)).toBe(true);
+    // A rule that pins a service by a pattern is not read: the S3 table stays in.
+    expect(couldMatchS3Data(rule({ 'eventSource|startswith': 'iam.' }))).toBe(true);
     const iamOnly = { ...ocsfRule(RULES[0]!), rule: rule({ eventSource: 'iam.amazonaws.com' }) };
     const q = detectionQuery({ target: 'ocsf', rules: [iamOnly], standalone: new Set([1]), window: WINDOW });
     expect(q.tables).toEqual(['amazon_security_lake_table_us_west_2_cloud_trail_mgmt_2_0']);
