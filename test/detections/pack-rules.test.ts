@@ -171,3 +171,12 @@ describe.runIf(SIGMA_REFERENCE_RULES !== undefined)('beside SigmaHQ', () => {
     }
   });
 });
+
+describe('the pack in the published package', () => {
+  it("is among package.json's files, so detect() finds it after npm install", () => {
+    const root = join(__dirname, '..', '..');
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] };
+    const folder = ownPackDir().slice(root.length + 1).split(/[\\/]/)[0];
+    expect(pkg.files).toContain(folder);
+  });
+});
