@@ -5,15 +5,15 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { escapeInvisiblesInJson, revealInvisibles } from '../display/escape';
+import { revealInvisibles } from '../display/escape';
 import { OptionError } from '../errors';
-import { LocalEngine } from '../engines/local/local-engine';
-import { LAKE_REGIONS, OCSF_SOURCES, type LakeRegions, type OcsfSource } from '../engines/local/ocsf-tables';
+import type { LocalEngine } from '../engines/local/local-engine';
 import { timeWindow, type TimeWindow } from '../playbooks/time-window';
 import { QueryResult } from '../result/query-result';
 import { detect } from '../detections/detect';
 import type { DetectionTarget } from '../detections/types';
 import { HELP_FLAG, parsed, printHelp, UsageError, type Command } from './command';
+import { checkLocalEngineFlags, csvOutput, jsonOutput, LOCAL_ENGINE_FLAGS } from './local-engine-flags';
 import { stderrProgress } from './progress';
 
 const HELP = `Usage: irbook detect --logs DIR [--rules PATH]… [--since TIME] [--until TIME] [--target cloudtrail|ocsf] [--region R] [--format table|json|csv] [--cache DIR] [--db NAME] [--ocsf-source S] [--lake-regions R] [--strict]
@@ -46,40 +46,27 @@ async function detectCommand(args: readonly string[]): Promise<number> {
       allowPositionals: true,
       options: {
         ...HELP_FLAG,
-        logs: { type: 'string', multiple: true },
+        ...LOCAL_ENGINE_FLAGS,
         rules: { type: 'string', multiple: true },
         since: { type: 'string' },
         until: { type: 'string' },
         target: { type: 'string', default: 'cloudtrail' },
         region: { type: 'string' },
         format: { type: 'string', default: 'table' },
-        cache: { type: 'string' },
-        db: { type: 'string' },
-        'ocsf-source': { type: 'string' },
-        'lake-regions': { type: 'string' },
-        strict: { type: 'boolean', default: false },
       },
     }),
   );
   if (values.help) return printHelp(HELP);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const { logs, format, target } = values;
-  if (!logs?.length) throw new UsageError('--logs DIR is required');
+  const { format, target } = values;
+  const openEngine = checkLocalEngineFlags(values);
   if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, not "${format}"`);
   if (target !== 'cloudtrail' && target !== 'ocsf') throw new UsageError(`--target must be cloudtrail or ocsf, not "${target}"`);
   if (values.region !== undefined && target !== 'ocsf') throw new UsageError('--region names the Security Lake tables: use it with --target ocsf');
   for (const path of values.rules ?? []) if (!existsSync(path)) throw new UsageError(`--rules ${revealInvisibles(path)}: no such file or folder`);
-  const ocsfSource = values['ocsf-source'];
-  if (ocsfSource !== undefined && !OCSF_SOURCES.includes(ocsfSource as OcsfSource)) throw new UsageError(`--ocsf-source must be ${OCSF_SOURCES.join(', ')}, not "${ocsfSource}"`);
-  const lakeRegions = values['lake-regions'];
-  if (lakeRegions !== undefined && !LAKE_REGIONS.includes(lakeRegions as LakeRegions)) throw new UsageError(`--lake-regions must be ${LAKE_REGIONS.join(' or ')}, not "${lakeRegions}"`);
   const window = windowOf(values.since, values.until);
 
-  const engine = await LocalEngine.open({
-    logs, database: values.db, strict: values.strict, cache: values.cache,
-    ...(ocsfSource !== undefined ? { ocsfSource: ocsfSource as OcsfSource } : {}),
-    ...(lakeRegions !== undefined ? { lakeRegions: lakeRegions as LakeRegions } : {}),
-  });
+  const engine = await openEngine();
   try {
     const found = await detectOn(engine, values.rules, window, target, values.region);
     // Problems first, on stderr: the table on stdout stays machine-readable.
@@ -91,7 +78,7 @@ async function detectCommand(args: readonly string[]): Promise<number> {
       if (attribution.length > 0) lines.push('Rules:', ...attribution.map((a) => `  ${revealInvisibles(a)}`));
       process.stdout.write(`${lines.join('\n')}\n`);
     } else {
-      process.stdout.write(format === 'json' ? `${escapeInvisiblesInJson(JSON.stringify(found.toJSON(), null, 2))}\n` : found.toCsv());
+      process.stdout.write(format === 'json' ? `${jsonOutput(found.toJSON())}\n` : csvOutput(found.toCsv()));
       process.stderr.write(`${found.rowCount} of ${found.rulesRun} rules fired\n`);
     }
     return 0;

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { escapeInvisiblesInJson, revealInvisibles } from '../display/escape';
-import { LocalEngine } from '../engines/local/local-engine';
-import { LAKE_REGIONS, OCSF_SOURCES, type LakeRegions, type OcsfSource } from '../engines/local/ocsf-tables';
+import { revealInvisibles } from '../display/escape';
+import type { LocalEngine } from '../engines/local/local-engine';
 import { formatOf, type FileFormat } from '../result/write-file';
 import { HELP_FLAG, parsed, printHelp, UsageError, type Command } from './command';
+import { checkLocalEngineFlags, csvOutput, jsonOutput, LOCAL_ENGINE_FLAGS } from './local-engine-flags';
 import { reportStats, stderrProgress } from './progress';
 
 const HELP = `Usage: irbook query --logs DIR [--cache DIR] [--db NAME] [--ocsf-source S] [--lake-regions R] [--format table|json|csv] [--keep-formulas] [--strict] [--out FILE] (SQL | --file FILE)
@@ -46,22 +46,17 @@ async function query(args: readonly string[]): Promise<number> {
       allowPositionals: true,
       options: {
         ...HELP_FLAG,
-        logs: { type: 'string', multiple: true },
-        cache: { type: 'string' },
-        db: { type: 'string' },
-        'ocsf-source': { type: 'string' },
-        'lake-regions': { type: 'string' },
+        ...LOCAL_ENGINE_FLAGS,
         format: { type: 'string', default: 'table' },
         file: { type: 'string' },
-        strict: { type: 'boolean', default: false },
         out: { type: 'string' },
         'keep-formulas': { type: 'boolean', default: false },
       },
     }),
   );
   if (values.help) return printHelp(HELP);
-  const { logs, format } = values;
-  if (!logs?.length) throw new UsageError('--logs DIR is required');
+  const { format } = values;
+  const openEngine = checkLocalEngineFlags(values);
   if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, not "${format}"`);
   if (values.file !== undefined && positionals.length > 0) throw new UsageError('give the SQL as an argument or with --file, not both');
   if (values.file === undefined && positionals.length !== 1) throw new UsageError('give exactly one SQL statement (quote it) or --file FILE');
@@ -69,16 +64,7 @@ async function query(args: readonly string[]): Promise<number> {
 
   const out = values.out === undefined ? undefined : { file: values.out, format: parsed(() => formatOf(values.out!)), keepFormulas: values['keep-formulas'] };
 
-  const ocsfSource = values['ocsf-source'];
-  if (ocsfSource !== undefined && !OCSF_SOURCES.includes(ocsfSource as OcsfSource)) throw new UsageError(`--ocsf-source must be ${OCSF_SOURCES.join(', ')}, not "${ocsfSource}"`);
-  const lakeRegions = values['lake-regions'];
-  if (lakeRegions !== undefined && !LAKE_REGIONS.includes(lakeRegions as LakeRegions)) throw new UsageError(`--lake-regions must be ${LAKE_REGIONS.join(' or ')}, not "${lakeRegions}"`);
-
-  const engine = await LocalEngine.open({
-    logs, database: values.db, strict: values.strict, cache: values.cache,
-    ...(ocsfSource !== undefined ? { ocsfSource: ocsfSource as OcsfSource } : {}),
-    ...(lakeRegions !== undefined ? { lakeRegions: lakeRegions as LakeRegions } : {}),
-  });
+  const engine = await openEngine();
   try {
     if (out) return await queryToOut(engine, text, out);
     const result = await engine.query(text, { onProgress: stderrProgress() });
@@ -110,17 +96,4 @@ function readSql(file: string): string {
   } catch (error) {
     throw new UsageError(`--file ${revealInvisibles(file)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-}
-
-/**
- * JSON for stdout: the same data, with the invisible and control characters JSON.stringify
- * leaves raw written as `\u` escapes, so a log value cannot drive the terminal it lands in.
- */
-function jsonOutput(value: unknown): string {
-  return escapeInvisiblesInJson(JSON.stringify(value, null, 2));
-}
-
-/** CSV for stdout: exact when redirected to a file; on a terminal, control characters are shown as escapes. */
-function csvOutput(csv: string): string {
-  return process.stdout.isTTY ? revealInvisibles(csv, true) : csv;
 }
