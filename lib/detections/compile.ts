@@ -3,9 +3,10 @@
  * compiled is a `RuleCompileError` (one rule) or a `RuleProblem` in the result (many rules),
  * never dropped.
  */
-import { MAX_PARAMETER_LENGTH } from '../engines/athena/placeholders';
-import { sql, sqlLiteral, type SqlFragment } from '../sql';
-import { expandCondition, parseCondition, type ConditionNode } from './condition';
+import { checkParameterLengths } from '../engines/athena/placeholders';
+import { SqlBuildError } from '../errors';
+import { sql, type SqlFragment } from '../sql';
+import { detectionCondition, isRecord, type ConditionNode } from './condition';
 import { RuleCompileError, RuleReason } from './errors';
 import { fieldAccess } from './fields';
 import type {
@@ -20,9 +21,6 @@ import type {
 } from './types';
 import { fieldTest } from './values';
 
-const isMap = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** One search identifier's value: a map (AND of its field tests) or a list of maps (OR). */
 function searchSql(target: DetectionTarget, name: string, search: unknown): SqlFragment {
   const mapSql = (map: Record<string, unknown>): SqlFragment => {
@@ -31,8 +29,8 @@ function searchSql(target: DetectionTarget, name: string, search: unknown): SqlF
     const tests = entries.map(([spec, value]) => fieldTest(target, spec, value));
     return tests.length === 1 ? tests[0]! : sql`(${sql.join(tests, sql.raw(' AND '))})`;
   };
-  if (isMap(search)) return mapSql(search);
-  if (Array.isArray(search) && search.length > 0 && search.every(isMap)) {
+  if (isRecord(search)) return mapSql(search);
+  if (Array.isArray(search) && search.length > 0 && search.every(isRecord)) {
     const alternatives = search.map(mapSql);
     return alternatives.length === 1 ? alternatives[0]! : sql`(${sql.join(alternatives, sql.raw(' OR '))})`;
   }
@@ -57,16 +55,6 @@ function conditionSql(node: ConditionNode, search: (name: string) => SqlFragment
   }
 }
 
-function readConditions(detection: Readonly<Record<string, unknown>>): readonly string[] {
-  const condition = detection['condition'];
-  if (typeof condition === 'string' && condition.trim() !== '') return [condition];
-  // A list of conditions (Sigma 1.x) means any of them.
-  if (Array.isArray(condition) && condition.length > 0 && condition.every((c) => typeof c === 'string' && c.trim() !== '')) {
-    return condition as string[];
-  }
-  throw new RuleReason('detection has no condition');
-}
-
 function checkLogsource(rule: SigmaRule): void {
   const { product, service } = rule.logsource;
   if (product !== undefined && product.toLowerCase() !== 'aws') {
@@ -81,9 +69,7 @@ function compileDetection(rule: SigmaRule, target: DetectionTarget): SqlFragment
   checkLogsource(rule);
   const detection = rule.detection;
   if ('timeframe' in detection) throw new RuleReason('detection "timeframe" is not supported (write a correlation rule)');
-  const identifiers = Object.keys(detection).filter((key) => key !== 'condition');
-  const trees = readConditions(detection).map((text) => expandCondition(parseCondition(text), identifiers));
-  const tree: ConditionNode = trees.length === 1 ? trees[0]! : { kind: 'or', items: trees };
+  const tree = detectionCondition(detection);
   const searches = new Map<string, SqlFragment>();
   const search = (name: string): SqlFragment => {
     let compiled = searches.get(name);
@@ -102,9 +88,11 @@ function compileDetection(rule: SigmaRule, target: DetectionTarget): SqlFragment
 
 /** A value Athena could not take as a parameter would fail the whole combined query there. */
 function checkParameters(where: SqlFragment): void {
-  const long = where.compile().params.find((p) => sqlLiteral(p).length > MAX_PARAMETER_LENGTH);
-  if (long !== undefined) {
-    throw new RuleReason(`a value is ${sqlLiteral(long).length} characters as a SQL literal, more than the ${MAX_PARAMETER_LENGTH} Athena accepts as a parameter ("${String(long).slice(0, 40)}…")`);
+  try {
+    checkParameterLengths(where.compile().params);
+  } catch (error) {
+    if (error instanceof SqlBuildError) throw new RuleReason(error.message);
+    throw error;
   }
 }
 

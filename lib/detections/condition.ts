@@ -147,3 +147,29 @@ export function expandCondition(node: ConditionNode, identifiers: readonly strin
     }
   }
 }
+
+/** The condition texts of a `detection` section: one, or (Sigma 1.x) a list meaning any of them. */
+function conditionTexts(detection: Readonly<Record<string, unknown>>): readonly string[] {
+  const condition = detection['condition'];
+  if (typeof condition === 'string' && condition.trim() !== '') return [condition];
+  if (Array.isArray(condition) && condition.length > 0 && condition.every((c) => typeof c === 'string' && c.trim() !== '')) {
+    return condition as string[];
+  }
+  throw new RuleReason('detection has no condition');
+}
+
+/**
+ * A rule's `detection` condition parsed and expanded over its search identifiers (`1 of X*`
+ * spelled out), several conditions joined by OR: what the compiler and the prefilter read.
+ *
+ * @throws RuleReason for a missing condition or one that does not parse
+ */
+export function detectionCondition(detection: Readonly<Record<string, unknown>>): ConditionNode {
+  const identifiers = Object.keys(detection).filter((key) => key !== 'condition');
+  const trees = conditionTexts(detection).map((text) => expandCondition(parseCondition(text), identifiers));
+  return trees.length === 1 ? trees[0]! : { kind: 'or', items: trees };
+}
+
+/** A YAML map (not a list, not a scalar): a search, a rule document, a section. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

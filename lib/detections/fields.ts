@@ -11,8 +11,8 @@ import {
   OCSF_FIELDS,
   OCSF_FLATTENED_JSON_COLUMNS,
   OCSF_FLATTENED_MAPS,
-  OCSF_JSON_COLUMNS,
   ocsfFlattenedMember,
+  unmapped,
 } from '../sources/ocsf/cloudtrail-fields';
 import { sql, sqlLiteral, type SqlFragment } from '../sql';
 import { RuleCompileError, RuleReason } from './errors';
@@ -94,7 +94,7 @@ function inJson(sigmaField: string, column: string, members: readonly string[]):
   if (members.length === 0) {
     return same(column);
   }
-  const path = sql.raw(sqlLiteral(jsonPath(sigmaField, members)));
+  const path = sql.literal(jsonPath(sigmaField, members));
   const col = sql.raw(column);
   // json_extract gives JSON null as the text 'null', which Sigma's null matches.
   return {
@@ -129,14 +129,15 @@ function ocsfAccess(sigmaField: string, found: Resolved): FieldAccess {
       return same(OCSF_FIELDS[found.keyPath]!);
     case 'map-entry':
       if (!OCSF_FLATTENED_MAPS.includes(found.keyPath)) return unmappedHere(`the mapping does not keep ${found.keyPath}`);
-      return same(`element_at(unmapped, ${sqlLiteral(`${found.keyPath}.${found.key}`)})`);
+      return same(unmapped(`${found.keyPath}.${found.key}`));
     case 'json': {
       const key = found.column.key;
-      if (Object.hasOwn(OCSF_JSON_COLUMNS, key)) return inJson(sigmaField, OCSF_JSON_COLUMNS[key]!, found.members);
+      // requestParameters and responseElements: kept whole as JSON text in an OCSF attribute.
+      if (Object.hasOwn(OCSF_FIELDS, key)) return inJson(sigmaField, OCSF_FIELDS[key]!, found.members);
       if (!OCSF_FLATTENED_JSON_COLUMNS.includes(key)) return unmappedHere(`the mapping does not keep ${key}`);
       const [first, ...deeper] = found.members;
       if (first === undefined) return unmappedHere(`the mapping keeps ${key} only member by member, in unmapped`);
-      const member = ocsfFlattenedMember(key, first, sqlLiteral(`${key}.${first}`));
+      const member = ocsfFlattenedMember(key, first);
       // Deeper members are inside the first-level member's JSON text.
       return deeper.length === 0 ? same(member) : inJson(sigmaField, member, deeper);
     }

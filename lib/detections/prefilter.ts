@@ -6,7 +6,7 @@
  * pin a name keep their own condition in the prefilter, so nothing is lost.
  */
 
-import { expandCondition, parseCondition, type ConditionNode } from './condition';
+import { detectionCondition, isRecord, type ConditionNode } from './condition';
 import { parseFieldSpec, readWildcards } from './values';
 import type { SigmaRule } from './types';
 
@@ -36,15 +36,13 @@ export function necessaryEventNames(rule: SigmaRule): Names {
  */
 export function necessaryValues(rule: SigmaRule, field: string): Names {
   const detection = rule.detection;
-  const identifiers = Object.keys(detection).filter((key) => key !== 'condition');
-  const texts = typeof detection['condition'] === 'string' ? [detection['condition']] : detection['condition'];
-  if (!Array.isArray(texts) || texts.length === 0 || !texts.every((t) => typeof t === 'string')) return undefined;
+  let tree: ConditionNode;
   try {
-    const trees = texts.map((text: string) => expandCondition(parseCondition(text), identifiers));
-    return ofNode(trees.length === 1 ? trees[0]! : { kind: 'or', items: trees }, (name) => ofSearch(detection[name], field.toLowerCase()));
+    tree = detectionCondition(detection);
   } catch {
     return undefined; // the compiler reports what is wrong with it
   }
+  return ofNode(tree, (name) => ofSearch(detection[name], field.toLowerCase()));
 }
 
 function ofNode(node: ConditionNode, search: (name: string) => Names): Names {
@@ -64,10 +62,10 @@ function ofNode(node: ConditionNode, search: (name: string) => Names): Names {
 /** A search: a map (all its fields) or a list of maps (any of them). */
 function ofSearch(value: unknown, field: string): Names {
   if (Array.isArray(value)) {
-    if (value.length === 0 || !value.every(isMap)) return undefined;
+    if (value.length === 0 || !value.every(isRecord)) return undefined;
     return union(value.map((map) => ofMap(map, field)));
   }
-  return isMap(value) ? ofMap(value, field) : undefined;
+  return isRecord(value) ? ofMap(value, field) : undefined;
 }
 
 function ofMap(map: Readonly<Record<string, unknown>>, field: string): Names {
@@ -107,8 +105,4 @@ function intersection(sets: readonly Names[]): Names {
   const known = sets.filter((s): s is ReadonlySet<string> => s !== undefined);
   if (known.length === 0) return undefined;
   return new Set([...known[0]!].filter((name) => known.every((s) => s.has(name))));
-}
-
-function isMap(value: unknown): value is Readonly<Record<string, unknown>> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

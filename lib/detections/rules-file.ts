@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { RuleReason } from './errors';
+import { isRecord } from './condition';
 import {
   SIGMA_LEVELS,
   type AnyRule,
@@ -41,9 +42,6 @@ function plain(node: unknown): unknown {
   if (node === null || node === undefined) return null;
   throw new RuleReason('a YAML alias or tag irbook does not read');
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function optionalString(doc: Record<string, unknown>, key: string): string | undefined {
   const value = doc[key];

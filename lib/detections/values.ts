@@ -131,10 +131,10 @@ function stringTest(text: SqlFragment, value: string, transform: Transform | und
   const { like, literal } = readWildcards(value);
   const side = (x: SqlFragment) => (fold ? sql`lower(${x})` : x);
   if (transform === undefined && literal !== undefined) {
-    return sql`${side(text)} = ${fold ? sql`lower(${literal})` : sql`${literal}`}`;
+    return sql`${side(text)} = ${fold ? sql`lower(${literal})` : literal}`;
   }
   const pattern = transform === 'contains' ? `%${like}%` : transform === 'startswith' ? `${like}%` : transform === 'endswith' ? `%${like}` : like;
-  return sql`${side(text)} LIKE ${fold ? sql`lower(${pattern})` : sql`${pattern}`} ${ESCAPE}`;
+  return sql`${side(text)} LIKE ${fold ? sql`lower(${pattern})` : pattern} ${ESCAPE}`;
 }
 
 /** A comparison with another field's value (`fieldref`). */

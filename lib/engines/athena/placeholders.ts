@@ -11,7 +11,7 @@
 import { PlaceholderError, SqlBuildError } from '../../errors';
 
 export { PlaceholderError };
-import { sqlLiteral, type CompiledQuery } from '../../sql';
+import { sqlLiteral, type CompiledQuery, type SqlValue } from '../../sql';
 import { isSignificant, tokenizeTrino, type TrinoToken } from '../local/trino/tokens';
 
 /** The longest ExecutionParameter Athena accepts, in characters. */
@@ -106,15 +106,7 @@ export function checkAthenaRules(query: CompiledQuery): void {
       misplaced + 1,
     );
   }
-  query.params.forEach((value, i) => {
-    const written = sqlLiteral(value).length;
-    if (written > MAX_PARAMETER_LENGTH) {
-      throw new SqlBuildError(
-        `value ${i + 1} (${describe(value)}) is ${written.toLocaleString('en-US')} characters as a SQL literal; Athena takes ` +
-          `parameters of at most ${MAX_PARAMETER_LENGTH}. Match on a shorter part of it (LIKE, strpos) instead.`,
-      );
-    }
-  });
+  checkParameterLengths(query.params);
   const bytes = Buffer.byteLength(query.text, 'utf8');
   if (bytes > MAX_QUERY_BYTES) {
     throw new SqlBuildError(
@@ -128,4 +120,22 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value instanceof Date) return value.toISOString();
   return String(value);
+}
+
+/**
+ * Athena's limit on one parameter, checked before a query is sent (the Sigma compiler checks
+ * each rule's values with it too, so one long value cannot fail a combined query there).
+ *
+ * @throws SqlBuildError naming the value and its length
+ */
+export function checkParameterLengths(params: readonly SqlValue[]): void {
+  params.forEach((value, i) => {
+    const written = sqlLiteral(value).length;
+    if (written > MAX_PARAMETER_LENGTH) {
+      throw new SqlBuildError(
+        `value ${i + 1} (${describe(value)}) is ${written.toLocaleString('en-US')} characters as a SQL literal; Athena takes ` +
+          `parameters of at most ${MAX_PARAMETER_LENGTH}. Match on a shorter part of it (LIKE, strpos) instead.`,
+      );
+    }
+  });
 }

@@ -8,11 +8,13 @@
  * `cloudtrail` table holds them: a boolean the mapping parsed is turned back into
  * `'true'`/`'false'`, a timestamp into CloudTrail's `YYYY-MM-DDTHH:MM:SSZ`.
  */
+import { sqlLiteral } from '../../sql';
 import { AUTHENTICATION } from './cloudtrail-classes';
 
 /** CloudTrail's UTC time text, from a lake timestamp. */
 const cloudTrailTime = (column: string) => `date_format(${column}, '%Y-%m-%dT%H:%i:%sZ')`;
-const unmapped = (key: string) => `element_at(unmapped, '${key}')`;
+/** `unmapped['<key>']` as text over a lake row. */
+export const unmapped = (key: string): string => `element_at(unmapped, ${sqlLiteral(key)})`;
 
 /**
  * Fields that Sigma rules name, that CloudTrail records lack and OCSF has, by name:
@@ -85,12 +87,6 @@ export const OCSF_FIELDS: Readonly<Record<string, string>> = {
   'tlsDetails.clientProvidedHostHeader': unmapped('tlsDetails.clientProvidedHostHeader'),
 };
 
-/** JSON-text columns the mapping keeps whole, as JSON text in an OCSF attribute. */
-export const OCSF_JSON_COLUMNS: Readonly<Record<string, string>> = {
-  requestParameters: 'api.request.data',
-  responseElements: 'api.response.data',
-};
-
 /**
  * JSON-text columns the mapping flattens one level into `unmapped` (`additionalEventData.X`),
  * nested members staying JSON text under their first-level key.
@@ -110,12 +106,9 @@ const AUTHENTICATION_MEMBERS: Readonly<Record<string, string>> = {
   MFAUsed: `CASE is_mfa WHEN true THEN 'Yes' WHEN false THEN 'No' END`,
 };
 
-/**
- * `unmapped['<column>.<member>']` as text over a lake row; `literalKey` is the key already
- * written as a SQL string literal (the caller escapes it).
- */
-export function ocsfFlattenedMember(column: string, member: string, literalKey: string): string {
-  const inUnmapped = `element_at(unmapped, ${literalKey})`;
+/** `unmapped['<column>.<member>']` as text over a lake row (or the attribute that keeps it). */
+export function ocsfFlattenedMember(column: string, member: string): string {
+  const inUnmapped = unmapped(`${column}.${member}`);
   const kept = column === 'additionalEventData' && Object.hasOwn(AUTHENTICATION_MEMBERS, member) ? AUTHENTICATION_MEMBERS[member] : undefined;
   return kept === undefined ? inUnmapped : `CASE WHEN class_uid = ${AUTHENTICATION.uid} THEN ${kept} ELSE ${inUnmapped} END`;
 }
