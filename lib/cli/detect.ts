@@ -9,7 +9,6 @@ import { revealInvisibles } from '../display/escape';
 import { OptionError } from '../errors';
 import type { LocalEngine } from '../engines/local/local-engine';
 import { timeWindow, type TimeWindow } from '../playbooks/time-window';
-import { QueryResult } from '../result/query-result';
 import { detect } from '../detections/detect';
 import type { DetectionTarget } from '../detections/types';
 import { HELP_FLAG, parsed, printHelp, UsageError, type Command } from './command';
@@ -72,14 +71,12 @@ async function detectCommand(args: readonly string[]): Promise<number> {
     // Problems first, on stderr: the table on stdout stays machine-readable.
     for (const line of found.problemLines()) process.stderr.write(`irbook: rule not run: ${revealInvisibles(line)}\n`);
     if (format === 'table') {
-      const table = new QueryResult(found, found.context).toText({ maxRows: Number.MAX_SAFE_INTEGER, maxWidth: 60 });
-      const lines = [table, `${found.rowCount} of ${found.rulesRun} rules fired`];
-      const attribution = found.attribution();
-      if (attribution.length > 0) lines.push('Rules:', ...attribution.map((a) => `  ${revealInvisibles(a)}`));
-      process.stdout.write(`${lines.join('\n')}\n`);
+      const table = found.tableText({ maxRows: Number.MAX_SAFE_INTEGER, maxWidth: 60 });
+      // The problems went to stderr above.
+      process.stdout.write(`${[table, ...found.footerLines(false)].join('\n')}\n`);
     } else {
       process.stdout.write(format === 'json' ? `${jsonOutput(found.toJSON())}\n` : csvOutput(found.toCsv()));
-      process.stderr.write(`${found.rowCount} of ${found.rulesRun} rules fired\n`);
+      process.stderr.write(`${found.firedLine()}\n`);
     }
     return 0;
   } finally {

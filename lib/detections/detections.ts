@@ -149,7 +149,7 @@ export function summarizeEvents(rule: RuleHeader, all: readonly HitEvent[], buck
   const byPrincipal = new Map<string, HitEvent[]>();
   const byBucket = new Map<number, number>();
   for (const e of events) {
-    if (e.principal !== null) byPrincipal.set(e.principal, [...(byPrincipal.get(e.principal) ?? []), e]);
+    if (e.principal !== null) pushTo(byPrincipal, e.principal, e);
     const b = e.time.getTime() - (e.time.getTime() % bucketMs);
     byBucket.set(b, (byBucket.get(b) ?? 0) + 1);
   }
@@ -163,10 +163,13 @@ export function summarizeEvents(rule: RuleHeader, all: readonly HitEvent[], buck
   };
 }
 
-function summaryRows(summaries: readonly RuleSummary[]): Value[][] {
-  return [...summaries]
-    .sort((a, b) => levelRank(b.rule.level) - levelRank(a.rule.level) || b.hits - a.hits || a.rule.title.localeCompare(b.rule.title))
-    .map((s) => [s.rule.level ?? null, s.rule.title, s.hits, s.first, s.last, [...s.principals], [...s.sourceIps], s.rule.author ?? null, s.rule.id, s.rule.source]);
+/** Most severe first, then most hits, then by title: the table's order and the attribution's. */
+function bySeverity(summaries: readonly RuleSummary[]): RuleSummary[] {
+  return [...summaries].sort((a, b) => levelRank(b.rule.level) - levelRank(a.rule.level) || b.hits - a.hits || a.rule.title.localeCompare(b.rule.title));
+}
+
+function summaryRows(ranked: readonly RuleSummary[]): Value[][] {
+  return ranked.map((s) => [s.rule.level ?? null, s.rule.title, s.hits, s.first, s.last, [...s.principals], [...s.sourceIps], s.rule.author ?? null, s.rule.id, s.rule.source]);
 }
 
 /**
@@ -200,11 +203,11 @@ export class Detections extends QueryResult {
 
   /** @internal built by `detect()`. */
   constructor(data: DetectionsData) {
-    const rows = summaryRows(data.summaries);
-    super({ columns: DETECTION_COLUMNS, rows, stats: data.stats, sql: data.sql }, data.context);
+    const ranked = bySeverity(data.summaries);
+    super({ columns: DETECTION_COLUMNS, rows: summaryRows(ranked), stats: data.stats, sql: data.sql }, data.context);
     this.#data = data;
     const events = [...data.hits].sort((a, b) => a.time.getTime() - b.time.getTime() || levelRank(b.rule.level) - levelRank(a.rule.level));
-    this.#fired = [...data.summaries].sort((a, b) => levelRank(b.rule.level) - levelRank(a.rule.level) || b.hits - a.hits).map((s) => s.rule);
+    this.#fired = ranked.map((s) => s.rule);
     this.problems = Object.freeze([...data.problems]);
     this.rulesRun = data.rulesRun;
     this.hitsPerRule = data.hitsPerRule;
@@ -235,7 +238,7 @@ export class Detections extends QueryResult {
    */
   byPrincipal(): QueryResult {
     const groups = new Map<string, PrincipalHits[]>();
-    for (const p of this.#data.principals) groups.set(p.principal, [...(groups.get(p.principal) ?? []), p]);
+    for (const p of this.#data.principals) pushTo(groups, p.principal, p);
     const rows = [...groups].map(([principal, list]) => {
       const rules = list.map((p) => p.rule).sort((a, b) => levelRank(b.level) - levelRank(a.level) || a.title.localeCompare(b.title));
       const top = rules[0]?.level;
@@ -291,12 +294,25 @@ export class Detections extends QueryResult {
     return this.problems.map((p) => `${p.title} (${p.source}): ${p.reason}`);
   }
 
-  override toText(options?: TextTableOptions): string {
-    const lines = [super.toText(options), this.firedLine()];
+  /**
+   * The lines the text table is followed by: how many rules fired, their attribution, and
+   * (unless `problems` is false, e.g. when they went to stderr) the rules that could not run.
+   */
+  footerLines(problems = true): string[] {
+    const lines = [this.firedLine()];
     const attribution = this.attribution();
     if (attribution.length > 0) lines.push('Rules:', ...attribution.map((a) => `  ${revealInvisibles(a)}`));
-    if (this.problems.length > 0) lines.push(`${this.problems.length} rules could not be run:`, ...this.problemLines().map((p) => `  ${revealInvisibles(p)}`));
-    return lines.join('\n');
+    if (problems && this.problems.length > 0) lines.push(`${this.problems.length} rules could not be run:`, ...this.problemLines().map((p) => `  ${revealInvisibles(p)}`));
+    return lines;
+  }
+
+  override toText(options?: TextTableOptions): string {
+    return [super.toText(options), ...this.footerLines()].join('\n');
+  }
+
+  /** The rule table alone, as a plain result prints it (the CLI adds the footer itself). */
+  tableText(options?: TextTableOptions): string {
+    return super.toText(options);
   }
 
   override toHtml(options?: HtmlTableOptions): string {
@@ -310,4 +326,11 @@ export class Detections extends QueryResult {
     }
     return parts.join('\n');
   }
+}
+
+/** Adds `value` to the list under `key` (in place: a correlation may bring back many events). */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }

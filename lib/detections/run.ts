@@ -11,7 +11,7 @@ import type { QueryResult } from '../result/query-result';
 import type { Value } from '../result/types';
 import type { SqlFragment } from '../sql';
 import { planCorrelations, type PlannedCorrelation } from './correlation';
-import { Detections, rankCounts, summarizeEvents, type BucketHits, type CorrelationHit, type DetectionsData, type HitEvent, type PrincipalHits, type RuleSummary } from './detections';
+import { Detections, pushTo, rankCounts, summarizeEvents, type BucketHits, type CorrelationHit, type DetectionsData, type HitEvent, type PrincipalHits, type RuleSummary } from './detections';
 import { detectionQuery, type DetectionQuery } from './query';
 import type { CompiledRules, RuleHeader } from './types';
 
@@ -102,7 +102,7 @@ function readRows(result: QueryResult, query: DetectionQuery, rules: readonly Ru
     };
     if (correlation) {
       hits.push(event);
-      correlated.set(corrNo, [...(correlated.get(corrNo) ?? []), event]);
+      pushTo(correlated, corrNo, event);
       continue;
     }
     let summary = own.get(rule);
@@ -145,7 +145,7 @@ function readRows(result: QueryResult, query: DetectionQuery, rules: readonly Ru
     principals.push(...counted.principals);
     buckets.push(...counted.buckets);
     const byGroup = new Map<string, HitEvent[]>();
-    for (const e of events) byGroup.set(e.group!, [...(byGroup.get(e.group!) ?? []), e]);
+    for (const e of events) pushTo(byGroup, e.group!, e);
     for (const [group, list] of byGroup) correlationHits.push(...splitBursts(c, group, list));
   }
   correlationHits.sort((a, b) => a.first.getTime() - b.first.getTime() || a.rule.title.localeCompare(b.rule.title));

@@ -72,6 +72,7 @@ export async function expectTriage(nb: ExecutedNotebook, manifest: SampleManifes
     const row = rules.find((r) => r.rule_id === d.id);
     expect(row, d.title).toBeDefined();
     expect(row!.title).toBe(d.title);
+    expect(authors.get(d.id), `${d.title}: the rule names its author`).toMatch(/\S/);
     expect(row!.author, d.title).toBe(authors.get(d.id));
     expect(Number(row!.hits), d.title).toBeGreaterThanOrEqual(new Set(d.eventIds).size);
     expect(shownRules, d.title).toContain(`${d.title} — by ${authors.get(d.id)}, id ${d.id}`);
