@@ -4,7 +4,8 @@
  * correlation). A document that does not pass is a `RuleProblem` naming it and why.
  */
 import { basename } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
 import { RuleReason } from './errors';
 import { isRecord } from './condition';
 import {
@@ -20,22 +21,29 @@ import {
   type SigmaRule,
 } from './types';
 
+/** The YAML parser, loaded on first use: `import 'irbook'` does not pay for it (about 27 ms). */
+let yamlModule: typeof Yaml | undefined;
+function yaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous parseRules, loaded lazily
+  return (yamlModule ??= require('yaml') as typeof Yaml);
+}
+
 /**
  * A YAML node as plain values. Numbers keep the text they were written as (`1.0` stays
  * "1.0"), because Sigma compares values as text; booleans and null stay themselves.
  */
 function plain(node: unknown): unknown {
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     const out: Record<string, unknown> = {};
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const key = yaml().isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       if (Object.hasOwn(out, key)) throw new RuleReason(`key "${key}" appears twice in one map`);
       out[key] = plain(pair.value);
     }
     return out;
   }
-  if (isSeq(node)) return node.items.map(plain);
-  if (isScalar(node)) {
+  if (yaml().isSeq(node)) return node.items.map(plain);
+  if (yaml().isScalar(node)) {
     if (typeof node.value === 'number' && typeof node.source === 'string') return node.source;
     return node.value;
   }
@@ -200,8 +208,8 @@ export function withoutDuplicateIds(rules: readonly AnyRule[], problems: RulePro
 export function parseRules(text: string, source: string): RuleSet {
   const rules: AnyRule[] = [];
   const problems: RuleProblem[] = [];
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  const lineCounter = new (yaml().LineCounter)();
+  const documents = yaml().parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   const list = Array.isArray(documents) ? documents : [documents];
   const several = list.filter((d) => d.contents !== null || d.errors.length > 0).length > 1;
   let n = 0;

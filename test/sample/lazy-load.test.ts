@@ -14,11 +14,16 @@ function loadedAfter(script: string): string[] {
 }
 
 describe("import 'irbook'", () => {
-  it('loads neither the sample generator, the AWS SDK nor vega until they are used', () => {
+  it('loads neither the sample generator, the AWS SDK, vega nor the YAML parser until they are used', () => {
     const loaded = loadedAfter(`Promise.resolve(require(${JSON.stringify(DIST)}))`);
     expect(loaded.some((f) => f.endsWith(join('dist', 'index.js')))).toBe(true);
     expect(loaded.filter((f) => /[\\/]dist[\\/]sample[\\/](generate|background|people|writer)\.js$/.test(f))).toEqual([]);
-    expect(loaded.filter((f) => /node_modules[\\/](@aws-sdk|vega|vega-lite)[\\/]/.test(f))).toEqual([]);
+    expect(loaded.filter((f) => /node_modules[\\/](@aws-sdk|vega|vega-lite|yaml)[\\/]/.test(f))).toEqual([]);
+  });
+
+  it('loads the YAML parser when rules are read', () => {
+    const loaded = loadedAfter(`Promise.resolve(require(${JSON.stringify(DIST)}).parseRules('title: x', 'x.yml'))`);
+    expect(loaded.some((f) => /node_modules[\\/]yaml[\\/]/.test(f))).toBe(true);
   });
 
   it('loads the generator when a sample is written', () => {
