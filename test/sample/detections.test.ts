@@ -109,15 +109,18 @@ describe('the manifest lists', () => {
 });
 
 describe('the listed events are what the rules look for', () => {
-  it("eventName and eventSource among the values the rule (or a correlation's rules) names", () => {
+  /** Each listed detection with its rule's document; only a SigmaHQ rule may be missing, and only without the reference folder. */
+  const listedWithRules = () => {
     const docs = [...own, ...reference];
-    for (const d of manifest.detections) {
+    return manifest.detections.flatMap((d) => {
       const rule = docs.find((x) => x.doc.id === d.id);
-      if (!rule) {
-        // Only a SigmaHQ rule may be missing, and only without the reference folder.
-        expect([d.pack, SIGMA_REFERENCE_RULES], d.title).toEqual(['sigmahq', undefined]);
-        continue;
-      }
+      if (rule === undefined) expect([d.pack, SIGMA_REFERENCE_RULES], d.title).toEqual(['sigmahq', undefined]);
+      return rule === undefined ? [] : [{ d, rule, docs }];
+    });
+  };
+
+  it("eventName and eventSource among the values the rule (or a correlation's rules) names", () => {
+    for (const { d, rule, docs } of listedWithRules()) {
       const detections = detectionDocs(rule, docs).map((b) => b.doc.detection);
       for (const field of ['eventName', 'eventSource'] as const) {
         const allowed = new Set(detections.flatMap((det) => valuesOfField(det, field)).map((v) => v.toLowerCase()));
@@ -128,14 +131,7 @@ describe('the listed events are what the rules look for', () => {
   });
 
   it("each listed event matches the rule, or one of a correlation's rules, by the tests' own evaluator", () => {
-    const docs = [...own, ...reference];
-    for (const d of manifest.detections) {
-      const rule = docs.find((x) => x.doc.id === d.id);
-      if (!rule) {
-        // Only a SigmaHQ rule may be missing, and only without the reference folder.
-        expect([d.pack, SIGMA_REFERENCE_RULES], d.title).toEqual(['sigmahq', undefined]);
-        continue;
-      }
+    for (const { d, rule, docs } of listedWithRules()) {
       const predicates = detectionDocs(rule, docs).map((b) => detectionPredicate(b.doc.detection as Record<string, unknown>));
       for (const r of eventsOf(d.id)) {
         const record = r as unknown as JsonRecord;
